@@ -1,0 +1,44 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+const infrastructure = ['@nestjs/*', 'typeorm', 'amqplib', 'pg', 'node:*', 'fs', 'path', 'crypto', 'yaml', 'ajv'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'jest.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: infrastructure, message: 'src/core is pure: no I/O or framework imports.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/sdk/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@nestjs/*', 'typeorm'], message: 'The SDK must not depend on NestJS or TypeORM.' },
+            {
+              group: ['../*', '!../contracts', '!../contracts/*'],
+              message: 'The SDK imports only contracts from the engine.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

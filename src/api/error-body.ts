@@ -1,0 +1,12 @@
+import type { ErrorDetail } from '../core/errors';
+
+/** The body of every error response (CONTRACT §4). */
+export interface ErrorBody {
+  error: string;
+  message: string;
+  details?: ErrorDetail[];
+}
+
+export function errorBody(error: string, message: string, details?: ErrorDetail[]): ErrorBody {
+  return details && details.length > 0 ? { error, message, details } : { error, message };
+}

@@ -1,0 +1,21 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Engine } from '../app/engine';
+import { ENGINE } from './tokens';
+
+@Controller('health')
+export class HealthController {
+  constructor(@Inject(ENGINE) private readonly engine: Engine) {}
+
+  /** 200 only while both PostgreSQL and RabbitMQ answer; names each check. */
+  @Get()
+  async check(@Res({ passthrough: true }) response: Response) {
+    const report = await this.engine.health();
+    const healthy = report.database && report.broker;
+    response.status(healthy ? 200 : 503);
+    return {
+      status: healthy ? 'ok' : 'unavailable',
+      checks: { postgres: report.database ? 'up' : 'down', rabbitmq: report.broker ? 'up' : 'down' },
+    };
+  }
+}

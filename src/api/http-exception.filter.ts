@@ -1,0 +1,54 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import type { Response } from 'express';
+import {
+  IdempotencyConflictError,
+  SagaEngineError,
+  SagaNotFoundError,
+  UnknownDefinitionError,
+  ValidationFailedError,
+} from '../core/errors';
+import type { Logger } from '../orchestrator/logger';
+import { ApiForbiddenError, ApiUnauthorizedError } from './api-errors';
+import { errorBody } from './error-body';
+
+const statusOfDomainError = new Map<string, number>([
+  [ValidationFailedError.name, HttpStatus.BAD_REQUEST],
+  [UnknownDefinitionError.name, HttpStatus.NOT_FOUND],
+  [SagaNotFoundError.name, HttpStatus.NOT_FOUND],
+  [IdempotencyConflictError.name, HttpStatus.CONFLICT],
+  [ApiUnauthorizedError.name, HttpStatus.UNAUTHORIZED],
+  [ApiForbiddenError.name, HttpStatus.FORBIDDEN],
+]);
+
+const codeOfHttpStatus: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+/** The one place where errors become HTTP responses; never a stack trace. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof SagaEngineError) {
+      const status = statusOfDomainError.get(exception.name) ?? HttpStatus.BAD_REQUEST;
+      response.status(status).json(errorBody(exception.code, exception.message, exception.details));
+      return;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const message = status === 404 ? 'no such route' : exception.message;
+      response.status(status).json(errorBody(codeOfHttpStatus[status] ?? 'HTTP_ERROR', message));
+      return;
+    }
+    this.logger.error('unhandled error in request', { error: (exception as Error)?.message });
+    response.status(500).json(errorBody('INTERNAL', 'internal error'));
+  }
+}

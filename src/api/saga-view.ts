@@ -1,0 +1,69 @@
+import type { JsonObject } from '../contracts/json';
+import type { StepState } from '../core/state';
+import type { SagaEventEntity, SagaInstanceEntity } from '../persistence/entities';
+
+/** The API's shape of a saga (CONTRACT §4): derived from the stored state, nothing internal leaks. */
+export function sagaDetailView(saga: SagaInstanceEntity): JsonObject {
+  const state = saga.state;
+  return {
+    ...sagaSummaryView(saga),
+    input: state.input,
+    deadlineAt: state.deadlineAt,
+    steps: state.steps.map(stepView),
+  };
+}
+
+export function sagaSummaryView(saga: SagaInstanceEntity): JsonObject {
+  return {
+    id: saga.id,
+    name: saga.name,
+    version: saga.version,
+    status: saga.status,
+    correlationId: saga.correlationId,
+    createdAt: saga.createdAt.toISOString(),
+    updatedAt: saga.updatedAt.toISOString(),
+  };
+}
+
+function stepView(step: StepState): JsonObject {
+  return {
+    name: step.name,
+    status: step.status,
+    attempts: step.attempts,
+    output: step.output,
+    error: step.error,
+    startedAt: step.startedAt,
+    finishedAt: step.finishedAt,
+    compensation:
+      step.compensation === null
+        ? null
+        : {
+            status: step.compensation.status,
+            attempts: step.compensation.attempts,
+            error: step.compensation.error,
+            startedAt: step.compensation.startedAt,
+            finishedAt: step.compensation.finishedAt,
+          },
+  };
+}
+
+export function eventView(event: SagaEventEntity): JsonObject {
+  return {
+    seq: event.seq,
+    type: event.type,
+    at: event.at.toISOString(),
+    ...(event.step === null ? {} : { step: event.step }),
+    data: event.data,
+  };
+}
+
+export function encodeCursor(saga: SagaInstanceEntity): string {
+  return Buffer.from(`${saga.createdAt.toISOString()}|${saga.id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (createdAt === undefined || id === undefined) return null;
+  const date = new Date(createdAt);
+  return Number.isNaN(date.getTime()) ? null : { createdAt: date, id };
+}

@@ -1,0 +1,27 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ApiKeyGuard } from '../api/api-key.guard';
+import { DefinitionsController } from '../api/definitions.controller';
+import { HealthController } from '../api/health.controller';
+import { HttpExceptionFilter } from '../api/http-exception.filter';
+import { SagasController } from '../api/sagas.controller';
+import { ENGINE } from '../api/tokens';
+import type { AppConfig } from '../config/config';
+import type { Logger } from '../orchestrator/logger';
+import type { Engine } from './engine';
+
+@Module({})
+export class AppModule {
+  /** The engine is built and started before Nest; the module only exposes it over HTTP. */
+  static register(engine: Engine, config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [SagasController, DefinitionsController, HealthController],
+      providers: [
+        { provide: ENGINE, useValue: engine },
+        { provide: APP_GUARD, useValue: new ApiKeyGuard(config.apiKeys) },
+        { provide: APP_FILTER, useValue: new HttpExceptionFilter(logger) },
+      ],
+    };
+  }
+}

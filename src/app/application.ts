@@ -1,0 +1,43 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { AppConfig } from '../config/config';
+import type { Logger } from '../orchestrator/logger';
+import { AppModule } from './app.module';
+import { Engine, type EngineOptions } from './engine';
+import { jsonBody } from './json-body';
+
+export interface Application {
+  engine: Engine;
+  http: INestApplication;
+  /** Graceful shutdown: HTTP first, then the engine. */
+  close(): Promise<void>;
+}
+
+/** Starts the engine and its HTTP API (not yet listening). */
+export async function createApplication(config: AppConfig, options: EngineOptions): Promise<Application> {
+  const logger: Logger = options.logger;
+  if (config.apiKeys === null) {
+    logger.warn('API_KEYS is not set: the API is open to anyone who can reach it');
+  }
+  const engine = await Engine.start(config, options);
+  try {
+    const http = await NestFactory.create(AppModule.register(engine, config, logger), {
+      bodyParser: false,
+      logger: false,
+    });
+    http.use(jsonBody(config.maxBodyBytes));
+    http.getHttpAdapter().getInstance().disable('x-powered-by');
+    await http.init();
+    return {
+      engine,
+      http,
+      async close() {
+        await http.close();
+        await engine.stop();
+      },
+    };
+  } catch (error) {
+    await engine.stop();
+    throw error;
+  }
+}

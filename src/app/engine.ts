@@ -1,0 +1,118 @@
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/config';
+import { loadDefinitionFiles } from '../definitions/definition-files';
+import type { DefinitionRegistry } from '../definitions/definition-registry';
+import { syncDefinitions } from '../definitions/definition-sync';
+import { type Clock, type IdGenerator, randomIds, systemClock } from '../orchestrator/clock';
+import type { Logger } from '../orchestrator/logger';
+import { Orchestrator } from '../orchestrator/orchestrator';
+import { TimerPoller } from '../orchestrator/timer-poller';
+import { createDataSource, ensureDatabase, migrateDatabase } from '../persistence/data-source';
+import { SagaReader } from '../persistence/saga-reader';
+import { runQuery } from '../persistence/sql';
+import { AmqpConnection } from '../transport/amqp-connection';
+import { OutboxRelay } from '../transport/outbox-relay';
+import { ReplyConsumer } from '../transport/reply-consumer';
+import { declareTopology } from '../transport/topology';
+
+/** Saga definition files that cannot be loaded: the service refuses to start. */
+export class DefinitionFilesError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid saga definitions:\n${problems.join('\n')}`);
+    this.name = 'DefinitionFilesError';
+  }
+}
+
+export interface EngineOptions {
+  logger: Logger;
+  clock?: Clock;
+  newId?: IdGenerator;
+}
+
+export interface HealthReport {
+  database: boolean;
+  broker: boolean;
+}
+
+/** Everything but HTTP: database, definitions, broker, orchestrator and its background loops. */
+export class Engine {
+  private constructor(
+    readonly dataSource: DataSource,
+    readonly registry: DefinitionRegistry,
+    readonly orchestrator: Orchestrator,
+    readonly reader: SagaReader,
+    private readonly connection: AmqpConnection,
+    private readonly relay: OutboxRelay,
+    private readonly consumer: ReplyConsumer,
+    private readonly poller: TimerPoller,
+    private readonly logger: Logger,
+  ) {}
+
+  static async start(config: AppConfig, options: EngineOptions): Promise<Engine> {
+    const { logger } = options;
+    const files = loadDefinitionFiles(config.sagasDir);
+    if (files.problems.length > 0) {
+      throw new DefinitionFilesError(files.problems);
+    }
+    await ensureDatabase(config.databaseUrl);
+    const dataSource = await createDataSource(config.databaseUrl).initialize();
+    try {
+      const applied = await migrateDatabase(dataSource);
+      if (applied.length > 0) logger.info('migrations applied', { migrations: applied });
+      const registry = await syncDefinitions(dataSource, files.definitions);
+      logger.info('saga definitions loaded', {
+        definitions: files.definitions.map(({ definition }) => `${definition.name}@${definition.version}`),
+      });
+
+      const connection = new AmqpConnection(config.amqpUrl, logger);
+      const participants = registry.participants();
+      connection.onConnected((channels) => declareTopology(channels.publish, participants));
+      const relay = new OutboxRelay(dataSource, connection, logger);
+      const orchestrator = new Orchestrator(
+        dataSource,
+        registry,
+        relay,
+        options.clock ?? systemClock,
+        options.newId ?? randomIds,
+        logger,
+      );
+      const consumer = new ReplyConsumer(connection, orchestrator, logger);
+      const poller = new TimerPoller(orchestrator, logger);
+      await connection.start();
+      relay.startSweeping();
+      poller.start();
+      return new Engine(
+        dataSource,
+        registry,
+        orchestrator,
+        new SagaReader(dataSource),
+        connection,
+        relay,
+        consumer,
+        poller,
+        logger,
+      );
+    } catch (error) {
+      await dataSource.destroy();
+      throw error;
+    }
+  }
+
+  async health(): Promise<HealthReport> {
+    const database = await runQuery(this.dataSource, { text: 'SELECT 1', values: [] }).then(
+      () => true,
+      () => false,
+    );
+    return { database, broker: this.connection.isConnected };
+  }
+
+  /** Graceful: stop taking work, let in-flight transactions finish, wait for confirms, close. */
+  async stop(): Promise<void> {
+    await this.consumer.stop();
+    await this.poller.stop();
+    await this.relay.stop();
+    await this.connection.close();
+    await this.dataSource.destroy();
+    this.logger.info('engine stopped');
+  }
+}

@@ -1,0 +1,4 @@
+export * from './json';
+export * from './topology';
+export * from './command';
+export * from './reply';

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { commandKindSchema } from './command';
+import { jsonObjectSchema } from './json';
+
+export const ReplyOutcome = { success: 'success', failure: 'failure' } as const;
+export type ReplyOutcome = (typeof ReplyOutcome)[keyof typeof ReplyOutcome];
+
+export const replyErrorSchema = z.object({
+  code: z.string().min(1),
+  message: z.string(),
+  retryable: z.boolean(),
+});
+export type ReplyError = z.infer<typeof replyErrorSchema>;
+
+const replyBase = {
+  message_id: z.string().min(1),
+  in_reply_to: z.string().min(1),
+  saga_id: z.string().min(1),
+  step: z.string().min(1),
+  kind: commandKindSchema,
+  timestamp: z.string().optional(),
+};
+
+/** The body of a participant's reply (CONTRACT §3). */
+export const replySchema = z.discriminatedUnion('outcome', [
+  z.object({ ...replyBase, outcome: z.literal('success'), output: jsonObjectSchema.default({}) }),
+  z.object({ ...replyBase, outcome: z.literal('failure'), error: replyErrorSchema }),
+]);
+export type Reply = z.infer<typeof replySchema>;

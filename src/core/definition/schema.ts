@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { jsonObjectSchema } from '../../contracts/json';
+import { durationSchema, positiveDurationSchema } from './duration';
+import type { RetryPolicy } from './types';
+
+/** Step retry when the file omits `retry` or some of its fields (CONTRACT §2). */
+export const DEFAULT_RETRY: Readonly<RetryPolicy> = {
+  attempts: 3,
+  backoffMs: 1_000,
+  multiplier: 2,
+  maxBackoffMs: 30_000,
+};
+
+/** Compensation retry when the file omits `compensationRetry` or some of its fields (CONTRACT §2). */
+export const DEFAULT_COMPENSATION_RETRY: Readonly<RetryPolicy> = {
+  attempts: 5,
+  backoffMs: 1_000,
+  multiplier: 2,
+  maxBackoffMs: 30_000,
+};
+
+/** Per-attempt timeout of a step that sets none. */
+export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
+
+const NAME_PATTERN = /^[a-z0-9-]+$/;
+
+const nameSchema = z.string().regex(NAME_PATTERN, {
+  error: (issue) => `invalid name ${JSON.stringify(issue.input)}: use only lowercase letters, digits and "-"`,
+});
+
+const commandNameSchema = z.string().min(1, { error: 'must not be empty' });
+
+const positiveIntegerSchema = z
+  .number()
+  .int({ error: 'must be a positive integer' })
+  .positive({ error: 'must be a positive integer' });
+
+function retryPolicySchema(defaults: Readonly<RetryPolicy>) {
+  return z
+    .strictObject({
+      attempts: positiveIntegerSchema.optional(),
+      backoff: durationSchema.optional(),
+      multiplier: z.number().min(1, { error: 'must be at least 1' }).optional(),
+      maxBackoff: durationSchema.optional(),
+    })
+    .transform((value, ctx): RetryPolicy => {
+      const policy: RetryPolicy = {
+        attempts: value.attempts ?? defaults.attempts,
+        backoffMs: value.backoff ?? defaults.backoffMs,
+        multiplier: value.multiplier ?? defaults.multiplier,
+        maxBackoffMs: value.maxBackoff ?? defaults.maxBackoffMs,
+      };
+      if (policy.maxBackoffMs < policy.backoffMs) {
+        const implicit =
+          value.maxBackoff === undefined ? ` (maxBackoff defaults to ${defaults.maxBackoffMs / 1000}s)` : '';
+        ctx.addIssue({
+          code: 'custom',
+          path: ['maxBackoff'],
+          message: `maxBackoff cannot be less than backoff${implicit}`,
+        });
+        return z.NEVER;
+      }
+      return policy;
+    })
+    .default(() => ({ ...defaults }));
+}
+
+/** A step's payload: a mapping of JSON values whose strings may hold `${...}` expressions. */
+export const payloadSchema = jsonObjectSchema;
+
+const stepSchema = z.strictObject({
+  name: nameSchema,
+  participant: nameSchema,
+  action: commandNameSchema,
+  compensation: commandNameSchema.optional(),
+  timeout: positiveDurationSchema.default(DEFAULT_STEP_TIMEOUT_MS),
+  retry: retryPolicySchema(DEFAULT_RETRY),
+  compensationRetry: retryPolicySchema(DEFAULT_COMPENSATION_RETRY),
+  payload: payloadSchema.default(() => ({})),
+});
+
+/**
+ * The saga definition file format (CONTRACT §2), YAML or JSON. Parsing applies the defaults and turns
+ * durations into milliseconds; every unknown field is an error.
+ */
+export const sagaDefinitionFileSchema = z.strictObject({
+  name: nameSchema,
+  version: positiveIntegerSchema,
+  description: z.string().optional(),
+  input: jsonObjectSchema.optional(),
+  timeout: positiveDurationSchema.optional(),
+  steps: z.array(stepSchema).min(1, { error: 'must list at least one step' }),
+});
+
+export type SagaDefinitionFile = z.infer<typeof sagaDefinitionFileSchema>;

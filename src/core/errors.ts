@@ -1,0 +1,42 @@
+/** A detail of a validation error: which field, and what is wrong with it. */
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+/** Base of every expected error: a stable code that callers (and the HTTP filter) rely on. */
+export abstract class SagaEngineError extends Error {
+  abstract readonly code: string;
+  constructor(
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationFailedError extends SagaEngineError {
+  readonly code = 'VALIDATION_FAILED';
+}
+
+export class UnknownDefinitionError extends SagaEngineError {
+  readonly code = 'DEFINITION_NOT_FOUND';
+  constructor(name: string) {
+    super(`no saga definition named "${name}"`, [{ path: 'name', message: `unknown saga "${name}"` }]);
+  }
+}
+
+export class SagaNotFoundError extends SagaEngineError {
+  readonly code = 'SAGA_NOT_FOUND';
+  constructor(id: string) {
+    super(`no saga with id "${id}"`);
+  }
+}
+
+export class IdempotencyConflictError extends SagaEngineError {
+  readonly code = 'IDEMPOTENCY_CONFLICT';
+  constructor(key: string) {
+    super(`Idempotency-Key "${key}" was already used with a different request`);
+  }
+}

@@ -1,0 +1,66 @@
+import type { CommandKind } from '../contracts/command';
+import type { JsonObject, JsonValue } from '../contracts/json';
+import type { ReplyError } from '../contracts/reply';
+import type { CompensationStatus, SagaStatus, StepStatus } from './status';
+
+/** The attempt whose reply or timeout the engine awaits. */
+export interface OutstandingAttempt {
+  messageId: string;
+  attempt: number;
+  deadline: string;
+}
+
+/** One direction of a step (its action or its compensation): attempts, messages sent, last result. */
+export interface AttemptTrack {
+  attempts: number;
+  error: ReplyError | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  outstanding: OutstandingAttempt | null;
+  /** Every command message id sent for this track: a reply must answer one of them. */
+  messageIds: string[];
+  lastAttemptTimedOut: boolean;
+}
+
+export interface CompensationState extends AttemptTrack {
+  status: CompensationStatus;
+}
+
+export interface StepState extends AttemptTrack {
+  name: string;
+  status: StepStatus;
+  output: JsonObject | null;
+  /** The action payload as sent; the compensation payload is built from it. */
+  payload: JsonObject | null;
+  compensation: CompensationState | null;
+}
+
+export interface TraceContext {
+  traceparent?: string;
+  tracestate?: string;
+}
+
+/** Why a saga started compensating. */
+export interface CompensationCause {
+  reason: 'step-failed' | 'saga-deadline';
+  step: string | null;
+  at: string;
+}
+
+/** Everything the engine knows about one saga instance; a plain JSON value. */
+export interface SagaState {
+  id: string;
+  name: string;
+  version: number;
+  status: SagaStatus;
+  input: JsonValue;
+  correlationId: string;
+  createdAt: string;
+  updatedAt: string;
+  deadlineAt: string | null;
+  trace: TraceContext | null;
+  compensationCause: CompensationCause | null;
+  steps: StepState[];
+}
+
+export type TrackKind = CommandKind;

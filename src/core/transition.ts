@@ -1,0 +1,455 @@
+import type { CommandKind } from '../contracts/command';
+import type { JsonObject, JsonValue } from '../contracts/json';
+import type { Reply, ReplyError } from '../contracts/reply';
+import type { DecisionContext } from './context';
+import { renderPayload } from './definition/expressions';
+import type { RetryPolicy, SagaDefinition, StepDefinition } from './definition/types';
+import { type Decision, type Effect, type LogEntry, LogEntryType } from './effects';
+import type { SagaEvent } from './events';
+import { backoffDelayMs, hasAttemptsLeft } from './retry-policy';
+import type { AttemptTrack, CompensationCause, SagaState, StepState, TraceContext } from './state';
+import { CompensationStatus, SagaStatus, StepStatus, isTerminal } from './status';
+import { type TimerPayload, timerKey } from './timers';
+
+export interface StartParams {
+  id: string;
+  input: JsonValue;
+  correlationId: string;
+  /** The start request's X-Request-Id, else the saga id. */
+  causationId: string;
+  trace: TraceContext | null;
+}
+
+/** Creates a saga's initial state and dispatches its first step. */
+export function startSaga(definition: SagaDefinition, params: StartParams, ctx: DecisionContext): Decision {
+  const now = ctx.now.toISOString();
+  const state: SagaState = {
+    id: params.id,
+    name: definition.name,
+    version: definition.version,
+    status: SagaStatus.running,
+    input: params.input,
+    correlationId: params.correlationId,
+    createdAt: now,
+    updatedAt: now,
+    deadlineAt:
+      definition.timeoutMs === null ? null : new Date(ctx.now.getTime() + definition.timeoutMs).toISOString(),
+    trace: params.trace,
+    compensationCause: null,
+    steps: definition.steps.map(newStepState),
+  };
+  const builder = new DecisionBuilder(definition, state, ctx);
+  builder.log(LogEntryType.sagaStarted, null, {
+    input: params.input,
+    correlationId: params.correlationId,
+    version: definition.version,
+  });
+  if (state.deadlineAt !== null) {
+    builder.schedule({ type: 'saga-deadline' }, state.deadlineAt);
+  }
+  builder.startStep(0, params.causationId);
+  return builder.finish();
+}
+
+/** The engine's only decision function: (definition, state, event) → new state, effects and log rows. */
+export function decide(
+  definition: SagaDefinition,
+  state: SagaState,
+  event: SagaEvent,
+  ctx: DecisionContext,
+): Decision {
+  const builder = new DecisionBuilder(definition, structuredClone(state), ctx);
+  if (event.type === 'reply') {
+    builder.onReply(event.reply);
+  } else {
+    builder.onTimer(event.timer);
+  }
+  return builder.finish();
+}
+
+function newStepState(step: StepDefinition): StepState {
+  return {
+    name: step.name,
+    status: StepStatus.pending,
+    output: null,
+    payload: null,
+    compensation: null,
+    ...newTrack(),
+  };
+}
+
+function newTrack(): AttemptTrack {
+  return {
+    attempts: 0,
+    error: null,
+    startedAt: null,
+    finishedAt: null,
+    outstanding: null,
+    messageIds: [],
+    lastAttemptTimedOut: false,
+  };
+}
+
+class DecisionBuilder {
+  private readonly effects: Effect[] = [];
+  private readonly entries: LogEntry[] = [];
+  private changed = false;
+  private readonly nowIso: string;
+
+  constructor(
+    private readonly definition: SagaDefinition,
+    private readonly state: SagaState,
+    private readonly ctx: DecisionContext,
+  ) {
+    this.nowIso = ctx.now.toISOString();
+  }
+
+  finish(): Decision {
+    if (this.changed) {
+      this.state.updatedAt = this.nowIso;
+    }
+    return { state: this.state, changed: this.changed, effects: this.effects, log: this.entries };
+  }
+
+  log(type: LogEntry['type'], step: string | null, data: JsonObject): void {
+    this.entries.push({ type, at: this.nowIso, step, data });
+    if (type !== LogEntryType.replyIgnored) {
+      this.changed = true;
+    }
+  }
+
+  schedule(timer: TimerPayload, fireAt: string): void {
+    this.effects.push({ type: 'schedule-timer', key: timerKey(timer), fireAt, timer });
+  }
+
+  private cancel(timer: TimerPayload): void {
+    this.effects.push({ type: 'cancel-timer', key: timerKey(timer) });
+  }
+
+  // ── forward ──────────────────────────────────────────────────────────────
+
+  startStep(index: number, causationId: string): void {
+    const stepDefinition = this.stepDefinition(index);
+    const step = this.step(index);
+    step.status = StepStatus.running;
+    step.startedAt = this.nowIso;
+    step.payload = renderPayload(stepDefinition.payload, {
+      input: this.state.input,
+      steps: Object.fromEntries(this.state.steps.map((s) => [s.name, { output: s.output }])),
+      saga: { id: this.state.id, correlationId: this.state.correlationId },
+    });
+    this.dispatch(index, 'action', 1, causationId);
+  }
+
+  private advance(index: number, causationId: string): void {
+    if (index + 1 < this.state.steps.length) {
+      this.startStep(index + 1, causationId);
+      return;
+    }
+    this.finishSaga(SagaStatus.completed, LogEntryType.sagaCompleted, {});
+  }
+
+  private dispatch(index: number, kind: CommandKind, attempt: number, causationId: string): void {
+    const stepDefinition = this.stepDefinition(index);
+    const step = this.step(index);
+    const track = this.track(step, kind);
+    const messageId = this.ctx.newId();
+    const deadline = new Date(this.ctx.now.getTime() + stepDefinition.timeoutMs).toISOString();
+    const type = kind === 'action' ? stepDefinition.action : (stepDefinition.compensation ?? '');
+    track.attempts = attempt;
+    track.outstanding = { messageId, attempt, deadline };
+    track.messageIds.push(messageId);
+    this.effects.push({
+      type: 'send-command',
+      participant: stepDefinition.participant,
+      headers: traceHeaders(this.state.trace),
+      command: {
+        message_id: messageId,
+        type,
+        kind,
+        saga: { id: this.state.id, name: this.state.name, version: this.state.version },
+        step: step.name,
+        attempt,
+        idempotency_key: `${this.state.id}:${step.name}:${kind}`,
+        correlation_id: this.state.correlationId,
+        causation_id: causationId,
+        timestamp: this.nowIso,
+        deadline,
+        payload: kind === 'action' ? (step.payload ?? {}) : compensationPayload(step),
+      },
+    });
+    this.schedule({ type: 'attempt-timeout', step: step.name, kind, attempt, messageId }, deadline);
+    this.log(LogEntryType.commandSent, step.name, { kind, type, attempt, messageId, deadline });
+  }
+
+  // ── backward ─────────────────────────────────────────────────────────────
+
+  private beginCompensation(cause: CompensationCause, causationId: string): void {
+    this.state.status = SagaStatus.compensating;
+    this.state.compensationCause = cause;
+    if (this.state.deadlineAt !== null) {
+      this.cancel({ type: 'saga-deadline' });
+    }
+    this.log(LogEntryType.compensationStarted, cause.step, { reason: cause.reason });
+    this.compensateNext(causationId);
+  }
+
+  /** Compensates, one at a time and latest first, every step that succeeded or whose outcome is unknown. */
+  private compensateNext(causationId: string): void {
+    for (let index = this.state.steps.length - 1; index >= 0; index--) {
+      const step = this.step(index);
+      const needsUndo = step.status === StepStatus.succeeded || step.status === StepStatus.unknown;
+      if (!needsUndo || step.compensation !== null || this.stepDefinition(index).compensation === null) {
+        continue;
+      }
+      step.compensation = { status: CompensationStatus.running, ...newTrack(), startedAt: this.nowIso };
+      this.dispatch(index, 'compensation', 1, causationId);
+      return;
+    }
+    this.finishSaga(SagaStatus.compensated, LogEntryType.sagaCompensated, {});
+  }
+
+  private finishSaga(status: SagaState['status'], type: LogEntry['type'], data: JsonObject): void {
+    this.state.status = status;
+    if (status === SagaStatus.completed && this.state.deadlineAt !== null) {
+      this.cancel({ type: 'saga-deadline' });
+    }
+    this.log(type, null, data);
+  }
+
+  // ── events ───────────────────────────────────────────────────────────────
+
+  onReply(reply: Reply): void {
+    if (isTerminal(this.state.status)) {
+      return this.ignore(reply, `saga is ${this.state.status}`);
+    }
+    const index = this.state.steps.findIndex((s) => s.name === reply.step);
+    if (index < 0) {
+      return this.ignore(reply, `saga has no step "${reply.step}"`);
+    }
+    const step = this.step(index);
+    const track = reply.kind === 'action' ? step : step.compensation;
+    if (track === null || !track.messageIds.includes(reply.in_reply_to)) {
+      return this.ignore(reply, `no ${reply.kind} command ${reply.in_reply_to} was sent for this step`);
+    }
+    const trackRunning =
+      reply.kind === 'action'
+        ? step.status === StepStatus.running
+        : step.compensation?.status === CompensationStatus.running;
+    if (!trackRunning) {
+      return this.ignore(reply, `the step's ${reply.kind} has already finished`);
+    }
+    const answersOutstanding = track.outstanding?.messageId === reply.in_reply_to;
+    if (reply.outcome === 'success') {
+      // Every attempt shares one idempotency key: a success to any attempt means the command took effect.
+      this.cancelPendingTimers(step.name, reply.kind, track);
+      track.outstanding = null;
+      track.finishedAt = this.nowIso;
+      track.error = null;
+      track.lastAttemptTimedOut = false;
+      if (reply.kind === 'action') {
+        step.status = StepStatus.succeeded;
+        step.output = reply.output;
+        this.log(LogEntryType.stepSucceeded, step.name, {
+          messageId: reply.message_id,
+          inReplyTo: reply.in_reply_to,
+          attempt: track.attempts,
+          output: reply.output,
+        });
+        this.advance(index, reply.message_id);
+      } else {
+        step.compensation!.status = CompensationStatus.succeeded;
+        this.log(LogEntryType.compensationSucceeded, step.name, {
+          messageId: reply.message_id,
+          inReplyTo: reply.in_reply_to,
+          attempt: track.attempts,
+          output: reply.output,
+        });
+        this.compensateNext(reply.message_id);
+      }
+      return;
+    }
+    if (!answersOutstanding) {
+      return this.ignore(reply, 'failure reply to an attempt that is no longer outstanding');
+    }
+    this.cancel({
+      type: 'attempt-timeout',
+      step: step.name,
+      kind: reply.kind,
+      attempt: track.attempts,
+      messageId: reply.in_reply_to,
+    });
+    track.outstanding = null;
+    track.lastAttemptTimedOut = false;
+    this.attemptFailed(index, reply.kind, reply.error, reply.message_id, { messageId: reply.message_id });
+  }
+
+  onTimer(timer: TimerPayload): void {
+    if (isTerminal(this.state.status)) {
+      return;
+    }
+    if (timer.type === 'saga-deadline') {
+      return this.onSagaDeadline();
+    }
+    const index = this.state.steps.findIndex((s) => s.name === timer.step);
+    if (index < 0) {
+      return;
+    }
+    const step = this.step(index);
+    const track = timer.kind === 'action' ? step : step.compensation;
+    const expectedSagaStatus = timer.kind === 'action' ? SagaStatus.running : SagaStatus.compensating;
+    if (track === null || this.state.status !== expectedSagaStatus) {
+      return;
+    }
+    if (timer.type === 'attempt-timeout') {
+      if (track.outstanding?.messageId !== timer.messageId) {
+        return;
+      }
+      track.outstanding = null;
+      track.lastAttemptTimedOut = true;
+      const timeoutMs = this.stepDefinition(index).timeoutMs;
+      const error: ReplyError = {
+        code: 'TIMEOUT',
+        message: `attempt ${timer.attempt} got no reply within ${timeoutMs}ms`,
+        retryable: true,
+      };
+      this.attemptFailed(index, timer.kind, error, timer.messageId, {
+        messageId: timer.messageId,
+        timedOut: true,
+      });
+      return;
+    }
+    if (track.outstanding === null && track.attempts === timer.attempt - 1 && track.finishedAt === null) {
+      this.dispatch(index, timer.kind, timer.attempt, timer.causationId);
+    }
+  }
+
+  private onSagaDeadline(): void {
+    if (this.state.status !== SagaStatus.running) {
+      return;
+    }
+    this.log(LogEntryType.sagaDeadlinePassed, null, { deadline: this.state.deadlineAt });
+    let causationId = this.state.id;
+    const running = this.state.steps.find((s) => s.status === StepStatus.running);
+    if (running !== undefined) {
+      this.cancelPendingTimers(running.name, 'action', running);
+      const outcomeUnknown = running.outstanding !== null || running.lastAttemptTimedOut;
+      causationId = running.outstanding?.messageId ?? causationId;
+      running.status = outcomeUnknown ? StepStatus.unknown : StepStatus.failed;
+      running.outstanding = null;
+      running.finishedAt = this.nowIso;
+      this.log(LogEntryType.stepFailed, running.name, {
+        reason: 'saga deadline passed',
+        outcome: outcomeUnknown ? 'unknown' : 'failed',
+      });
+    }
+    this.beginCompensation(
+      { reason: 'saga-deadline', step: running?.name ?? null, at: this.nowIso },
+      causationId,
+    );
+  }
+
+  /** An attempt failed or timed out: retry while the policy allows, otherwise give up on the track. */
+  private attemptFailed(
+    index: number,
+    kind: CommandKind,
+    error: ReplyError,
+    causationId: string,
+    data: JsonObject,
+  ): void {
+    const step = this.step(index);
+    const stepDefinition = this.stepDefinition(index);
+    const track = this.track(step, kind);
+    const policy: RetryPolicy = kind === 'action' ? stepDefinition.retry : stepDefinition.compensationRetry;
+    track.error = error;
+    const timedOut = track.lastAttemptTimedOut;
+    if (error.retryable && hasAttemptsLeft(policy, track.attempts)) {
+      const retryAt = new Date(this.ctx.now.getTime() + backoffDelayMs(policy, track.attempts)).toISOString();
+      this.schedule(
+        { type: 'retry', step: step.name, kind, attempt: track.attempts + 1, causationId },
+        retryAt,
+      );
+      const type = attemptFailedLogType(kind, timedOut);
+      this.log(type, step.name, { ...data, attempt: track.attempts, error, retryAt });
+      return;
+    }
+    track.finishedAt = this.nowIso;
+    if (kind === 'action') {
+      step.status = timedOut ? StepStatus.unknown : StepStatus.failed;
+      this.log(LogEntryType.stepFailed, step.name, {
+        ...data,
+        attempt: track.attempts,
+        error,
+        outcome: timedOut ? 'unknown' : 'failed',
+      });
+      this.beginCompensation({ reason: 'step-failed', step: step.name, at: this.nowIso }, causationId);
+      return;
+    }
+    step.compensation!.status = CompensationStatus.failed;
+    this.log(LogEntryType.compensationFailed, step.name, { ...data, attempt: track.attempts, error });
+    this.finishSaga(SagaStatus.compensationFailed, LogEntryType.sagaCompensationFailed, { step: step.name });
+  }
+
+  private cancelPendingTimers(stepName: string, kind: CommandKind, track: AttemptTrack): void {
+    if (track.outstanding !== null) {
+      const { attempt, messageId } = track.outstanding;
+      this.cancel({ type: 'attempt-timeout', step: stepName, kind, attempt, messageId });
+    } else {
+      this.cancel({ type: 'retry', step: stepName, kind, attempt: track.attempts + 1, causationId: '' });
+    }
+  }
+
+  private ignore(reply: Reply, reason: string): void {
+    this.log(LogEntryType.replyIgnored, reply.step, {
+      messageId: reply.message_id,
+      inReplyTo: reply.in_reply_to,
+      kind: reply.kind,
+      outcome: reply.outcome,
+      reason,
+    });
+  }
+
+  private step(index: number): StepState {
+    const step = this.state.steps[index];
+    if (step === undefined) {
+      throw new Error(`saga ${this.state.id} has no step ${index}`);
+    }
+    return step;
+  }
+
+  private stepDefinition(index: number): StepDefinition {
+    const step = this.definition.steps[index];
+    if (step === undefined) {
+      throw new Error(`definition ${this.definition.name}@${this.definition.version} has no step ${index}`);
+    }
+    return step;
+  }
+
+  private track(step: StepState, kind: CommandKind): AttemptTrack {
+    if (kind === 'action') {
+      return step;
+    }
+    if (step.compensation === null) {
+      throw new Error(`step ${step.name} has no compensation in progress`);
+    }
+    return step.compensation;
+  }
+}
+
+function attemptFailedLogType(kind: CommandKind, timedOut: boolean): LogEntry['type'] {
+  if (kind === 'action') {
+    return timedOut ? LogEntryType.stepAttemptTimedOut : LogEntryType.stepAttemptFailed;
+  }
+  return timedOut ? LogEntryType.compensationAttemptTimedOut : LogEntryType.compensationAttemptFailed;
+}
+
+function compensationPayload(step: StepState): JsonObject {
+  return { ...(step.payload ?? {}), output: step.status === StepStatus.succeeded ? step.output : null };
+}
+
+function traceHeaders(trace: TraceContext | null): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (trace?.traceparent !== undefined) headers.traceparent = trace.traceparent;
+  if (trace?.tracestate !== undefined) headers.tracestate = trace.tracestate;
+  return headers;
+}

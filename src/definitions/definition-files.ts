@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { jsonObjectSchema, type JsonObject } from '../contracts/json';
+import { canonicalJson, compileDefinition, type SagaDefinition } from '../core/definition';
+import { checkInputSchema } from './input-validator';
+
+export interface LoadedDefinition {
+  /** The file's name relative to the folder, e.g. `order-fulfillment.yaml`. */
+  file: string;
+  definition: SagaDefinition;
+  /** The file's content as plain JSON (what is stored). */
+  document: JsonObject;
+  /** sha256 (hex) of the canonical JSON of `document`: comments, formatting and key order do not count. */
+  fingerprint: string;
+}
+
+export interface DefinitionFiles {
+  definitions: LoadedDefinition[];
+  /** One line per problem: `<file>: <path>: <message>` or `<file>: <message>`. */
+  problems: string[];
+}
+
+const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+type Parsed = { ok: true; value: unknown } | { ok: false; messages: string[] };
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function parseYaml(text: string): Parsed {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    return {
+      ok: false,
+      messages: document.errors.map((error) => {
+        const { line, col } = lineCounter.linePos(error.pos[0]);
+        return `${error.message} at line ${line}, column ${col}`;
+      }),
+    };
+  }
+  try {
+    return { ok: true, value: document.toJS() };
+  } catch (error) {
+    return { ok: false, messages: [errorMessage(error)] };
+  }
+}
+
+/** Node's JSON errors give a character position; add the line and column a reader needs. */
+function withLineColumn(message: string, text: string): string {
+  const position = /at position (\d+)(?! \(line)/.exec(message);
+  if (position === null) return message;
+  const before = text.slice(0, Number(position[1])).split('\n');
+  return `${message} (line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})`;
+}
+
+function parseJson(text: string): Parsed {
+  const source = text.replace(/^\uFEFF/, '');
+  try {
+    return { ok: true, value: JSON.parse(source) };
+  } catch (error) {
+    return { ok: false, messages: [`invalid JSON: ${withLineColumn(errorMessage(error), source)}`] };
+  }
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function notMappingMessage(value: unknown): string {
+  const kind = Array.isArray(value) ? 'a list' : value === null ? 'nothing' : `a ${typeof value}`;
+  return `expected a mapping at the top level, got ${kind}`;
+}
+
+/** Everything wrong with one file, as `path: message` or `message` lines, or the loaded definition. */
+function loadFile(
+  dir: string,
+  file: string,
+): { ok: true; loaded: LoadedDefinition } | { ok: false; messages: string[] } {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, file), 'utf8');
+  } catch (error) {
+    return { ok: false, messages: [`cannot read file: ${errorMessage(error)}`] };
+  }
+  const parsed = extname(file) === '.json' ? parseJson(text) : parseYaml(text);
+  if (!parsed.ok) return parsed;
+  if (!isMapping(parsed.value)) return { ok: false, messages: [notMappingMessage(parsed.value)] };
+
+  const compiled = compileDefinition(parsed.value);
+  const messages = compiled.ok
+    ? []
+    : compiled.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
+  const input = jsonObjectSchema.safeParse(parsed.value.input);
+  const schemaProblem = input.success ? checkInputSchema(input.data) : null;
+  if (schemaProblem !== null) messages.push(`input: ${schemaProblem}`);
+
+  const document = jsonObjectSchema.safeParse(parsed.value);
+  if (!compiled.ok || !document.success || messages.length > 0) return { ok: false, messages };
+  const fingerprint = createHash('sha256').update(canonicalJson(document.data)).digest('hex');
+  return {
+    ok: true,
+    loaded: { file, definition: compiled.definition, document: document.data, fingerprint },
+  };
+}
+
+function listFiles(dir: string): { ok: true; files: string[] } | { ok: false; problem: string } {
+  try {
+    if (!statSync(dir).isDirectory()) return { ok: false, problem: `${dir}: not a folder` };
+    const files = readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => EXTENSIONS.has(extname(entry.name)) && (entry.isFile() || entry.isSymbolicLink()))
+      .map((entry) => entry.name)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return { ok: true, files };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { ok: false, problem: `${dir}: saga definitions folder not found` };
+    return { ok: false, problem: `${dir}: cannot read saga definitions folder: ${errorMessage(error)}` };
+  }
+}
+
+/**
+ * Loads and validates every `*.yaml`, `*.yml` and `*.json` file of a folder (not recursive), in name order.
+ * A name and version defined in two files is a problem of the second file.
+ */
+export function loadDefinitionFiles(dir: string): DefinitionFiles {
+  const listing = listFiles(dir);
+  if (!listing.ok) return { definitions: [], problems: [listing.problem] };
+  const definitions: LoadedDefinition[] = [];
+  const problems: string[] = [];
+  const firstFile = new Map<string, string>();
+  for (const file of listing.files) {
+    const result = loadFile(dir, file);
+    if (!result.ok) {
+      problems.push(...result.messages.map((message) => `${file}: ${message}`));
+      continue;
+    }
+    const { name, version } = result.loaded.definition;
+    const key = `${name}@${version}`;
+    const first = firstFile.get(key);
+    if (first !== undefined) {
+      problems.push(`${file}: saga "${name}" version ${version} is also defined in ${first}`);
+      continue;
+    }
+    firstFile.set(key, file);
+    definitions.push(result.loaded);
+  }
+  return { definitions, problems };
+}

@@ -1,0 +1,73 @@
+import type { SagaDefinition } from '../core/definition/types';
+import type { ErrorDetail } from '../core/errors';
+import { createInputValidator } from './input-validator';
+
+interface RegisteredVersion {
+  definition: SagaDefinition;
+  validateInput: (input: unknown) => ErrorDetail[];
+}
+
+export interface DefinitionSummary {
+  name: string;
+  description: string | null;
+  /** The version new sagas start on; null when no file defines the name any more. */
+  currentVersion: number | null;
+  versions: number[];
+}
+
+/** Every stored definition version, and which one new sagas of each name start on. */
+export class DefinitionRegistry {
+  private readonly versions = new Map<string, Map<number, RegisteredVersion>>();
+  private readonly current = new Map<string, number>();
+
+  add(definition: SagaDefinition, isCurrent: boolean): void {
+    const byVersion = this.versions.get(definition.name) ?? new Map<number, RegisteredVersion>();
+    byVersion.set(definition.version, {
+      definition,
+      validateInput: createInputValidator(definition.inputSchema),
+    });
+    this.versions.set(definition.name, byVersion);
+    if (isCurrent) {
+      this.current.set(definition.name, definition.version);
+    }
+  }
+
+  get(name: string, version: number): SagaDefinition | undefined {
+    return this.versions.get(name)?.get(version)?.definition;
+  }
+
+  /** The version new sagas of this name start on. */
+  currentVersion(name: string): RegisteredVersion | undefined {
+    const version = this.current.get(name);
+    return version === undefined ? undefined : this.versions.get(name)?.get(version);
+  }
+
+  participants(): string[] {
+    const names = new Set<string>();
+    for (const byVersion of this.versions.values()) {
+      for (const { definition } of byVersion.values()) {
+        definition.steps.forEach((step) => names.add(step.participant));
+      }
+    }
+    return [...names].sort();
+  }
+
+  summaries(): DefinitionSummary[] {
+    return [...this.versions.keys()].sort().map((name) => this.summary(name)!);
+  }
+
+  summary(name: string): DefinitionSummary | undefined {
+    const byVersion = this.versions.get(name);
+    if (byVersion === undefined) return undefined;
+    const versions = [...byVersion.keys()].sort((a, b) => a - b);
+    const currentVersion = this.current.get(name) ?? null;
+    const shown = byVersion.get(currentVersion ?? versions[versions.length - 1]!)!.definition;
+    return { name, description: shown.description, currentVersion, versions };
+  }
+
+  allVersions(name: string): SagaDefinition[] {
+    const byVersion = this.versions.get(name);
+    if (byVersion === undefined) return [];
+    return [...byVersion.values()].map((v) => v.definition).sort((a, b) => a.version - b.version);
+  }
+}

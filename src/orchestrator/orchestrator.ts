@@ -1,0 +1,253 @@
+import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { JsonValue } from '../contracts/json';
+import type { Reply } from '../contracts/reply';
+import { canonicalJson } from '../core/definition/fingerprint';
+import type { SagaDefinition } from '../core/definition/types';
+import type { Decision } from '../core/effects';
+import {
+  IdempotencyConflictError,
+  SagaNotFoundError,
+  UnknownDefinitionError,
+  ValidationFailedError,
+} from '../core/errors';
+import type { SagaEvent } from '../core/events';
+import type { TraceContext } from '../core/state';
+import type { SagaStatus } from '../core/status';
+import type { TimerPayload } from '../core/timers';
+import { decide, startSaga } from '../core/transition';
+import type { DefinitionRegistry } from '../definitions/definition-registry';
+import type { OutboxRow } from '../persistence/outbox-sql';
+import {
+  type LockedSagaRow,
+  findSagaByIdempotencyKey,
+  insertSaga,
+  lockSaga,
+  recordProcessedReply,
+  selectDueTimers,
+  takeDueTimer,
+  updateSaga,
+} from '../persistence/saga-sql';
+import { type Db, inTransaction, runQuery } from '../persistence/sql';
+import type { Clock, IdGenerator } from './clock';
+import type { Logger } from './logger';
+import { persistDecisionEffects } from './persist-decision';
+
+export interface StartSagaRequest {
+  name: string;
+  input: JsonValue;
+  correlationId?: string;
+  idempotencyKey?: string;
+  requestId?: string;
+  trace?: TraceContext;
+}
+
+export interface StartedSaga {
+  id: string;
+  name: string;
+  version: number;
+  status: SagaStatus;
+  /** False when an earlier request with the same Idempotency-Key created it. */
+  created: boolean;
+}
+
+export type ReplyOutcome = 'applied' | 'ignored' | 'duplicate' | 'unknown-saga';
+
+/** Hands committed outbox rows to the broker. */
+export interface CommandPublisher {
+  publish(rows: OutboxRow[]): void;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isSagaId(value: string): boolean {
+  return UUID.test(value);
+}
+
+/** Load → decide → persist state, log, outbox and timers in one transaction → publish after commit. */
+export class Orchestrator {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly registry: DefinitionRegistry,
+    private readonly publisher: CommandPublisher,
+    private readonly clock: Clock,
+    private readonly newId: IdGenerator,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(request: StartSagaRequest): Promise<StartedSaga> {
+    const registered = this.registry.currentVersion(request.name);
+    if (registered === undefined) {
+      throw new UnknownDefinitionError(request.name);
+    }
+    const problems = registered.validateInput(request.input);
+    if (problems.length > 0) {
+      throw new ValidationFailedError('input does not match the saga definition', problems);
+    }
+    const { definition } = registered;
+    const id = this.newId();
+    const decision = startSaga(
+      definition,
+      {
+        id,
+        input: request.input,
+        correlationId: request.correlationId ?? id,
+        causationId: request.requestId ?? id,
+        trace: request.trace ?? null,
+      },
+      { now: this.clock.now(), newId: this.newId },
+    );
+    const fingerprint = request.idempotencyKey === undefined ? null : requestFingerprint(request);
+
+    const result = await inTransaction<{ existing: StartedSaga } | { rows: OutboxRow[] }>(
+      this.dataSource,
+      async (db) => {
+        const lastSeq = decision.log.length;
+        const inserted = await db.query(
+          insertSaga(decision.state, request.idempotencyKey ?? null, fingerprint, lastSeq),
+        );
+        if (inserted.rowCount === 0 && request.idempotencyKey !== undefined) {
+          return { existing: await this.findByIdempotencyKey(db, request.idempotencyKey, fingerprint) };
+        }
+        return { rows: await persistDecisionEffects(db, decision, 1) };
+      },
+    );
+
+    if ('existing' in result) {
+      return result.existing;
+    }
+    this.publisher.publish(result.rows);
+    this.logger.info('saga started', sagaScope(decision, definition));
+    return {
+      id,
+      name: definition.name,
+      version: definition.version,
+      status: decision.state.status,
+      created: true,
+    };
+  }
+
+  /** Applies one reply; the caller acknowledges the message only after this resolves. */
+  async handleReply(reply: Reply): Promise<ReplyOutcome> {
+    if (!isSagaId(reply.saga_id)) {
+      return 'unknown-saga';
+    }
+    const outcome = await inTransaction(this.dataSource, async (db) => {
+      const saga = await this.lock(db, reply.saga_id, false);
+      if (saga === null) return { outcome: 'unknown-saga' as const };
+      const fresh = await db.query(recordProcessedReply(reply.message_id, reply.saga_id));
+      if (fresh.rowCount === 0) return { outcome: 'duplicate' as const };
+      return this.apply(db, saga, { type: 'reply', reply });
+    });
+    this.afterCommit(outcome, { replyId: reply.message_id, inReplyTo: reply.in_reply_to, step: reply.step });
+    return outcome.outcome;
+  }
+
+  /** Fires every timer due now; returns how many fired. Safe to run on several instances at once. */
+  async fireDueTimers(limit = 100): Promise<number> {
+    const now = this.clock.now();
+    const due = await runQuery<{ saga_id: string; key: string }>(
+      this.dataSource,
+      selectDueTimers(now, limit),
+    );
+    let fired = 0;
+    for (const { saga_id: sagaId, key } of due.rows) {
+      const outcome = await inTransaction(this.dataSource, async (db) => {
+        // SKIP LOCKED: a saga busy elsewhere keeps its timer for the next round.
+        const saga = await this.lock(db, sagaId, true);
+        if (saga === null) return null;
+        const taken = await db.query<{ payload: TimerPayload }>(takeDueTimer(sagaId, key, this.clock.now()));
+        const timer = taken.rows[0]?.payload;
+        if (timer === undefined) return null;
+        return this.apply(db, saga, { type: 'timer', timer });
+      });
+      if (outcome !== null) {
+        fired++;
+        this.afterCommit(outcome, { timer: key });
+      }
+    }
+    return fired;
+  }
+
+  private async lock(db: Db, sagaId: string, skipLocked: boolean): Promise<LockedSagaRow | null> {
+    const result = await db.query<LockedSagaRow>(lockSaga(sagaId, skipLocked));
+    return result.rows[0] ?? null;
+  }
+
+  private async apply(db: Db, saga: LockedSagaRow, event: SagaEvent): Promise<Applied> {
+    const definition = this.definitionOf(saga);
+    const decision = decide(definition, saga.state, event, { now: this.clock.now(), newId: this.newId });
+    const lastSeq = saga.last_seq + decision.log.length;
+    if (decision.changed) {
+      const updated = await db.query(updateSaga(decision.state, saga.revision, lastSeq));
+      if (updated.rowCount !== 1) {
+        throw new Error(`saga ${saga.state.id} was changed concurrently (revision ${saga.revision})`);
+      }
+    } else if (decision.log.length > 0) {
+      await db.query(updateSaga(saga.state, saga.revision, lastSeq));
+    }
+    const rows = await persistDecisionEffects(db, decision, saga.last_seq + 1);
+    return { outcome: decision.changed ? 'applied' : 'ignored', decision, definition, rows };
+  }
+
+  private afterCommit(result: Applied | { outcome: ReplyOutcome }, context: Record<string, string>): void {
+    if (!('decision' in result)) return;
+    this.publisher.publish(result.rows);
+    const scope = { ...sagaScope(result.decision, result.definition), ...context };
+    for (const entry of result.decision.log) {
+      this.logger.info(entry.type, { ...scope, ...(entry.step === null ? {} : { step: entry.step }) });
+    }
+  }
+
+  private definitionOf(saga: LockedSagaRow): SagaDefinition {
+    const definition = this.registry.get(saga.state.name, saga.state.version);
+    if (definition === undefined) {
+      throw new Error(
+        `saga ${saga.state.id} uses ${saga.state.name}@${saga.state.version}, which is not stored`,
+      );
+    }
+    return definition;
+  }
+
+  private async findByIdempotencyKey(db: Db, key: string, fingerprint: string | null): Promise<StartedSaga> {
+    const found = await db.query<{
+      id: string;
+      name: string;
+      version: number;
+      status: SagaStatus;
+      request_fingerprint: string | null;
+    }>(findSagaByIdempotencyKey(key));
+    const row = found.rows[0];
+    if (row === undefined) {
+      throw new SagaNotFoundError(key);
+    }
+    if (row.request_fingerprint !== fingerprint) {
+      throw new IdempotencyConflictError(key);
+    }
+    return { id: row.id, name: row.name, version: row.version, status: row.status, created: false };
+  }
+}
+
+interface Applied {
+  outcome: 'applied' | 'ignored';
+  decision: Decision;
+  definition: SagaDefinition;
+  rows: OutboxRow[];
+}
+
+function requestFingerprint(request: StartSagaRequest): string {
+  const canonical = canonicalJson({
+    name: request.name,
+    input: request.input,
+    correlationId: request.correlationId ?? null,
+  });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+function sagaScope(decision: Decision, definition: SagaDefinition): Record<string, string> {
+  return {
+    sagaId: decision.state.id,
+    saga: `${definition.name}@${definition.version}`,
+    correlationId: decision.state.correlationId,
+  };
+}

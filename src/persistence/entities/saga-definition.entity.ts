@@ -1,0 +1,23 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import type { JsonObject } from '../../contracts/json';
+
+@Entity({ name: 'saga_definitions' })
+export class SagaDefinitionEntity {
+  @PrimaryColumn('text')
+  name!: string;
+
+  @PrimaryColumn('integer')
+  version!: number;
+
+  @Column('text', { nullable: true })
+  description!: string | null;
+
+  @Column('jsonb')
+  document!: JsonObject;
+
+  @Column('text')
+  fingerprint!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

@@ -1,0 +1,85 @@
+import { type Channel, type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
+import type { Logger } from '../orchestrator/logger';
+
+export interface AmqpChannels {
+  /** Publishes with publisher confirms. */
+  publish: ConfirmChannel;
+  /** Consumes with manual acknowledgement. */
+  consume: Channel;
+}
+
+type SetupHandler = (channels: AmqpChannels) => Promise<void>;
+
+/**
+ * One broker connection that reconnects by itself with exponential backoff (amqplib's recovery). After each
+ * (re)connect, fresh channels are made and every registered setup handler runs again (topology, consumers).
+ */
+export class AmqpConnection {
+  private model: Awaited<ReturnType<typeof connectRecovering>> | null = null;
+  private channels: AmqpChannels | null = null;
+  private readonly setupHandlers: SetupHandler[] = [];
+
+  constructor(
+    private readonly url: string,
+    private readonly logger: Logger,
+  ) {}
+
+  onConnected(handler: SetupHandler): void {
+    this.setupHandlers.push(handler);
+  }
+
+  get current(): AmqpChannels | null {
+    return this.channels;
+  }
+
+  get isConnected(): boolean {
+    return this.channels !== null;
+  }
+
+  async start(): Promise<void> {
+    this.model = await connectRecovering(this.url, (model) => this.setup(model));
+    this.model.on('disconnect', (error: Error) => {
+      this.channels = null;
+      this.logger.warn('broker connection lost; reconnecting', { error: error.message });
+    });
+    this.model.on('reconnect-scheduled', ({ attempt, delay }: { attempt: number; delay: number }) => {
+      this.logger.warn('broker reconnect scheduled', { attempt, delayMs: delay });
+    });
+    this.model.on('error', (error: Error) =>
+      this.logger.warn('broker connection error', { error: error.message }),
+    );
+    await this.model.waitForConnect();
+  }
+
+  async close(): Promise<void> {
+    this.channels = null;
+    await this.model
+      ?.close()
+      .catch((error: Error) => this.logger.warn('closing broker', { error: error.message }));
+  }
+
+  private async setup(model: ChannelModel): Promise<void> {
+    const publish = await model.createConfirmChannel();
+    const consume = await model.createChannel();
+    for (const channel of [publish, consume]) {
+      channel.on('error', (error: Error) =>
+        this.logger.warn('broker channel error', { error: error.message }),
+      );
+      channel.on('close', () => {
+        this.channels = null;
+      });
+    }
+    const channels = { publish, consume };
+    for (const handler of this.setupHandlers) {
+      await handler(channels);
+    }
+    this.channels = channels;
+    this.logger.info('broker connected');
+  }
+}
+
+function connectRecovering(url: string, setup: (model: ChannelModel) => Promise<void>) {
+  return connect(url, {
+    recovery: { initialDelay: 200, maxDelay: 5000, factor: 2, jitter: 0.2, waitForConnect: false, setup },
+  });
+}

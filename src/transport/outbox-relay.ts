@@ -1,0 +1,138 @@
+import type { DataSource } from 'typeorm';
+import type { Command } from '../contracts/command';
+import type { Logger } from '../orchestrator/logger';
+import type { CommandPublisher } from '../orchestrator/orchestrator';
+import { OUTBOX_LEASE_MS } from '../orchestrator/persist-decision';
+import { type OutboxRow, claimExpiredOutbox, deleteOutbox, releaseOutbox } from '../persistence/outbox-sql';
+import { runQuery } from '../persistence/sql';
+import type { AmqpConnection } from './amqp-connection';
+import { commandProperties } from './amqp-properties';
+import { publishConfirmed } from './publish-confirmed';
+
+const SWEEP_INTERVAL_MS = 1000;
+const SWEEP_BATCH = 200;
+
+/**
+ * Publishes committed outbox rows with publisher confirms and deletes each row once the broker confirms it.
+ * The saga does not wait for the confirm: it moves on when the participant replies. Rows whose publish failed,
+ * or whose writer died, are swept up by any instance once their lease runs out.
+ */
+export class OutboxRelay implements CommandPublisher {
+  private confirmed: string[] = [];
+  private flushScheduled = false;
+  private sweeper: NodeJS.Timeout | null = null;
+  private inFlight = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connection: AmqpConnection,
+    private readonly logger: Logger,
+  ) {}
+
+  startSweeping(): void {
+    this.stopped = false;
+    const loop = (): void => {
+      this.sweeper = setTimeout(() => {
+        void this.sweep().finally(() => {
+          if (!this.stopped) loop();
+        });
+      }, SWEEP_INTERVAL_MS);
+    };
+    loop();
+  }
+
+  /** Stops sweeping and waits for outstanding confirms (bounded). */
+  async stop(timeoutMs = 5000): Promise<void> {
+    this.stopped = true;
+    if (this.sweeper) clearTimeout(this.sweeper);
+    const until = Date.now() + timeoutMs;
+    while ((this.inFlight > 0 || this.flushScheduled) && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  publish(rows: OutboxRow[]): void {
+    const channel = this.connection.current?.publish;
+    if (channel === undefined) {
+      if (rows.length > 0) void this.release(rows);
+      return;
+    }
+    for (const row of rows) {
+      this.inFlight++;
+      const command = row.body as Command;
+      publishConfirmed(
+        channel,
+        row.exchange,
+        row.routing_key,
+        Buffer.from(JSON.stringify(command)),
+        commandProperties(command, row.headers),
+      )
+        .then(() => this.markConfirmed(row.id))
+        .catch((error: Error) => {
+          this.logger.warn('command publish failed; it will be retried', {
+            sagaId: row.saga_id,
+            messageId: row.message_id,
+            error: error.message,
+          });
+          void this.release([row]);
+        })
+        .finally(() => this.inFlight--);
+    }
+  }
+
+  /** Publishes rows left behind by a failed publish or a crashed instance. */
+  async sweep(): Promise<number> {
+    if (!this.connection.isConnected) return 0;
+    try {
+      const claimed = await runQuery<OutboxRow>(
+        this.dataSource,
+        claimExpiredOutbox(SWEEP_BATCH, OUTBOX_LEASE_MS),
+      );
+      if (claimed.rows.length > 0) {
+        this.logger.info('republishing outbox rows', { count: claimed.rows.length });
+        this.publish(claimed.rows);
+      }
+      return claimed.rows.length;
+    } catch (error) {
+      this.logger.warn('outbox sweep failed', { error: (error as Error).message });
+      return 0;
+    }
+  }
+
+  private markConfirmed(id: string): void {
+    this.confirmed.push(id);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // Confirms arriving together are deleted with one statement.
+    setImmediate(() => void this.flushConfirmed());
+  }
+
+  private async flushConfirmed(): Promise<void> {
+    const ids = this.confirmed;
+    this.confirmed = [];
+    try {
+      await runQuery(this.dataSource, deleteOutbox(ids));
+    } catch (error) {
+      // The rows stay; their lease runs out and they are published again (at-least-once).
+      this.logger.warn('could not delete confirmed outbox rows', {
+        count: ids.length,
+        error: (error as Error).message,
+      });
+    } finally {
+      this.flushScheduled = false;
+      if (this.confirmed.length > 0) this.markConfirmed(this.confirmed.pop()!);
+    }
+  }
+
+  private async release(rows: OutboxRow[]): Promise<void> {
+    try {
+      await runQuery(this.dataSource, releaseOutbox(rows.map((row) => row.id)));
+    } catch (error) {
+      this.logger.warn('could not release outbox rows; their lease will expire', {
+        count: rows.length,
+        error: (error as Error).message,
+      });
+    }
+  }
+}

@@ -1,0 +1,192 @@
+import type { Command } from '../../src/contracts/command';
+import type { JsonObject } from '../../src/contracts/json';
+import { orderSagaYaml } from '../support/order-saga';
+import { type ScriptedAnswer, ScriptedParticipant } from '../support/scripted-participant';
+import { type TestEngine, startTestEngine } from '../support/test-engine';
+import { waitFor } from '../support/wait-for';
+
+/**
+ * Each saga's orderId selects how the participants behave, so one engine and one set of participants
+ * serve every scenario of this file.
+ */
+type Behaviour = (command: Command, attemptsSoFar: number) => ScriptedAnswer;
+const scenarios = new Map<string, Partial<Record<string, Behaviour>>>();
+const succeed: Behaviour = (command) => ({ outcome: 'success', output: defaultOutput(command) });
+
+function defaultOutput(command: Command): JsonObject {
+  switch (command.type) {
+    case 'ReserveInventory':
+      return { reservationId: `r-${command.payload.orderId as string}` };
+    case 'ChargePayment':
+      return { paymentId: `p-${command.payload.orderId as string}` };
+    case 'ScheduleShipment':
+      return { trackingId: `t-${command.payload.orderId as string}` };
+    default:
+      return {};
+  }
+}
+
+function script(command: Command, received: { command: Command }[]): ScriptedAnswer {
+  const orderId = command.payload.orderId as string;
+  const behaviour = scenarios.get(orderId)?.[command.type] ?? succeed;
+  const attemptsSoFar = received.filter(
+    (r) => r.command.saga.id === command.saga.id && r.command.type === command.type,
+  ).length;
+  return behaviour(command, attemptsSoFar);
+}
+
+describe('saga lifecycle over real PostgreSQL and RabbitMQ', () => {
+  let engine: TestEngine;
+  let inventory: ScriptedParticipant;
+  let payments: ScriptedParticipant;
+  let shipping: ScriptedParticipant;
+
+  beforeAll(async () => {
+    engine = await startTestEngine({ sagas: { 'order-fulfillment.yaml': orderSagaYaml } });
+    inventory = new ScriptedParticipant(engine.amqpUrl, 'inventory', script);
+    payments = new ScriptedParticipant(engine.amqpUrl, 'payments', script);
+    shipping = new ScriptedParticipant(engine.amqpUrl, 'shipping', script);
+    await Promise.all([inventory.start(), payments.start(), shipping.start()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([inventory?.stop(), payments?.stop(), shipping?.stop()]);
+    await engine?.stop();
+  });
+
+  async function startSaga(orderId: string, amount = 10): Promise<string> {
+    const response = await engine.request('POST', '/api/sagas', { name: 'order-fulfillment', input: { orderId, amount } });
+    expect(response.status).toBe(201);
+    return response.body.id as string;
+  }
+
+  async function finalSaga(id: string) {
+    return waitFor(`saga ${id} to finish`, async () => {
+      const { body } = await engine.request('GET', `/api/sagas/${id}`);
+      return ['COMPLETED', 'COMPENSATED', 'COMPENSATION_FAILED'].includes(body.status) ? body : undefined;
+    });
+  }
+
+  function commandTypes(sagaId: string): string[] {
+    return [inventory, payments, shipping]
+      .flatMap((p) => p.received)
+      .filter((r) => r.command.saga.id === sagaId)
+      .sort((a, b) => a.command.timestamp.localeCompare(b.command.timestamp))
+      .map((r) => `${r.command.type}#${r.command.attempt}`);
+  }
+
+  it('runs three steps to COMPLETED, each action once, outputs flowing into later payloads', async () => {
+    const id = await startSaga('happy-1', 42);
+    const saga = await finalSaga(id);
+
+    expect(saga.status).toBe('COMPLETED');
+    expect(saga.steps.map((s: { status: string }) => s.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(saga.steps.map((s: { attempts: number }) => s.attempts)).toEqual([1, 1, 1]);
+    expect(saga.steps[2].output).toEqual({ trackingId: 't-happy-1' });
+    expect(commandTypes(id)).toEqual(['ReserveInventory#1', 'ChargePayment#1', 'ScheduleShipment#1']);
+
+    const [charge] = payments.commands({ sagaId: id, type: 'ChargePayment' });
+    expect(charge?.payload).toEqual({ orderId: 'happy-1', amount: 42, reservationId: 'r-happy-1' });
+    const [ship] = shipping.commands({ sagaId: id, type: 'ScheduleShipment' });
+    expect(ship?.payload).toEqual({ orderId: 'happy-1', label: 'order happy-1 paid with p-happy-1' });
+    expect(ship?.idempotency_key).toBe(`${id}:schedule-shipment:action`);
+    expect(ship?.causation_id).not.toBe(charge?.causation_id);
+
+    const received = inventory.received.find((r) => r.command.saga.id === id);
+    expect(received?.properties).toMatchObject({
+      messageId: received?.command.message_id,
+      correlationId: id,
+      type: 'ReserveInventory',
+      replyTo: 'sagas.replies',
+      contentType: 'application/json',
+      deliveryMode: 2,
+    });
+
+    const { body: log } = await engine.request('GET', `/api/sagas/${id}/events`);
+    const types = log.items.map((e: { type: string }) => e.type);
+    expect(types[0]).toBe('SagaStarted');
+    expect(types[types.length - 1]).toBe('SagaCompleted');
+    expect(log.items.map((e: { seq: number }) => e.seq)).toEqual(types.map((_: string, i: number) => i + 1));
+  });
+
+  it('compensates steps 2 then 1 when step 3 fails without retry; step 3 itself is not compensated', async () => {
+    scenarios.set('fail-3', {
+      ScheduleShipment: () => ({ outcome: 'failure', code: 'NO_CARRIER', retryable: false }),
+    });
+    const id = await startSaga('fail-3');
+    const saga = await finalSaga(id);
+
+    expect(saga.status).toBe('COMPENSATED');
+    expect(commandTypes(id)).toEqual([
+      'ReserveInventory#1',
+      'ChargePayment#1',
+      'ScheduleShipment#1',
+      'RefundPayment#1',
+      'ReleaseInventory#1',
+    ]);
+    expect(saga.steps[2]).toMatchObject({ status: 'FAILED', compensation: null, error: { code: 'NO_CARRIER' } });
+    expect(saga.steps[1].compensation).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
+    expect(saga.steps[0].compensation).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
+    const [refund] = payments.commands({ sagaId: id, type: 'RefundPayment' });
+    expect(refund).toMatchObject({
+      kind: 'compensation',
+      idempotency_key: `${id}:charge-payment:compensation`,
+      payload: { orderId: 'fail-3', amount: 10, reservationId: 'r-fail-3', output: { paymentId: 'p-fail-3' } },
+    });
+  });
+
+  it('compensates the step whose attempts all timed out (outcome unknown), then the earlier one', async () => {
+    scenarios.set('silent-2', { ChargePayment: () => ({ outcome: 'no-reply' }) });
+    const id = await startSaga('silent-2');
+    const saga = await finalSaga(id);
+
+    expect(saga.status).toBe('COMPENSATED');
+    expect(commandTypes(id)).toEqual([
+      'ReserveInventory#1',
+      'ChargePayment#1',
+      'ChargePayment#2',
+      'RefundPayment#1',
+      'ReleaseInventory#1',
+    ]);
+    expect(saga.steps[1]).toMatchObject({ status: 'UNKNOWN', attempts: 2, error: { code: 'TIMEOUT' } });
+    const [refund] = payments.commands({ sagaId: id, type: 'RefundPayment' });
+    expect(refund?.payload.output).toBeNull();
+    const [retry] = payments.commands({ sagaId: id, type: 'ChargePayment' }).filter((c) => c.attempt === 2);
+    const [first] = payments.commands({ sagaId: id, type: 'ChargePayment' }).filter((c) => c.attempt === 1);
+    expect(retry?.causation_id).toBe(first?.message_id);
+    expect(retry?.idempotency_key).toBe(first?.idempotency_key);
+  });
+
+  it('retries a retryable failure and completes with attempts = 2', async () => {
+    scenarios.set('flaky-1', {
+      ChargePayment: (command, attempts) =>
+        attempts === 1
+          ? { outcome: 'failure', code: 'GATEWAY_DOWN', retryable: true }
+          : { outcome: 'success', output: defaultOutput(command) },
+    });
+    const id = await startSaga('flaky-1');
+    const saga = await finalSaga(id);
+
+    expect(saga.status).toBe('COMPLETED');
+    expect(saga.steps[1]).toMatchObject({ status: 'SUCCEEDED', attempts: 2, error: null });
+    expect(commandTypes(id)).toEqual(['ReserveInventory#1', 'ChargePayment#1', 'ChargePayment#2', 'ScheduleShipment#1']);
+  });
+
+  it('ends COMPENSATION_FAILED when a compensation keeps failing, visible through the API', async () => {
+    scenarios.set('stuck-1', {
+      ScheduleShipment: () => ({ outcome: 'failure', code: 'NO_CARRIER', retryable: false }),
+      RefundPayment: () => ({ outcome: 'failure', code: 'BANK_DOWN', retryable: true }),
+    });
+    const id = await startSaga('stuck-1');
+    const saga = await finalSaga(id);
+
+    expect(saga.status).toBe('COMPENSATION_FAILED');
+    expect(saga.steps[1].compensation).toMatchObject({ status: 'FAILED', attempts: 3, error: { code: 'BANK_DOWN' } });
+    expect(saga.steps[0].compensation).toBeNull();
+    expect(payments.commands({ sagaId: id, type: 'RefundPayment' })).toHaveLength(3);
+    expect(inventory.commands({ sagaId: id, type: 'ReleaseInventory' })).toHaveLength(0);
+
+    const { body: list } = await engine.request('GET', '/api/sagas?status=COMPENSATION_FAILED');
+    expect(list.items.map((s: { id: string }) => s.id)).toContain(id);
+  });
+});

@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { type Application, createApplication } from '../../src/app/application';
+import { type AppConfig, loadConfig } from '../../src/config/config';
+import { silentLogger } from '../../src/orchestrator/logger';
+import { type TestDatabase, createTestDatabase } from './database';
+import { createVhost } from './rabbit-vhost';
+
+export interface HttpResult {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+}
+
+export interface TestEngine {
+  app: Application;
+  config: AppConfig;
+  baseUrl: string;
+  amqpUrl: string;
+  database: TestDatabase;
+  sagasDir: string;
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
+  /** Stops the engine only; the database and vhost stay for a restart. */
+  stopEngine(): Promise<void>;
+  /** Starts a fresh engine on the same database, vhost and folder. */
+  restartEngine(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface TestEngineOptions {
+  sagas: Record<string, string>;
+  env?: Record<string, string>;
+}
+
+/** A real engine (real PostgreSQL, real RabbitMQ) on its own database, vhost and definitions folder. */
+export async function startTestEngine(options: TestEngineOptions): Promise<TestEngine> {
+  const database = await createTestDatabase();
+  const vhost = await createVhost();
+  const sagasDir = mkdtempSync(join(tmpdir(), 'sagas-'));
+  for (const [file, content] of Object.entries(options.sagas)) {
+    writeFileSync(join(sagasDir, file), content);
+  }
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    AMQP_URL: vhost.url,
+    SAGAS_DIR: sagasDir,
+    PORT: '0',
+    ...options.env,
+  });
+
+  let app: Application | null = null;
+  let baseUrl = '';
+  const boot = async (): Promise<void> => {
+    app = await createApplication(config, { logger: silentLogger });
+    await app.http.listen(0, '127.0.0.1');
+    const address = app.http.getHttpServer().address() as AddressInfo;
+    baseUrl = `http://127.0.0.1:${address.port}`;
+  };
+  await boot();
+
+  const engine: TestEngine = {
+    get app() {
+      if (app === null) throw new Error('engine is stopped');
+      return app;
+    },
+    config,
+    get baseUrl() {
+      return baseUrl;
+    },
+    amqpUrl: vhost.url,
+    database,
+    sagasDir,
+    async request(method, path, body, headers = {}) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, body: text === '' ? null : JSON.parse(text) };
+    },
+    async stopEngine() {
+      await app?.close();
+      app = null;
+    },
+    async restartEngine() {
+      await boot();
+    },
+    async stop() {
+      await app?.close();
+      app = null;
+      await vhost.drop();
+      await database.drop();
+      rmSync(sagasDir, { recursive: true, force: true });
+    },
+  };
+  return engine;
+}
