@@ -2,7 +2,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
-const infrastructure = ['@nestjs/*', 'typeorm', 'amqplib', 'pg', 'node:*', 'fs', 'path', 'crypto', 'yaml', 'ajv'];
+const infrastructure = [
+  '@nestjs/*',
+  'typeorm',
+  'amqplib',
+  'pg',
+  'node:*',
+  'fs',
+  'path',
+  'crypto',
+  'yaml',
+  'ajv',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'jest.config.js'] },
@@ -25,6 +36,22 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/messaging/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@nestjs/*', 'typeorm', '../*', '!../contracts', '!../contracts/*'],
+              message: 'Shared messaging helpers depend only on amqplib and the contracts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/sdk/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -33,8 +60,8 @@ export default tseslint.config(
           patterns: [
             { group: ['@nestjs/*', 'typeorm'], message: 'The SDK must not depend on NestJS or TypeORM.' },
             {
-              group: ['../*', '!../contracts', '!../contracts/*'],
-              message: 'The SDK imports only contracts from the engine.',
+              group: ['../*', '!../contracts', '!../contracts/*', '!../messaging', '!../messaging/*'],
+              message: 'The SDK imports only the contracts and the shared messaging helpers.',
             },
           ],
         },

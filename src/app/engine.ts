@@ -13,7 +13,7 @@ import { runQuery } from '../persistence/sql';
 import { AmqpConnection } from '../transport/amqp-connection';
 import { OutboxRelay } from '../transport/outbox-relay';
 import { ReplyConsumer } from '../transport/reply-consumer';
-import { declareTopology } from '../transport/topology';
+import { declareParticipantQueue, declareSharedTopology } from '../messaging/topology';
 
 /** Saga definition files that cannot be loaded: the service refuses to start. */
 export class DefinitionFilesError extends Error {
@@ -66,7 +66,10 @@ export class Engine {
 
       const connection = new AmqpConnection(config.amqpUrl, logger);
       const participants = registry.participants();
-      connection.onConnected((channels) => declareTopology(channels.publish, participants));
+      connection.onConnected(async ({ publish }) => {
+        await declareSharedTopology(publish);
+        for (const participant of participants) await declareParticipantQueue(publish, participant);
+      });
       const relay = new OutboxRelay(dataSource, connection, logger);
       const orchestrator = new Orchestrator(
         dataSource,

@@ -19,6 +19,8 @@ export interface AttemptTrack {
   outstanding: OutstandingAttempt | null;
   /** Every command message id sent for this track: a reply must answer one of them. */
   messageIds: string[];
+  /** Commands that already got a reply: a second reply to one of them changes nothing. */
+  answeredMessageIds: string[];
   lastAttemptTimedOut: boolean;
 }
 

@@ -86,6 +86,7 @@ function newTrack(): AttemptTrack {
     finishedAt: null,
     outstanding: null,
     messageIds: [],
+    answeredMessageIds: [],
     lastAttemptTimedOut: false,
   };
 }
@@ -239,10 +240,14 @@ class DecisionBuilder {
     if (!trackRunning) {
       return this.ignore(reply, `the step's ${reply.kind} has already finished`);
     }
+    if (track.answeredMessageIds.includes(reply.in_reply_to)) {
+      return this.ignore(reply, `command ${reply.in_reply_to} was already answered`);
+    }
     const answersOutstanding = track.outstanding?.messageId === reply.in_reply_to;
     if (reply.outcome === 'success') {
       // Every attempt shares one idempotency key: a success to any attempt means the command took effect.
       this.cancelPendingTimers(step.name, reply.kind, track);
+      track.answeredMessageIds.push(reply.in_reply_to);
       track.outstanding = null;
       track.finishedAt = this.nowIso;
       track.error = null;
@@ -279,6 +284,7 @@ class DecisionBuilder {
       attempt: track.attempts,
       messageId: reply.in_reply_to,
     });
+    track.answeredMessageIds.push(reply.in_reply_to);
     track.outstanding = null;
     track.lastAttemptTimedOut = false;
     this.attemptFailed(index, reply.kind, reply.error, reply.message_id, { messageId: reply.message_id });

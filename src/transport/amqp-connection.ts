@@ -51,11 +51,16 @@ export class AmqpConnection {
     await this.model.waitForConnect();
   }
 
+  /** Closes the channels first: acknowledgements sent just before are flushed, not lost with the connection. */
   async close(): Promise<void> {
+    const channels = this.channels;
     this.channels = null;
-    await this.model
-      ?.close()
-      .catch((error: Error) => this.logger.warn('closing broker', { error: error.message }));
+    const warn = (error: Error) => this.logger.warn('closing broker connection', { error: error.message });
+    if (channels !== null) {
+      await channels.consume.close().catch(warn);
+      await channels.publish.close().catch(warn);
+    }
+    await this.model?.close().catch(warn);
   }
 
   private async setup(model: ChannelModel): Promise<void> {

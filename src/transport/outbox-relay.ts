@@ -7,7 +7,7 @@ import { type OutboxRow, claimExpiredOutbox, deleteOutbox, releaseOutbox } from 
 import { runQuery } from '../persistence/sql';
 import type { AmqpConnection } from './amqp-connection';
 import { commandProperties } from './amqp-properties';
-import { publishConfirmed } from './publish-confirmed';
+import { publishConfirmed } from '../messaging/publish-confirmed';
 
 const SWEEP_INTERVAL_MS = 1000;
 const SWEEP_BATCH = 200;

@@ -4,7 +4,7 @@ import { Topology } from '../contracts/topology';
 import type { Logger } from '../orchestrator/logger';
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import type { AmqpChannels, AmqpConnection } from './amqp-connection';
-import { deadLetter } from './dead-letter';
+import { deadLetter } from '../messaging/dead-letter';
 
 const PREFETCH = 64;
 const REDELIVERY_DELAY_MS = 1000;

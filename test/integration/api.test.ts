@@ -19,7 +19,10 @@ describe('REST API (CONTRACT §4)', () => {
 
   describe('POST /api/sagas', () => {
     it('creates a saga: 201 with id, name, version, status', async () => {
-      const response = await engine.request('POST', '/api/sagas', { name: 'order-fulfillment', input: validInput });
+      const response = await engine.request('POST', '/api/sagas', {
+        name: 'order-fulfillment',
+        input: validInput,
+      });
       expect(response.status).toBe(201);
       expect(response.body).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -74,7 +77,12 @@ describe('REST API (CONTRACT §4)', () => {
 
     it.each([
       ['malformed JSON', '{"name": "order-fulfillment", ', 'MALFORMED_JSON', undefined],
-      ['an unknown top-level field', { name: 'order-fulfillment', input: validInput, extra: 1 }, 'VALIDATION_FAILED', 'extra'],
+      [
+        'an unknown top-level field',
+        { name: 'order-fulfillment', input: validInput, extra: 1 },
+        'VALIDATION_FAILED',
+        'extra',
+      ],
       ['a missing name', { input: validInput }, 'VALIDATION_FAILED', 'name'],
       ['a missing input', { name: 'order-fulfillment' }, 'VALIDATION_FAILED', 'input'],
     ])('400 for %s', async (_, body, code, path) => {
@@ -169,10 +177,13 @@ describe('REST API (CONTRACT §4)', () => {
       expect(events.body.items[1]).toMatchObject({ seq: 2, step: 'reserve-inventory', data: { attempt: 1 } });
     });
 
-    it.each(['00000000-0000-4000-8000-000000000000', 'not-a-uuid'])('404 for unknown or malformed id %s', async (id) => {
-      expect((await engine.request('GET', `/api/sagas/${id}`)).status).toBe(404);
-      expect((await engine.request('GET', `/api/sagas/${id}/events`)).status).toBe(404);
-    });
+    it.each(['00000000-0000-4000-8000-000000000000', 'not-a-uuid'])(
+      '404 for unknown or malformed id %s',
+      async (id) => {
+        expect((await engine.request('GET', `/api/sagas/${id}`)).status).toBe(404);
+        expect((await engine.request('GET', `/api/sagas/${id}/events`)).status).toBe(404);
+      },
+    );
   });
 
   describe('definitions and health', () => {

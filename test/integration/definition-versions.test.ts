@@ -39,13 +39,20 @@ describe('definition versions stored in PostgreSQL', () => {
 
     writeFileSync(
       file(),
-      orderSagaYaml.replace('version: 1', 'version: 2').replace('description: Place an order', 'description: Changed'),
+      orderSagaYaml
+        .replace('version: 1', 'version: 2')
+        .replace('description: Place an order', 'description: Changed'),
     );
     await engine.restartEngine();
 
     const { body: definitions } = await engine.request('GET', '/api/definitions');
     expect(definitions.items).toEqual([
-      { name: 'order-fulfillment', description: 'Changed across inventory, payments and shipping', currentVersion: 2, versions: [1, 2] },
+      {
+        name: 'order-fulfillment',
+        description: 'Changed across inventory, payments and shipping',
+        currentVersion: 2,
+        versions: [1, 2],
+      },
     ]);
     const { body: fresh } = await engine.request('POST', '/api/sagas', {
       name: 'order-fulfillment',

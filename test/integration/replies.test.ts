@@ -12,7 +12,9 @@ describe('reply handling: duplicates, unknown sagas and poison messages', () => 
   let channel: Channel;
 
   beforeAll(async () => {
-    engine = await startTestEngine({ sagas: { 'order-fulfillment.yaml': orderSagaYaml } });
+    // Long attempt timeouts: no timer may change the saga while the test compares its states.
+    const slowSaga = orderSagaYaml.replaceAll('timeout: 400ms', 'timeout: 60s');
+    engine = await startTestEngine({ sagas: { 'order-fulfillment.yaml': slowSaga } });
     connection = await connect(engine.amqpUrl);
     channel = await connection.createChannel();
   });
@@ -23,7 +25,10 @@ describe('reply handling: duplicates, unknown sagas and poison messages', () => 
   });
 
   async function nextCommand(queue: string): Promise<Command> {
-    const message = await waitFor(`a command on ${queue}`, async () => (await channel.get(queue, { noAck: true })) || undefined);
+    const message = await waitFor(
+      `a command on ${queue}`,
+      async () => (await channel.get(queue, { noAck: true })) || undefined,
+    );
     return commandSchema.parse(JSON.parse(message.content.toString()));
   }
 
@@ -78,7 +83,9 @@ describe('reply handling: duplicates, unknown sagas and poison messages', () => 
     expect(after.status).toBe(before.status);
     expect(after.steps).toEqual(before.steps);
     expect(after.updatedAt).toBe(before.updatedAt);
-    const added = (await engine.request('GET', `/api/sagas/${created.id}/events`)).body.items.slice(logBefore.length);
+    const added = (await engine.request('GET', `/api/sagas/${created.id}/events`)).body.items.slice(
+      logBefore.length,
+    );
     expect(added).toHaveLength(1);
     expect(logAfter[logBefore.length]).toMatchObject({
       type: 'ReplyIgnored',

@@ -54,8 +54,17 @@ describe('saga lifecycle over real PostgreSQL and RabbitMQ', () => {
     await engine?.stop();
   });
 
-  async function startSaga(orderId: string, amount = 10): Promise<string> {
-    const response = await engine.request('POST', '/api/sagas', { name: 'order-fulfillment', input: { orderId, amount } });
+  async function startSaga(
+    orderId: string,
+    amount = 10,
+    headers: Record<string, string> = {},
+  ): Promise<string> {
+    const response = await engine.request(
+      'POST',
+      '/api/sagas',
+      { name: 'order-fulfillment', input: { orderId, amount } },
+      headers,
+    );
     expect(response.status).toBe(201);
     return response.body.id as string;
   }
@@ -76,11 +85,20 @@ describe('saga lifecycle over real PostgreSQL and RabbitMQ', () => {
   }
 
   it('runs three steps to COMPLETED, each action once, outputs flowing into later payloads', async () => {
-    const id = await startSaga('happy-1', 42);
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const id = await startSaga('happy-1', 42, {
+      traceparent,
+      tracestate: 'vendor=1',
+      'X-Request-Id': 'req-1',
+    });
     const saga = await finalSaga(id);
 
     expect(saga.status).toBe('COMPLETED');
-    expect(saga.steps.map((s: { status: string }) => s.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    expect(saga.steps.map((s: { status: string }) => s.status)).toEqual([
+      'SUCCEEDED',
+      'SUCCEEDED',
+      'SUCCEEDED',
+    ]);
     expect(saga.steps.map((s: { attempts: number }) => s.attempts)).toEqual([1, 1, 1]);
     expect(saga.steps[2].output).toEqual({ trackingId: 't-happy-1' });
     expect(commandTypes(id)).toEqual(['ReserveInventory#1', 'ChargePayment#1', 'ScheduleShipment#1']);
@@ -91,6 +109,14 @@ describe('saga lifecycle over real PostgreSQL and RabbitMQ', () => {
     expect(ship?.payload).toEqual({ orderId: 'happy-1', label: 'order happy-1 paid with p-happy-1' });
     expect(ship?.idempotency_key).toBe(`${id}:schedule-shipment:action`);
     expect(ship?.causation_id).not.toBe(charge?.causation_id);
+    const [reserve] = inventory.commands({ sagaId: id });
+    expect(reserve?.causation_id).toBe('req-1');
+    for (const participant of [inventory, payments, shipping]) {
+      const commands = participant.received.filter((r) => r.command.saga.id === id);
+      expect(commands.map((r) => r.headers)).toEqual(
+        commands.map(() => ({ traceparent, tracestate: 'vendor=1' })),
+      );
+    }
 
     const received = inventory.received.find((r) => r.command.saga.id === id);
     expect(received?.properties).toMatchObject({
@@ -124,14 +150,23 @@ describe('saga lifecycle over real PostgreSQL and RabbitMQ', () => {
       'RefundPayment#1',
       'ReleaseInventory#1',
     ]);
-    expect(saga.steps[2]).toMatchObject({ status: 'FAILED', compensation: null, error: { code: 'NO_CARRIER' } });
+    expect(saga.steps[2]).toMatchObject({
+      status: 'FAILED',
+      compensation: null,
+      error: { code: 'NO_CARRIER' },
+    });
     expect(saga.steps[1].compensation).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
     expect(saga.steps[0].compensation).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
     const [refund] = payments.commands({ sagaId: id, type: 'RefundPayment' });
     expect(refund).toMatchObject({
       kind: 'compensation',
       idempotency_key: `${id}:charge-payment:compensation`,
-      payload: { orderId: 'fail-3', amount: 10, reservationId: 'r-fail-3', output: { paymentId: 'p-fail-3' } },
+      payload: {
+        orderId: 'fail-3',
+        amount: 10,
+        reservationId: 'r-fail-3',
+        output: { paymentId: 'p-fail-3' },
+      },
     });
   });
 
@@ -169,7 +204,12 @@ describe('saga lifecycle over real PostgreSQL and RabbitMQ', () => {
 
     expect(saga.status).toBe('COMPLETED');
     expect(saga.steps[1]).toMatchObject({ status: 'SUCCEEDED', attempts: 2, error: null });
-    expect(commandTypes(id)).toEqual(['ReserveInventory#1', 'ChargePayment#1', 'ChargePayment#2', 'ScheduleShipment#1']);
+    expect(commandTypes(id)).toEqual([
+      'ReserveInventory#1',
+      'ChargePayment#1',
+      'ChargePayment#2',
+      'ScheduleShipment#1',
+    ]);
   });
 
   it('ends COMPENSATION_FAILED when a compensation keeps failing, visible through the API', async () => {
@@ -181,7 +221,11 @@ describe('saga lifecycle over real PostgreSQL and RabbitMQ', () => {
     const saga = await finalSaga(id);
 
     expect(saga.status).toBe('COMPENSATION_FAILED');
-    expect(saga.steps[1].compensation).toMatchObject({ status: 'FAILED', attempts: 3, error: { code: 'BANK_DOWN' } });
+    expect(saga.steps[1].compensation).toMatchObject({
+      status: 'FAILED',
+      attempts: 3,
+      error: { code: 'BANK_DOWN' },
+    });
     expect(saga.steps[0].compensation).toBeNull();
     expect(payments.commands({ sagaId: id, type: 'RefundPayment' })).toHaveLength(3);
     expect(inventory.commands({ sagaId: id, type: 'ReleaseInventory' })).toHaveLength(0);

@@ -76,7 +76,11 @@ export class ScriptedParticipant {
           ? { outcome: 'success', output: answer.output ?? {} }
           : {
               outcome: 'failure',
-              error: { code: answer.code, message: answer.message ?? answer.code, retryable: answer.retryable },
+              error: {
+                code: answer.code,
+                message: answer.message ?? answer.code,
+                retryable: answer.retryable,
+              },
             }),
       };
       channel.sendToQueue(message.properties.replyTo as string, Buffer.from(JSON.stringify(reply)), {

@@ -21,7 +21,12 @@ export interface TestEngine {
   amqpUrl: string;
   database: TestDatabase;
   sagasDir: string;
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<HttpResult>;
   /** Stops the engine only; the database and vhost stay for a restart. */
   stopEngine(): Promise<void>;
   /** Starts a fresh engine on the same database, vhost and folder. */
@@ -79,7 +84,11 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await response.text();
-      return { status: response.status, headers: response.headers, body: text === '' ? null : JSON.parse(text) };
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: text === '' ? null : JSON.parse(text),
+      };
     },
     async stopEngine() {
       await app?.close();

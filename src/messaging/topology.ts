@@ -1,16 +1,16 @@
 import type { Channel } from 'amqplib';
 import { Topology, commandQueueName } from '../contracts/topology';
 
-/** Declares the wire protocol's topology (CONTRACT §3): durable, classic, no arguments. */
-export async function declareTopology(channel: Channel, participants: string[]): Promise<void> {
+/**
+ * Declares the wire protocol's shared topology (CONTRACT §3): durable classic queues without arguments, declared
+ * identically by the engine, the SDK and any participant, so whichever starts first creates the same thing.
+ */
+export async function declareSharedTopology(channel: Channel): Promise<void> {
   await channel.assertExchange(Topology.commandsExchange, 'direct', { durable: true });
   await channel.assertExchange(Topology.deadLetterExchange, 'fanout', { durable: true });
   await channel.assertQueue(Topology.repliesQueue, { durable: true });
   await channel.assertQueue(Topology.deadLetterQueue, { durable: true });
   await channel.bindQueue(Topology.deadLetterQueue, Topology.deadLetterExchange, '');
-  for (const participant of participants) {
-    await declareParticipantQueue(channel, participant);
-  }
 }
 
 export async function declareParticipantQueue(channel: Channel, participant: string): Promise<void> {

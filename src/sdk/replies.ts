@@ -1,0 +1,39 @@
+import type { Command } from '../contracts/command';
+import type { JsonObject } from '../contracts/json';
+import type { Reply, ReplyError } from '../contracts/reply';
+
+/** What a reply needs besides the command: a new message id and the time it is sent. */
+export interface ReplyStamp {
+  messageId: string;
+  now: Date;
+}
+
+/** A success reply (CONTRACT §3); `output` is an object, possibly empty. */
+export function successReply(command: Command, output: JsonObject, stamp: ReplyStamp): Reply {
+  return {
+    ...replyHeader(command, stamp),
+    outcome: 'success',
+    output,
+    timestamp: stamp.now.toISOString(),
+  };
+}
+
+/** A failure reply (CONTRACT §3); `error.retryable` tells the engine whether to try again. */
+export function failureReply(command: Command, error: ReplyError, stamp: ReplyStamp): Reply {
+  return {
+    ...replyHeader(command, stamp),
+    outcome: 'failure',
+    error,
+    timestamp: stamp.now.toISOString(),
+  };
+}
+
+function replyHeader(command: Command, stamp: ReplyStamp) {
+  return {
+    message_id: stamp.messageId,
+    in_reply_to: command.message_id,
+    saga_id: command.saga.id,
+    step: command.step,
+    kind: command.kind,
+  };
+}
