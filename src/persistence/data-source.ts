@@ -41,7 +41,8 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 
 const MIGRATION_LOCK_ID = 728_100_417;
 
-/** Runs pending migrations; an advisory lock makes instances that start together take turns. */
+/** Runs pending migrations; an advisory lock makes instances that start together take turns. The lock holds one
+ * pool connection while the migrations run on another, so the pool needs at least two. */
 export async function migrateDatabase(dataSource: DataSource): Promise<string[]> {
   const lock = dataSource.createQueryRunner();
   await lock.connect();
