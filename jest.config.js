@@ -14,7 +14,15 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
-      testTimeout: 60000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'],
+    },
+    {
+      // Real processes, real signals, broker and database outages: run alone (--runInBand), after the rest.
+      displayName: 'fault',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/fault/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/fault-timeout.ts'],
     },
   ],
 };

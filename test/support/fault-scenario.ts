@@ -1,0 +1,182 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SagaState } from '../../src/core/state';
+import { type TestDatabase, createTestDatabase } from './database';
+import { EngineProcess } from './engine-process';
+import { type Tally, checkInvariants, countRows, readSagas } from './invariants';
+import { type TestVhost, createVhost } from './rabbit-vhost';
+import { RecordingParticipants } from './recording-participants';
+import { waitFor } from './wait-for';
+
+/** The example saga; attempt timeouts longer than any outage the tests cause, quick retries. */
+export const faultSagaYaml = `
+name: order-fulfillment
+version: 1
+steps:
+  - name: reserve-inventory
+    participant: inventory
+    action: ReserveInventory
+    compensation: ReleaseInventory
+    timeout: 20s
+    retry: { attempts: 3, backoff: 100ms }
+    compensationRetry: { attempts: 5, backoff: 100ms }
+    payload: { orderId: "\${input.orderId}" }
+  - name: charge-payment
+    participant: payments
+    action: ChargePayment
+    compensation: RefundPayment
+    timeout: 20s
+    retry: { attempts: 3, backoff: 100ms }
+    compensationRetry: { attempts: 5, backoff: 100ms }
+    payload: { orderId: "\${input.orderId}", reservationId: "\${steps.reserve-inventory.output.reservationId}" }
+  - name: schedule-shipment
+    participant: shipping
+    action: ScheduleShipment
+    timeout: 20s
+    payload: { orderId: "\${input.orderId}" }
+`;
+
+export const compensableSteps = ['reserve-inventory', 'charge-payment'];
+
+export function expectedStatus(state: SagaState): string {
+  const orderId = (state.input as { orderId: string }).orderId;
+  return orderId.startsWith('fail-') ? 'COMPENSATED' : 'COMPLETED';
+}
+
+/** A database, a vhost, a definitions folder, SDK participants and N engine processes sharing them. */
+export class FaultRig {
+  readonly engines: EngineProcess[] = [];
+  participants!: RecordingParticipants;
+  accepted = 0;
+
+  private constructor(
+    readonly database: TestDatabase,
+    readonly vhost: TestVhost,
+    readonly sagasDir: string,
+  ) {}
+
+  static async create(instances: number, env: Record<string, string> = {}): Promise<FaultRig> {
+    const database = await createTestDatabase();
+    const vhost = await createVhost('fault');
+    const sagasDir = mkdtempSync(join(tmpdir(), 'fault-sagas-'));
+    writeFileSync(join(sagasDir, 'order-fulfillment.yaml'), faultSagaYaml);
+    const rig = new FaultRig(database, vhost, sagasDir);
+    for (let i = 0; i < instances; i++) {
+      rig.engines.push(
+        new EngineProcess(`engine-${i + 1}`, {
+          databaseUrl: database.url,
+          amqpUrl: vhost.url,
+          sagasDir,
+          env,
+        }),
+      );
+    }
+    // Instances share one database: the first creates it, the others start in parallel and take turns migrating.
+    await rig.engines[0]!.start();
+    await Promise.all(rig.engines.slice(1).map((engine) => engine.start()));
+    rig.participants = new RecordingParticipants(vhost.url);
+    await rig.participants.start();
+    return rig;
+  }
+
+  liveEngine(): EngineProcess | undefined {
+    const live = this.engines.filter((engine) => engine.running);
+    return live[Math.floor(Math.random() * live.length)];
+  }
+
+  /** Starts one saga, retrying through outages with the same Idempotency-Key until some instance answers 201/200. */
+  async startSaga(orderId: string, deadline = Date.now() + 60000): Promise<string> {
+    for (;;) {
+      const engine = this.liveEngine();
+      try {
+        if (engine === undefined) throw new Error('no engine running');
+        const response = await fetch(`${engine.baseUrl}/api/sagas`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': `start-${orderId}` },
+          body: JSON.stringify({ name: 'order-fulfillment', input: { orderId } }),
+        });
+        if (response.status === 201 || response.status === 200) {
+          this.accepted++;
+          return ((await response.json()) as { id: string }).id;
+        }
+        if (response.status < 500)
+          throw new Error(`start failed: ${response.status} ${await response.text()}`);
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      await sleep(100);
+    }
+  }
+
+  /** Starts `count` sagas, `concurrency` at a time; every fourth one fails at step 3 and compensates. */
+  async startMany(prefix: string, count: number, concurrency = 8): Promise<string[]> {
+    const ids: string[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < count) {
+        const index = next++;
+        const orderId = `${index % 4 === 3 ? 'fail-' : ''}${prefix}-${index}`;
+        ids.push(await this.startSaga(orderId));
+        await sleep(15);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    return ids;
+  }
+
+  /** Waits until every saga is terminal and the outbox and timer tables are drained, then counts. */
+  async settle(timeoutMs = 90000): Promise<Tally & { outbox: number; timers: number }> {
+    await waitFor(
+      'every saga to finish and the outbox to drain',
+      async () => {
+        const sagas = await readSagas(this.database.url);
+        const open = [...sagas.values()].filter(
+          ({ state }) => !/COMPLETED|COMPENSATED|FAILED/.test(state.status),
+        );
+        const outbox = await countRows(this.database.url, 'outbox');
+        return open.length === 0 && outbox === 0 ? true : undefined;
+      },
+      timeoutMs,
+      250,
+    );
+    await sleep(300); // let late duplicate deliveries land before counting
+    const tally = checkInvariants(
+      await readSagas(this.database.url),
+      this.participants.deliveries,
+      expectedStatus,
+      compensableSteps,
+    );
+    return {
+      ...tally,
+      outbox: await countRows(this.database.url, 'outbox'),
+      timers: await countRows(this.database.url, 'saga_timers'),
+    };
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.engines.map((engine) => engine.stop('SIGKILL')));
+    await this.participants?.stop();
+    await this.vhost.drop();
+    await this.database.drop();
+    rmSync(this.sagasDir, { recursive: true, force: true });
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** One line of the fault table printed in the test output. */
+export function report(
+  fault: string,
+  tally: Tally & { outbox: number; timers: number },
+  accepted: number,
+): void {
+  const counts = Object.entries(tally.byStatus)
+    .map(([status, n]) => `${status} ${n}`)
+    .join(', ');
+  process.stdout.write(
+    `FAULT | ${fault} | accepted ${accepted} | ${counts} | redelivered ${tally.redeliveries} | outbox ${tally.outbox} | timers ${tally.timers} | violations ${tally.violations.length}\n`,
+  );
+}
