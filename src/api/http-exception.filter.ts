@@ -4,6 +4,7 @@ import {
   IdempotencyConflictError,
   SagaEngineError,
   SagaNotFoundError,
+  SagaStatusConflictError,
   UnknownDefinitionError,
   ValidationFailedError,
 } from '../core/errors';
@@ -16,6 +17,7 @@ const statusOfDomainError = new Map<string, number>([
   [UnknownDefinitionError.name, HttpStatus.NOT_FOUND],
   [SagaNotFoundError.name, HttpStatus.NOT_FOUND],
   [IdempotencyConflictError.name, HttpStatus.CONFLICT],
+  [SagaStatusConflictError.name, HttpStatus.CONFLICT],
   [ApiUnauthorizedError.name, HttpStatus.UNAUTHORIZED],
   [ApiForbiddenError.name, HttpStatus.FORBIDDEN],
 ]);

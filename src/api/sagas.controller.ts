@@ -32,6 +32,19 @@ export class SagasController {
     return { id: saga.id, name: saga.name, version: saga.version, status: saga.status };
   }
 
+  /** Admin: resumes a COMPENSATION_FAILED saga (202); 200 when it is already compensating; 409 otherwise. */
+  @Post(':id/retry')
+  @HttpCode(202)
+  async retry(
+    @Param('id') id: string,
+    @Headers('x-request-id') requestId: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<JsonObject> {
+    const result = await this.engine.orchestrator.retry(id, requestId);
+    if (!result.resumed) response.status(200);
+    return { id, status: result.status };
+  }
+
   @Get()
   async list(@Query(new ZodValidationPipe(listSagasQuerySchema, 'query')) query: ListSagasQuery) {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);

@@ -33,6 +33,7 @@ export const LogEntryType = {
   sagaCompensated: 'SagaCompensated',
   sagaCompensationFailed: 'SagaCompensationFailed',
   replyIgnored: 'ReplyIgnored',
+  sagaRetried: 'SagaRetried',
 } as const;
 export type LogEntryType = (typeof LogEntryType)[keyof typeof LogEntryType];
 

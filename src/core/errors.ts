@@ -40,3 +40,10 @@ export class IdempotencyConflictError extends SagaEngineError {
     super(`Idempotency-Key "${key}" was already used with a different request`);
   }
 }
+
+export class SagaStatusConflictError extends SagaEngineError {
+  readonly code = 'SAGA_STATUS_CONFLICT';
+  constructor(id: string, status: string, action: string) {
+    super(`saga "${id}" is ${status}: it cannot ${action}`);
+  }
+}

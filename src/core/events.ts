@@ -1,5 +1,9 @@
 import type { Reply } from '../contracts/reply';
 import type { TimerPayload } from './timers';
 
-/** What can happen to a running saga. */
-export type SagaEvent = { type: 'reply'; reply: Reply } | { type: 'timer'; timer: TimerPayload };
+/** What can happen to a saga. */
+export type SagaEvent =
+  | { type: 'reply'; reply: Reply }
+  | { type: 'timer'; timer: TimerPayload }
+  /** An operator resumes a COMPENSATION_FAILED saga: the failed compensation gets a fresh retry budget. */
+  | { type: 'operator-retry'; causationId: string };

@@ -22,6 +22,8 @@ export interface AttemptTrack {
   /** Commands that already got a reply: a second reply to one of them changes nothing. */
   answeredMessageIds: string[];
   lastAttemptTimedOut: boolean;
+  /** Attempts made before an operator's latest retry; the retry policy counts attempts from here. */
+  budgetStart: number;
 }
 
 export interface CompensationState extends AttemptTrack {

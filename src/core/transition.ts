@@ -59,10 +59,16 @@ export function decide(
   ctx: DecisionContext,
 ): Decision {
   const builder = new DecisionBuilder(definition, structuredClone(state), ctx);
-  if (event.type === 'reply') {
-    builder.onReply(event.reply);
-  } else {
-    builder.onTimer(event.timer);
+  switch (event.type) {
+    case 'reply':
+      builder.onReply(event.reply);
+      break;
+    case 'timer':
+      builder.onTimer(event.timer);
+      break;
+    case 'operator-retry':
+      builder.onOperatorRetry(event.causationId);
+      break;
   }
   return builder.finish();
 }
@@ -88,6 +94,7 @@ function newTrack(): AttemptTrack {
     messageIds: [],
     answeredMessageIds: [],
     lastAttemptTimedOut: false,
+    budgetStart: 0,
   };
 }
 
@@ -330,6 +337,24 @@ class DecisionBuilder {
     }
   }
 
+  /** Resumes a COMPENSATION_FAILED saga: the failed compensation is sent again with a fresh retry budget. */
+  onOperatorRetry(causationId: string): void {
+    if (this.state.status !== SagaStatus.compensationFailed) {
+      return;
+    }
+    const index = this.state.steps.findIndex((s) => s.compensation?.status === CompensationStatus.failed);
+    const compensation = this.state.steps[index]?.compensation;
+    if (compensation === undefined || compensation === null) {
+      return;
+    }
+    this.state.status = SagaStatus.compensating;
+    compensation.status = CompensationStatus.running;
+    compensation.finishedAt = null;
+    compensation.budgetStart = compensation.attempts;
+    this.log(LogEntryType.sagaRetried, this.step(index).name, { previousAttempts: compensation.attempts });
+    this.dispatch(index, 'compensation', compensation.attempts + 1, causationId);
+  }
+
   private onSagaDeadline(): void {
     if (this.state.status !== SagaStatus.running) {
       return;
@@ -369,8 +394,10 @@ class DecisionBuilder {
     const policy: RetryPolicy = kind === 'action' ? stepDefinition.retry : stepDefinition.compensationRetry;
     track.error = error;
     const timedOut = track.lastAttemptTimedOut;
-    if (error.retryable && hasAttemptsLeft(policy, track.attempts)) {
-      const retryAt = new Date(this.ctx.now.getTime() + backoffDelayMs(policy, track.attempts)).toISOString();
+    const attemptsInBudget = track.attempts - track.budgetStart;
+    if (error.retryable && hasAttemptsLeft(policy, attemptsInBudget)) {
+      const delayMs = backoffDelayMs(policy, attemptsInBudget);
+      const retryAt = new Date(this.ctx.now.getTime() + delayMs).toISOString();
       this.schedule(
         { type: 'retry', step: step.name, kind, attempt: track.attempts + 1, causationId },
         retryAt,

@@ -8,12 +8,13 @@ import type { Decision } from '../core/effects';
 import {
   IdempotencyConflictError,
   SagaNotFoundError,
+  SagaStatusConflictError,
   UnknownDefinitionError,
   ValidationFailedError,
 } from '../core/errors';
 import type { SagaEvent } from '../core/events';
 import type { TraceContext } from '../core/state';
-import type { SagaStatus } from '../core/status';
+import { SagaStatus } from '../core/status';
 import type { TimerPayload } from '../core/timers';
 import { decide, startSaga } from '../core/transition';
 import type { DefinitionRegistry } from '../definitions/definition-registry';
@@ -141,6 +142,27 @@ export class Orchestrator {
     });
     this.afterCommit(outcome, { replyId: reply.message_id, inReplyTo: reply.in_reply_to, step: reply.step });
     return outcome.outcome;
+  }
+
+  /**
+   * An operator resumes a COMPENSATION_FAILED saga. Idempotent: a saga already compensating again is left as it
+   * is; any other status is a conflict.
+   */
+  async retry(sagaId: string, requestId?: string): Promise<{ status: SagaStatus; resumed: boolean }> {
+    if (!isSagaId(sagaId)) throw new SagaNotFoundError(sagaId);
+    const outcome = await inTransaction(this.dataSource, async (db) => {
+      const saga = await this.lock(db, sagaId, false);
+      if (saga === null) throw new SagaNotFoundError(sagaId);
+      const status = saga.state.status;
+      if (status === SagaStatus.compensating) return { status, applied: null };
+      if (status !== SagaStatus.compensationFailed) {
+        throw new SagaStatusConflictError(sagaId, status, 'be retried (only COMPENSATION_FAILED sagas can)');
+      }
+      const applied = await this.apply(db, saga, { type: 'operator-retry', causationId: requestId ?? sagaId });
+      return { status: applied.decision.state.status, applied };
+    });
+    if (outcome.applied !== null) this.afterCommit(outcome.applied, { action: 'retry' });
+    return { status: outcome.status, resumed: outcome.applied !== null };
   }
 
   /** Fires every timer due now; returns how many fired. Safe to run on several instances at once. */

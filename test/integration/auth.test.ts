@@ -34,6 +34,13 @@ describe('API keys (CONTRACT §5)', () => {
     const post = await engine.request('POST', '/api/sagas', start, bearer('reader-key'));
     expect(post.status).toBe(403);
     expect(post.body.error).toBe('FORBIDDEN');
+    const retry = await engine.request(
+      'POST',
+      `/api/sagas/${crypto.randomUUID()}/retry`,
+      undefined,
+      bearer('reader-key'),
+    );
+    expect(retry.status).toBe(403);
   });
 
   it('lets an admin key do everything', async () => {

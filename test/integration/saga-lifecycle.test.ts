@@ -233,4 +233,40 @@ describe('saga lifecycle over real PostgreSQL and RabbitMQ', () => {
     const { body: list } = await engine.request('GET', '/api/sagas?status=COMPENSATION_FAILED');
     expect(list.items.map((s: { id: string }) => s.id)).toContain(id);
   });
+
+  it('resumes a COMPENSATION_FAILED saga on POST /api/sagas/{id}/retry, idempotently; 409 otherwise', async () => {
+    let refundWorks = false;
+    scenarios.set('resume-1', {
+      ScheduleShipment: () => ({ outcome: 'failure', code: 'NO_CARRIER', retryable: false }),
+      RefundPayment: () =>
+        refundWorks
+          ? { outcome: 'success', output: {} }
+          : { outcome: 'failure', code: 'BANK_DOWN', retryable: true },
+    });
+    const id = await startSaga('resume-1');
+    expect((await finalSaga(id)).status).toBe('COMPENSATION_FAILED');
+
+    refundWorks = true;
+    const retried = await engine.request('POST', `/api/sagas/${id}/retry`, undefined, {
+      'X-Request-Id': 'op-1',
+    });
+    expect(retried.status).toBe(202);
+    expect(retried.body).toEqual({ id, status: 'COMPENSATING' });
+    const saga = await finalSaga(id);
+
+    expect(saga.status).toBe('COMPENSATED');
+    expect(saga.steps[1].compensation).toMatchObject({ status: 'SUCCEEDED', attempts: 4 });
+    expect(saga.steps[0].compensation).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
+    const resumed = payments.commands({ sagaId: id, type: 'RefundPayment' }).find((c) => c.attempt === 4);
+    expect(resumed?.causation_id).toBe('op-1');
+    const { body: log } = await engine.request('GET', `/api/sagas/${id}/events`);
+    expect(log.items.map((e: { type: string }) => e.type)).toContain('SagaRetried');
+
+    const again = await engine.request('POST', `/api/sagas/${id}/retry`);
+    expect(again.status).toBe(409);
+    expect(again.body.error).toBe('SAGA_STATUS_CONFLICT');
+    expect(
+      (await engine.request('POST', '/api/sagas/00000000-0000-4000-8000-000000000000/retry')).status,
+    ).toBe(404);
+  });
 });

@@ -98,6 +98,7 @@ describe('a non-retryable failure at step 3', () => {
       outstanding: { messageId: 'msg-4', attempt: 1, deadline: at(22_400) },
       messageIds: ['msg-4'],
       answeredMessageIds: [],
+      budgetStart: 0,
       lastAttemptTimedOut: false,
     });
   });

@@ -60,6 +60,7 @@ describe('startSaga', () => {
       outstanding: { messageId: 'msg-1', attempt: 1, deadline: at(10_000) },
       messageIds: ['msg-1'],
       answeredMessageIds: [],
+      budgetStart: 0,
       lastAttemptTimedOut: false,
     });
     expect(decision.log).toEqual([
