@@ -50,7 +50,24 @@ export class HttpExceptionFilter implements ExceptionFilter {
       response.status(status).json(errorBody(codeOfHttpStatus[status] ?? 'HTTP_ERROR', message));
       return;
     }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn('request failed: database unavailable', { error: (exception as Error).message });
+      response.status(503).json(errorBody('UNAVAILABLE', 'the database is unavailable; retry later'));
+      return;
+    }
     this.logger.error('unhandled error in request', { error: (exception as Error)?.message });
     response.status(500).json(errorBody('INTERNAL', 'internal error'));
   }
+}
+
+/** Connection refused or lost, or the server shutting down (SQLSTATE classes 08 and 57P). */
+function isDatabaseUnavailable(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (
+    typeof code === 'string' &&
+    (code.startsWith('08') || code.startsWith('57P') || code === 'ECONNREFUSED')
+  ) {
+    return true;
+  }
+  return typeof message === 'string' && /Connection terminated|ECONNREFUSED|ECONNRESET/.test(message);
 }

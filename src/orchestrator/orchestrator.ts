@@ -158,7 +158,10 @@ export class Orchestrator {
       if (status !== SagaStatus.compensationFailed) {
         throw new SagaStatusConflictError(sagaId, status, 'be retried (only COMPENSATION_FAILED sagas can)');
       }
-      const applied = await this.apply(db, saga, { type: 'operator-retry', causationId: requestId ?? sagaId });
+      const applied = await this.apply(db, saga, {
+        type: 'operator-retry',
+        causationId: requestId ?? sagaId,
+      });
       return { status: applied.decision.state.status, applied };
     });
     if (outcome.applied !== null) this.afterCommit(outcome.applied, { action: 'retry' });

@@ -42,14 +42,21 @@ describe('RabbitMQ outages under the engine', () => {
       return health?.status === 503 ? health : undefined;
     });
     expect(during.body).toEqual({ status: 'unavailable', checks: { postgres: 'up', rabbitmq: 'down' } });
+    // Sagas are still accepted: their first commands wait in the outbox.
+    const accepted = await fetch(`${engine.baseUrl}/api/sagas`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'order-fulfillment', input: { orderId: 'during-outage' } }),
+    });
+    expect(accepted.status).toBe(201);
     await sleep(1500);
     await rabbitmqctl('start_app');
     await starting;
     const tally = await rig.settle();
-    report('rabbitmq stop_app / start_app', tally, rig.accepted);
+    report('rabbitmq stop_app / start_app', tally, rig.accepted + 1);
 
     expect(tally.violations).toEqual([]);
-    expect(tally.byStatus).toEqual({ COMPLETED: 150, COMPENSATED: 50 });
+    expect(tally.byStatus).toEqual({ COMPLETED: 151, COMPENSATED: 50 });
     expect((await engine.health())?.status).toBe(200);
   });
 

@@ -65,14 +65,30 @@ describe('PostgreSQL outages under the engine', () => {
       20000,
       10,
     );
+    let acceptedProbes = 0;
+    const refused = waitFor(
+      'a start to be refused with 503 while the database is down',
+      async () => {
+        const response = await fetch(`${engine.baseUrl}/api/sagas`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'order-fulfillment', input: { orderId: `down-${Date.now()}` } }),
+        });
+        if (response.status === 201) acceptedProbes++;
+        return response.status === 503 ? await response.json() : undefined;
+      },
+      20000,
+      10,
+    );
     await restartPostgres();
     expect((await health).body).toMatchObject({ checks: { postgres: 'down' } });
+    expect(await refused).toMatchObject({ error: 'UNAVAILABLE' });
     await starting;
     const tally = await rig.settle();
-    report('postgres restart', tally, rig.accepted);
+    report('postgres restart', tally, rig.accepted + acceptedProbes);
 
     expect(tally.violations).toEqual([]);
-    expect(tally.byStatus).toEqual({ COMPLETED: 150, COMPENSATED: 50 });
+    expect(tally.byStatus).toEqual({ COMPLETED: 150 + acceptedProbes, COMPENSATED: 50 });
     await waitFor('/health to recover', async () =>
       (await engine.health())?.status === 200 ? true : undefined,
     );
