@@ -1,10 +1,15 @@
 import { FaultRig, report, sleep } from '../support/fault-scenario';
 
 /** Kills engine instances with SIGKILL at random moments while sagas are in flight, restarts them, counts. */
-async function killAndRestart(rig: FaultRig, kills: number, stopWhen: () => boolean): Promise<number> {
+async function killAndRestart(
+  rig: FaultRig,
+  kills: number,
+  stopWhen: () => boolean,
+  gapMs = [400, 1300],
+): Promise<number> {
   let done = 0;
   while (done < kills && !stopWhen()) {
-    await sleep(400 + Math.random() * 900);
+    await sleep(gapMs[0]! + Math.random() * (gapMs[1]! - gapMs[0]!));
     const victim = rig.liveEngine();
     if (victim === undefined) continue;
     await victim.stop('SIGKILL');
@@ -44,13 +49,21 @@ describe('engine processes killed with SIGKILL while sagas are in flight', () =>
     async (n) => {
       rig = await FaultRig.create(n);
       let launched = false;
-      const starting = rig.startMany(`multi${n}`, 240).finally(() => (launched = true));
-      const kills = await killAndRestart(rig, 3, () => launched);
+      // Fewer concurrent starts than with one instance, so that all kills land while sagas keep arriving.
+      const starting = rig.startMany(`multi${n}`, 240, 2, 40).finally(() => (launched = true));
+      const kills = await killAndRestart(rig, 3, () => false, [200, 500]);
+      const killedWhileStarting = !launched;
       await starting;
       const tally = await rig.settle();
       report(`${n} engines, SIGKILL x${kills}`, tally, rig.accepted);
 
+      expect(kills).toBe(3);
+      expect(killedWhileStarting).toBe(true);
       expect(tally.violations).toEqual([]);
+      // Replies are shared: every instance applied some of them.
+      for (const engine of rig.engines) {
+        expect(engine.output.some((line) => line.includes('"StepSucceeded"'))).toBe(true);
+      }
       expect(tally.byStatus).toEqual({ COMPLETED: 180, COMPENSATED: 60 });
       expect(tally.timers).toBe(0);
     },

@@ -109,8 +109,8 @@ export class FaultRig {
     }
   }
 
-  /** Starts `count` sagas, `concurrency` at a time; every fourth one fails at step 3 and compensates. */
-  async startMany(prefix: string, count: number, concurrency = 8): Promise<string[]> {
+  /** Starts `count` sagas, `concurrency` at a time with a pause after each; every fourth one fails at step 3 and compensates. */
+  async startMany(prefix: string, count: number, concurrency = 8, pauseMs = 15): Promise<string[]> {
     const ids: string[] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -118,7 +118,7 @@ export class FaultRig {
         const index = next++;
         const orderId = `${index % 4 === 3 ? 'fail-' : ''}${prefix}-${index}`;
         ids.push(await this.startSaga(orderId));
-        await sleep(15);
+        await sleep(pauseMs);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
