@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { commandKindSchema } from './command';
 import { jsonObjectSchema } from './json';
 
-export const ReplyOutcome = { success: 'success', failure: 'failure' } as const;
+export const ReplyOutcome = { success: 'success', failure: 'failure', inProgress: 'in_progress' } as const;
 export type ReplyOutcome = (typeof ReplyOutcome)[keyof typeof ReplyOutcome];
 
 export const replyErrorSchema = z.object({
@@ -21,9 +21,15 @@ const replyBase = {
   timestamp: z.string().optional(),
 };
 
-/** The body of a participant's reply (CONTRACT §3). */
+/**
+ * The body of a participant's reply (CONTRACT §3). Besides the final `success` and `failure`, a participant may
+ * send `in_progress` for a command it is still working on: the engine then restarts that attempt's timeout
+ * (now + the step's timeout). It is not an answer; a final reply must follow.
+ */
 export const replySchema = z.discriminatedUnion('outcome', [
   z.object({ ...replyBase, outcome: z.literal('success'), output: jsonObjectSchema.default({}) }),
   z.object({ ...replyBase, outcome: z.literal('failure'), error: replyErrorSchema }),
+  z.object({ ...replyBase, outcome: z.literal('in_progress') }),
 ]);
 export type Reply = z.infer<typeof replySchema>;
+export type FinalReply = Exclude<Reply, { outcome: 'in_progress' }>;

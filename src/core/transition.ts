@@ -7,7 +7,14 @@ import type { RetryPolicy, SagaDefinition, StepDefinition } from './definition/t
 import { type Decision, type Effect, type LogEntry, LogEntryType } from './effects';
 import type { SagaEvent } from './events';
 import { backoffDelayMs, hasAttemptsLeft } from './retry-policy';
-import type { AttemptTrack, CompensationCause, SagaState, StepState, TraceContext } from './state';
+import type {
+  AttemptTrack,
+  CompensationCause,
+  OutstandingAttempt,
+  SagaState,
+  StepState,
+  TraceContext,
+} from './state';
 import { CompensationStatus, SagaStatus, StepStatus, isTerminal } from './status';
 import { type TimerPayload, timerKey } from './timers';
 
@@ -251,6 +258,12 @@ class DecisionBuilder {
       return this.ignore(reply, `command ${reply.in_reply_to} was already answered`);
     }
     const answersOutstanding = track.outstanding?.messageId === reply.in_reply_to;
+    if (reply.outcome === 'in_progress') {
+      if (!answersOutstanding || track.outstanding === null) {
+        return this.ignore(reply, 'progress report for an attempt that is no longer outstanding');
+      }
+      return this.extendAttempt(index, reply.kind, track.outstanding, reply.message_id);
+    }
     if (reply.outcome === 'success') {
       // Every attempt shares one idempotency key: a success to any attempt means the command took effect.
       this.cancelPendingTimers(step.name, reply.kind, track);
@@ -335,6 +348,29 @@ class DecisionBuilder {
     if (track.outstanding === null && track.attempts === timer.attempt - 1 && track.finishedAt === null) {
       this.dispatch(index, timer.kind, timer.attempt, timer.causationId);
     }
+  }
+
+  /** The participant is still working: the attempt's timeout starts over from now. */
+  private extendAttempt(
+    index: number,
+    kind: CommandKind,
+    attempt: OutstandingAttempt,
+    progressId: string,
+  ): void {
+    const step = this.step(index);
+    attempt.deadline = new Date(this.ctx.now.getTime() + this.stepDefinition(index).timeoutMs).toISOString();
+    const { messageId } = attempt;
+    this.schedule(
+      { type: 'attempt-timeout', step: step.name, kind, attempt: attempt.attempt, messageId },
+      attempt.deadline,
+    );
+    this.log(LogEntryType.attemptExtended, step.name, {
+      kind,
+      attempt: attempt.attempt,
+      messageId,
+      progressId,
+      deadline: attempt.deadline,
+    });
   }
 
   /** Resumes a COMPENSATION_FAILED saga: the failed compensation is sent again with a fresh retry budget. */
