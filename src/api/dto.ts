@@ -16,3 +16,8 @@ export const listSagasQuerySchema = z.object({
   cursor: z.string().min(1).optional(),
 });
 export type ListSagasQuery = z.infer<typeof listSagasQuerySchema>;
+
+export const abortSagaBodySchema = z.strictObject({
+  reason: z.string().trim().min(1, 'is required').max(1000),
+});
+export type AbortSagaBody = z.infer<typeof abortSagaBodySchema>;

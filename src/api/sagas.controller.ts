@@ -5,7 +5,14 @@ import { SagaNotFoundError, ValidationFailedError } from '../core/errors';
 import { isSagaId } from '../orchestrator/orchestrator';
 import type { Engine } from '../app/engine';
 import { ENGINE } from './tokens';
-import { type ListSagasQuery, type StartSagaBody, listSagasQuerySchema, startSagaBodySchema } from './dto';
+import {
+  type AbortSagaBody,
+  type ListSagasQuery,
+  type StartSagaBody,
+  abortSagaBodySchema,
+  listSagasQuerySchema,
+  startSagaBodySchema,
+} from './dto';
 import { decodeCursor, encodeCursor, eventView, sagaDetailView, sagaSummaryView } from './saga-view';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
@@ -41,7 +48,21 @@ export class SagasController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<JsonObject> {
     const result = await this.engine.orchestrator.retry(id, requestId);
-    if (!result.resumed) response.status(200);
+    if (!result.changed) response.status(200);
+    return { id, status: result.status };
+  }
+
+  /** Admin: stops a RUNNING saga and compensates (202); 200 when it is already compensating; 409 otherwise. */
+  @Post(':id/abort')
+  @HttpCode(202)
+  async abort(
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(abortSagaBodySchema, 'request body')) body: AbortSagaBody,
+    @Headers('x-request-id') requestId: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<JsonObject> {
+    const result = await this.engine.orchestrator.abort(id, body.reason, requestId);
+    if (!result.changed) response.status(200);
     return { id, status: result.status };
   }
 

@@ -34,6 +34,7 @@ export const LogEntryType = {
   sagaCompensationFailed: 'SagaCompensationFailed',
   replyIgnored: 'ReplyIgnored',
   sagaRetried: 'SagaRetried',
+  sagaAborted: 'SagaAborted',
   attemptExtended: 'AttemptExtended',
 } as const;
 export type LogEntryType = (typeof LogEntryType)[keyof typeof LogEntryType];

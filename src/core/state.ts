@@ -46,7 +46,7 @@ export interface TraceContext {
 
 /** Why a saga started compensating. */
 export interface CompensationCause {
-  reason: 'step-failed' | 'saga-deadline';
+  reason: 'step-failed' | 'saga-deadline' | 'aborted';
   step: string | null;
   at: string;
 }

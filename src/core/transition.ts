@@ -76,6 +76,9 @@ export function decide(
     case 'operator-retry':
       builder.onOperatorRetry(event.causationId);
       break;
+    case 'operator-abort':
+      builder.onOperatorAbort(event.reason, event.causationId);
+      break;
   }
   return builder.finish();
 }
@@ -396,24 +399,38 @@ class DecisionBuilder {
       return;
     }
     this.log(LogEntryType.sagaDeadlinePassed, null, { deadline: this.state.deadlineAt });
-    let causationId = this.state.id;
+    this.stopForward('saga-deadline', 'saga deadline passed', null);
+  }
+
+  /** An operator stops a running saga: the step in flight is given up on and compensation starts now. */
+  onOperatorAbort(reason: string, causationId: string): void {
+    if (this.state.status !== SagaStatus.running) {
+      return;
+    }
+    this.log(LogEntryType.sagaAborted, null, { reason });
+    this.stopForward('aborted', `aborted: ${reason}`, causationId);
+  }
+
+  /**
+   * Gives up on the step in flight — its outcome is unknown when an attempt was outstanding or the last one timed
+   * out, else it failed — and starts compensating.
+   */
+  private stopForward(cause: CompensationCause['reason'], why: string, causationId: string | null): void {
+    let causation = causationId ?? this.state.id;
     const running = this.state.steps.find((s) => s.status === StepStatus.running);
     if (running !== undefined) {
       this.cancelPendingTimers(running.name, 'action', running);
       const outcomeUnknown = running.outstanding !== null || running.lastAttemptTimedOut;
-      causationId = running.outstanding?.messageId ?? causationId;
+      if (causationId === null) causation = running.outstanding?.messageId ?? causation;
       running.status = outcomeUnknown ? StepStatus.unknown : StepStatus.failed;
       running.outstanding = null;
       running.finishedAt = this.nowIso;
       this.log(LogEntryType.stepFailed, running.name, {
-        reason: 'saga deadline passed',
+        reason: why,
         outcome: outcomeUnknown ? 'unknown' : 'failed',
       });
     }
-    this.beginCompensation(
-      { reason: 'saga-deadline', step: running?.name ?? null, at: this.nowIso },
-      causationId,
-    );
+    this.beginCompensation({ reason: cause, step: running?.name ?? null, at: this.nowIso }, causation);
   }
 
   /** An attempt failed or timed out: retry while the policy allows, otherwise give up on the track. */

@@ -54,6 +54,12 @@ export interface StartedSaga {
 
 export type ReplyOutcome = 'applied' | 'ignored' | 'duplicate' | 'unknown-saga';
 
+export interface OperatorOutcome {
+  status: SagaStatus;
+  /** False when the saga was already compensating: nothing was done. */
+  changed: boolean;
+}
+
 /** Hands committed outbox rows to the broker. */
 export interface CommandPublisher {
   publish(rows: OutboxRow[]): void;
@@ -144,28 +150,51 @@ export class Orchestrator {
     return outcome.outcome;
   }
 
+  /** An operator resumes a COMPENSATION_FAILED saga; idempotent while it compensates again. */
+  retry(sagaId: string, requestId?: string): Promise<OperatorOutcome> {
+    return this.operate(
+      sagaId,
+      { type: 'operator-retry', causationId: requestId ?? sagaId },
+      {
+        from: SagaStatus.compensationFailed,
+        action: 'be retried (only COMPENSATION_FAILED sagas can)',
+      },
+    );
+  }
+
+  /** An operator stops a RUNNING saga and starts compensating; idempotent while it compensates. */
+  abort(sagaId: string, reason: string, requestId?: string): Promise<OperatorOutcome> {
+    return this.operate(
+      sagaId,
+      { type: 'operator-abort', reason, causationId: requestId ?? sagaId },
+      {
+        from: SagaStatus.running,
+        action: 'be aborted (only RUNNING sagas can)',
+      },
+    );
+  }
+
   /**
-   * An operator resumes a COMPENSATION_FAILED saga. Idempotent: a saga already compensating again is left as it
-   * is; any other status is a conflict.
+   * Applies an operator's event to a saga in status `from`. A saga already COMPENSATING is left as it is (the
+   * request is idempotent); any other status is a conflict.
    */
-  async retry(sagaId: string, requestId?: string): Promise<{ status: SagaStatus; resumed: boolean }> {
+  private async operate(
+    sagaId: string,
+    event: SagaEvent,
+    rule: { from: SagaStatus; action: string },
+  ): Promise<OperatorOutcome> {
     if (!isSagaId(sagaId)) throw new SagaNotFoundError(sagaId);
     const outcome = await inTransaction(this.dataSource, async (db) => {
       const saga = await this.lock(db, sagaId, false);
       if (saga === null) throw new SagaNotFoundError(sagaId);
       const status = saga.state.status;
       if (status === SagaStatus.compensating) return { status, applied: null };
-      if (status !== SagaStatus.compensationFailed) {
-        throw new SagaStatusConflictError(sagaId, status, 'be retried (only COMPENSATION_FAILED sagas can)');
-      }
-      const applied = await this.apply(db, saga, {
-        type: 'operator-retry',
-        causationId: requestId ?? sagaId,
-      });
+      if (status !== rule.from) throw new SagaStatusConflictError(sagaId, status, rule.action);
+      const applied = await this.apply(db, saga, event);
       return { status: applied.decision.state.status, applied };
     });
-    if (outcome.applied !== null) this.afterCommit(outcome.applied, { action: 'retry' });
-    return { status: outcome.status, resumed: outcome.applied !== null };
+    if (outcome.applied !== null) this.afterCommit(outcome.applied, { operator: event.type });
+    return { status: outcome.status, changed: outcome.applied !== null };
   }
 
   /** Fires every timer due now; returns how many fired. Safe to run on several instances at once. */

@@ -269,4 +269,34 @@ describe('saga lifecycle over real PostgreSQL and RabbitMQ', () => {
       (await engine.request('POST', '/api/sagas/00000000-0000-4000-8000-000000000000/retry')).status,
     ).toBe(404);
   });
+
+  it('aborts a RUNNING saga on POST /api/sagas/{id}/abort with a reason; 409 once it has ended', async () => {
+    scenarios.set('abort-1', { ChargePayment: () => ({ outcome: 'no-reply' }) });
+    const id = await startSaga('abort-1');
+    await waitFor('the charge command', () =>
+      payments.commands({ sagaId: id }).length > 0 ? true : undefined,
+    );
+
+    const missingReason = await engine.request('POST', `/api/sagas/${id}/abort`, {});
+    expect(missingReason.status).toBe(400);
+    expect(missingReason.body.details).toEqual([{ path: 'reason', message: expect.any(String) }]);
+    const aborted = await engine.request('POST', `/api/sagas/${id}/abort`, { reason: 'customer cancelled' });
+    expect(aborted.status).toBe(202);
+    const saga = await finalSaga(id);
+
+    expect(saga.status).toBe('COMPENSATED');
+    expect(saga.steps[1]).toMatchObject({ status: 'UNKNOWN', compensation: { status: 'SUCCEEDED' } });
+    expect(commandTypes(id)).toEqual([
+      'ReserveInventory#1',
+      'ChargePayment#1',
+      'RefundPayment#1',
+      'ReleaseInventory#1',
+    ]);
+    const { body: log } = await engine.request('GET', `/api/sagas/${id}/events`);
+    expect(log.items).toContainEqual(
+      expect.objectContaining({ type: 'SagaAborted', data: { reason: 'customer cancelled' } }),
+    );
+    const again = await engine.request('POST', `/api/sagas/${id}/abort`, { reason: 'again' });
+    expect(again.status).toBe(409);
+  });
 });

@@ -70,3 +70,50 @@ describe('an operator retry of a COMPENSATION_FAILED saga', () => {
     expect(decision).toMatchObject({ changed: false, effects: [], log: [] });
   });
 });
+
+describe('an operator abort of a RUNNING saga', () => {
+  it('gives up on the outstanding step (outcome unknown) and compensates it, then the earlier ones', () => {
+    const run = orderRunAfter(1);
+    const charge = run.lastCommand;
+    const decision = run.apply({
+      type: 'operator-abort',
+      reason: 'customer cancelled',
+      causationId: 'req-3',
+    });
+
+    expect(logEntry(decision, 'SagaAborted').data).toEqual({ reason: 'customer cancelled' });
+    expect(run.state).toMatchObject({
+      status: 'COMPENSATING',
+      compensationCause: { reason: 'aborted', step: 'charge' },
+    });
+    expect(run.step('charge')).toMatchObject({ status: 'UNKNOWN', outstanding: null });
+    expect(onlyCommand(decision)).toMatchObject({
+      type: 'RefundPayment',
+      causation_id: 'req-3',
+      payload: { output: null },
+    });
+    expect(decision.effects).toContainEqual({ type: 'cancel-timer', key: 'charge:action:timeout:1' });
+
+    run.succeed(run.lastCommand);
+    run.succeed(run.lastCommand);
+    expect(run.state.status).toBe('COMPENSATED');
+    // No action after the abort: only reserve and the charge in flight were ever sent.
+    expect(run.sent.filter((c) => c.kind === 'action').map((c) => c.type)).toEqual(['ReserveInventory', charge.type]);
+  });
+
+  it('marks a step waiting for a retry after a plain failure FAILED and does not compensate it', () => {
+    const run = orderRunAfter(1);
+    run.fail(run.lastCommand, { code: 'BUSY', message: 'busy', retryable: true });
+    const decision = run.apply({ type: 'operator-abort', reason: 'stop', causationId: 'req-4' });
+
+    expect(run.step('charge').status).toBe('FAILED');
+    expect(onlyCommand(decision)).toMatchObject({ type: 'ReleaseInventory' });
+  });
+
+  it.each(['COMPLETED', 'COMPENSATING'])('changes nothing for a %s saga', (status) => {
+    const run = orderRunAfter(status === 'COMPLETED' ? 3 : 1);
+    if (status === 'COMPENSATING') run.fail(run.lastCommand, FATAL);
+    const decision = run.apply({ type: 'operator-abort', reason: 'late', causationId: 'req-5' });
+    expect(decision).toMatchObject({ changed: false, effects: [], log: [] });
+  });
+});
