@@ -1,4 +1,5 @@
 import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
+import { DashboardIndexes1764100000000 } from './1764100000000-DashboardIndexes';
 
 /** Every migration, oldest first. A new migration is added here and never edited once released. */
-export const migrations = [InitialSchema1764000000000];
+export const migrations = [InitialSchema1764000000000, DashboardIndexes1764100000000];

@@ -9,9 +9,23 @@ export const startSagaBodySchema = z.strictObject({
 });
 export type StartSagaBody = z.infer<typeof startSagaBodySchema>;
 
-export const listSagasQuerySchema = z.object({
-  status: z.enum(SagaStatus, { error: `must be one of ${sagaStatuses.join(', ')}` }).optional(),
+const statusSchema = z.enum(SagaStatus, { error: `must be one of ${sagaStatuses.join(', ')}` });
+
+/** `status` may repeat (`?status=A&status=B`) or list several (`?status=A,B`). */
+export const listSagasQuerySchema = z.strictObject({
+  status: z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) =>
+      (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).filter(Boolean),
+    )
+    .pipe(z.array(statusSchema))
+    .optional(),
   name: z.string().min(1).optional(),
+  version: z.coerce.number().int().positive().optional(),
+  correlationId: z.string().min(1).optional(),
+  failingStep: z.string().min(1).optional(),
+  createdFrom: z.iso.datetime({ offset: true }).optional(),
+  createdTo: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().min(1).optional(),
 });

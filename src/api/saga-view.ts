@@ -20,6 +20,7 @@ export function sagaSummaryView(saga: SagaInstanceEntity): JsonObject {
     version: saga.version,
     status: saga.status,
     correlationId: saga.correlationId,
+    failingStep: saga.failingStep,
     createdAt: saga.createdAt.toISOString(),
     updatedAt: saga.updatedAt.toISOString(),
   };

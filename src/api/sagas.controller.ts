@@ -75,8 +75,13 @@ export class SagasController {
       ]);
     }
     const sagas = await this.engine.reader.listSagas({
-      status: query.status,
+      statuses: query.status,
       name: query.name,
+      version: query.version,
+      correlationId: query.correlationId,
+      failingStep: query.failingStep,
+      createdFrom: query.createdFrom === undefined ? undefined : new Date(query.createdFrom),
+      createdTo: query.createdTo === undefined ? undefined : new Date(query.createdTo),
       limit: query.limit + 1,
       after,
     });

@@ -13,7 +13,11 @@ export class ZodValidationPipe<Schema extends z.ZodType> implements PipeTransfor
     const result = this.schema.safeParse(value);
     if (result.success) return result.data;
     const details = result.error.issues.flatMap((issue) => {
-      const base = issue.path.map(String).join('.');
+      // Array positions of repeated query parameters are not fields of their own (status.1 → status).
+      const base = issue.path
+        .filter((segment) => this.part === 'request body' || typeof segment !== 'number')
+        .map(String)
+        .join('.');
       if (issue.code === 'unrecognized_keys') {
         return issue.keys.map((key) => ({
           path: [base, key].filter(Boolean).join('.'),

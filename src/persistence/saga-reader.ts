@@ -3,8 +3,13 @@ import type { SagaStatus } from '../core/status';
 import { SagaEventEntity, SagaInstanceEntity } from './entities';
 
 export interface SagaListFilter {
-  status?: SagaStatus;
+  statuses?: SagaStatus[];
   name?: string;
+  version?: number;
+  correlationId?: string;
+  failingStep?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
   limit: number;
   /** Keyset position: list sagas strictly older than this one. */
   after?: { createdAt: Date; id: string };
@@ -30,8 +35,23 @@ export class SagaReader {
       .orderBy('saga.created_at', 'DESC')
       .addOrderBy('saga.id', 'DESC')
       .limit(filter.limit);
-    if (filter.status !== undefined) query.andWhere('saga.status = :status', { status: filter.status });
+    if (filter.statuses !== undefined && filter.statuses.length > 0) {
+      query.andWhere('saga.status IN (:...statuses)', { statuses: filter.statuses });
+    }
     if (filter.name !== undefined) query.andWhere('saga.name = :name', { name: filter.name });
+    if (filter.version !== undefined) query.andWhere('saga.version = :version', { version: filter.version });
+    if (filter.correlationId !== undefined) {
+      query.andWhere('saga.correlation_id = :correlationId', { correlationId: filter.correlationId });
+    }
+    if (filter.failingStep !== undefined) {
+      query.andWhere('saga.failing_step = :failingStep', { failingStep: filter.failingStep });
+    }
+    if (filter.createdFrom !== undefined) {
+      query.andWhere('saga.created_at >= :createdFrom', { createdFrom: filter.createdFrom.toISOString() });
+    }
+    if (filter.createdTo !== undefined) {
+      query.andWhere('saga.created_at < :createdTo', { createdTo: filter.createdTo.toISOString() });
+    }
     if (filter.after !== undefined) {
       query.andWhere('(saga.created_at, saga.id) < (:createdAt, :id)', {
         createdAt: filter.after.createdAt.toISOString(),

@@ -58,9 +58,17 @@ export function lockSaga(sagaId: string, skipLocked = false): SqlStatement {
 export function updateSaga(state: SagaState, expectedRevision: number, lastSeq: number): SqlStatement {
   return {
     text: `UPDATE saga_instances
-           SET status = $3, state = $4, revision = revision + 1, last_seq = $5, updated_at = $6
+           SET status = $3, state = $4, revision = revision + 1, last_seq = $5, updated_at = $6, failing_step = $7
            WHERE id = $1 AND revision = $2`,
-    values: [state.id, expectedRevision, state.status, JSON.stringify(state), lastSeq, state.updatedAt],
+    values: [
+      state.id,
+      expectedRevision,
+      state.status,
+      JSON.stringify(state),
+      lastSeq,
+      state.updatedAt,
+      state.compensationCause?.step ?? null,
+    ],
   };
 }
 

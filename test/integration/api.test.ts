@@ -132,7 +132,50 @@ describe('REST API (CONTRACT §4)', () => {
       expect(none).toEqual({ items: [], nextCursor: null });
     });
 
+    it('filters by several statuses, version, correlationId, creation time and failing step', async () => {
+      const before = new Date().toISOString();
+      const { body: created } = await engine.request('POST', '/api/sagas', {
+        name: 'order-fulfillment',
+        input: validInput,
+        correlationId: 'filter-corr',
+      });
+      const after = new Date(Date.now() + 1000).toISOString();
+      const q = (query: string) => engine.request('GET', `/api/sagas?${query}`).then((r) => r.body);
+      const ids = (body: { items: { id: string }[] }) => body.items.map((s) => s.id);
+
+      expect(ids(await q('correlationId=filter-corr'))).toEqual([created.id]);
+      expect(ids(await q('status=COMPLETED,RUNNING&correlationId=filter-corr'))).toEqual([created.id]);
+      expect(ids(await q('status=COMPLETED&status=RUNNING&correlationId=filter-corr'))).toEqual([created.id]);
+      expect(ids(await q('status=COMPLETED&correlationId=filter-corr'))).toEqual([]);
+      expect(ids(await q('version=1&correlationId=filter-corr'))).toEqual([created.id]);
+      expect(ids(await q('version=2&correlationId=filter-corr'))).toEqual([]);
+      expect(ids(await q(`createdFrom=${before}&createdTo=${after}&correlationId=filter-corr`))).toEqual([
+        created.id,
+      ]);
+      expect(ids(await q(`createdFrom=${after}&correlationId=filter-corr`))).toEqual([]);
+      expect(ids(await q('failingStep=charge-payment&correlationId=filter-corr'))).toEqual([]);
+      expect((await q('correlationId=filter-corr')).items[0]).toMatchObject({ failingStep: null });
+    });
+
+    it('filters by failing step', async () => {
+      const { body: created } = await engine.request('POST', '/api/sagas', {
+        name: 'order-fulfillment',
+        input: validInput,
+        correlationId: 'aborted-corr',
+      });
+      await engine.request('POST', `/api/sagas/${created.id}/abort`, { reason: 'test' });
+      const { body } = await engine.request('GET', '/api/sagas?failingStep=reserve-inventory');
+      expect(body.items.map((s: { id: string }) => s.id)).toContain(created.id);
+      expect(body.items.every((s: { failingStep: string }) => s.failingStep === 'reserve-inventory')).toBe(
+        true,
+      );
+    });
+
     it.each([
+      ['status=RUNNING,DONE', 'status'],
+      ['createdFrom=yesterday', 'createdFrom'],
+      ['version=x', 'version'],
+      ['colour=red', 'colour'],
       ['status=DONE', 'status'],
       ['limit=0', 'limit'],
       ['limit=501', 'limit'],

@@ -28,6 +28,10 @@ export class SagaInstanceEntity {
   @Column('jsonb')
   state!: SagaState;
 
+  /** The step whose failure started compensation (or that was in flight at the deadline or an abort). */
+  @Column('text', { name: 'failing_step', nullable: true })
+  failingStep!: string | null;
+
   /** Incremented on every update; guards against lost updates. */
   @Column('integer')
   revision!: number;
