@@ -98,7 +98,10 @@ describe('an operator abort of a RUNNING saga', () => {
     run.succeed(run.lastCommand);
     expect(run.state.status).toBe('COMPENSATED');
     // No action after the abort: only reserve and the charge in flight were ever sent.
-    expect(run.sent.filter((c) => c.kind === 'action').map((c) => c.type)).toEqual(['ReserveInventory', charge.type]);
+    expect(run.sent.filter((c) => c.kind === 'action').map((c) => c.type)).toEqual([
+      'ReserveInventory',
+      charge.type,
+    ]);
   });
 
   it('marks a step waiting for a retry after a plain failure FAILED and does not compensate it', () => {
