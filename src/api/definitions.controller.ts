@@ -1,7 +1,10 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import type { Engine } from '../app/engine';
 import type { SagaDefinition } from '../core/definition/types';
-import { UnknownDefinitionError } from '../core/errors';
+import { toMermaid } from '../core/definition/graph';
+import { UnknownDefinitionError, ValidationFailedError } from '../core/errors';
+import { type GraphQuery, graphQuerySchema } from './dto';
+import { ZodValidationPipe } from './zod-validation.pipe';
 import { ENGINE } from './tokens';
 
 @Controller('api/definitions')
@@ -11,6 +14,24 @@ export class DefinitionsController {
   @Get()
   list() {
     return { items: this.engine.registry.summaries() };
+  }
+
+  /** The definition as a Mermaid flowchart; `version` defaults to the current one. */
+  @Get(':name/graph')
+  graph(
+    @Param('name') name: string,
+    @Query(new ZodValidationPipe(graphQuerySchema, 'query')) query: GraphQuery,
+  ) {
+    const summary = this.engine.registry.summary(name);
+    if (summary === undefined) throw new UnknownDefinitionError(name);
+    const version = query.version ?? summary.currentVersion ?? Math.max(...summary.versions);
+    const definition = this.engine.registry.get(name, version);
+    if (definition === undefined) {
+      throw new ValidationFailedError(`saga "${name}" has no version ${version}`, [
+        { path: 'version', message: `stored versions: ${summary.versions.join(', ')}` },
+      ]);
+    }
+    return { name, version, format: 'mermaid', graph: toMermaid(definition) };
   }
 
   @Get(':name')

@@ -35,3 +35,8 @@ export const abortSagaBodySchema = z.strictObject({
   reason: z.string().trim().min(1, 'is required').max(1000),
 });
 export type AbortSagaBody = z.infer<typeof abortSagaBodySchema>;
+
+export const graphQuerySchema = z.strictObject({
+  version: z.coerce.number().int().positive().optional(),
+});
+export type GraphQuery = z.infer<typeof graphQuerySchema>;

@@ -249,6 +249,21 @@ describe('REST API (CONTRACT §4)', () => {
       expect((await engine.request('GET', '/api/definitions/nope')).status).toBe(404);
     });
 
+    it('serves the definition as a Mermaid flowchart', async () => {
+      const { status, body } = await engine.request(
+        'GET',
+        '/api/definitions/order-fulfillment/graph?version=1',
+      );
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ name: 'order-fulfillment', version: 1, format: 'mermaid' });
+      expect(body.graph).toMatch(/^flowchart LR\n/);
+      expect(body.graph).toContain('s2 -.->|failure| c1');
+      expect((await engine.request('GET', '/api/definitions/order-fulfillment/graph?version=9')).status).toBe(
+        400,
+      );
+      expect((await engine.request('GET', '/api/definitions/nope/graph')).status).toBe(404);
+    });
+
     it('reports both checks on /health', async () => {
       const { status, body } = await engine.request('GET', '/health');
       expect(status).toBe(200);
