@@ -4,6 +4,7 @@ import { ApiKeyGuard } from '../api/api-key.guard';
 import { DefinitionsController } from '../api/definitions.controller';
 import { HealthController } from '../api/health.controller';
 import { HttpExceptionFilter } from '../api/http-exception.filter';
+import { MetricsController } from '../api/metrics.controller';
 import { SagasController } from '../api/sagas.controller';
 import { ENGINE } from '../api/tokens';
 import type { AppConfig } from '../config/config';
@@ -16,7 +17,7 @@ export class AppModule {
   static register(engine: Engine, config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      controllers: [SagasController, DefinitionsController, HealthController],
+      controllers: [SagasController, DefinitionsController, HealthController, MetricsController],
       providers: [
         { provide: ENGINE, useValue: engine },
         { provide: APP_GUARD, useValue: new ApiKeyGuard(config.apiKeys) },

@@ -5,6 +5,7 @@ import type { DefinitionRegistry } from '../definitions/definition-registry';
 import { syncDefinitions } from '../definitions/definition-sync';
 import { type Clock, type IdGenerator, randomIds, systemClock } from '../orchestrator/clock';
 import type { Logger } from '../orchestrator/logger';
+import { EngineMetrics } from '../observability/engine-metrics';
 import { Orchestrator } from '../orchestrator/orchestrator';
 import { TimerPoller } from '../orchestrator/timer-poller';
 import { createDataSource, ensureDatabase, migrateDatabase } from '../persistence/data-source';
@@ -41,6 +42,7 @@ export class Engine {
     readonly registry: DefinitionRegistry,
     readonly orchestrator: Orchestrator,
     readonly reader: SagaReader,
+    readonly metrics: EngineMetrics,
     private readonly connection: AmqpConnection,
     private readonly relay: OutboxRelay,
     private readonly consumer: ReplyConsumer,
@@ -71,6 +73,7 @@ export class Engine {
         for (const participant of participants) await declareParticipantQueue(publish, participant);
       });
       const relay = new OutboxRelay(dataSource, connection, logger);
+      const metrics = new EngineMetrics(dataSource);
       const orchestrator = new Orchestrator(
         dataSource,
         registry,
@@ -78,8 +81,9 @@ export class Engine {
         options.clock ?? systemClock,
         options.newId ?? randomIds,
         logger,
+        [metrics],
       );
-      const consumer = new ReplyConsumer(connection, orchestrator, logger);
+      const consumer = new ReplyConsumer(connection, orchestrator, logger, () => metrics.replyDeadLettered());
       const poller = new TimerPoller(orchestrator, logger);
       await connection.start();
       relay.startSweeping();
@@ -89,6 +93,7 @@ export class Engine {
         registry,
         orchestrator,
         new SagaReader(dataSource),
+        metrics,
         connection,
         relay,
         consumer,

@@ -60,6 +60,11 @@ export interface OperatorOutcome {
   changed: boolean;
 }
 
+/** Told about every decision once it has committed (metrics, …). */
+export interface DecisionListener {
+  committed(decision: Decision): void;
+}
+
 /** Hands committed outbox rows to the broker. */
 export interface CommandPublisher {
   publish(rows: OutboxRow[]): void;
@@ -80,6 +85,7 @@ export class Orchestrator {
     private readonly clock: Clock,
     private readonly newId: IdGenerator,
     private readonly logger: Logger,
+    private readonly listeners: DecisionListener[] = [],
   ) {}
 
   async start(request: StartSagaRequest): Promise<StartedSaga> {
@@ -124,6 +130,7 @@ export class Orchestrator {
       return result.existing;
     }
     this.publisher.publish(result.rows);
+    this.notify(decision);
     this.logger.info('saga started', sagaScope(decision, definition));
     return {
       id,
@@ -247,10 +254,15 @@ export class Orchestrator {
   private afterCommit(result: Applied | { outcome: ReplyOutcome }, context: Record<string, string>): void {
     if (!('decision' in result)) return;
     this.publisher.publish(result.rows);
+    this.notify(result.decision);
     const scope = { ...sagaScope(result.decision, result.definition), ...context };
     for (const entry of result.decision.log) {
       this.logger.info(entry.type, { ...scope, ...(entry.step === null ? {} : { step: entry.step }) });
     }
+  }
+
+  private notify(decision: Decision): void {
+    for (const listener of this.listeners) listener.committed(decision);
   }
 
   private definitionOf(saga: LockedSagaRow): SagaDefinition {

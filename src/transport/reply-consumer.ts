@@ -19,6 +19,7 @@ export class ReplyConsumer {
     connection: AmqpConnection,
     private readonly orchestrator: Orchestrator,
     private readonly logger: Logger,
+    private readonly onDeadLetter: () => void = () => undefined,
   ) {
     connection.onConnected((channels) => this.consume(channels));
   }
@@ -82,6 +83,7 @@ export class ReplyConsumer {
   private async reject(channels: AmqpChannels, message: ConsumeMessage, reason: string): Promise<void> {
     await deadLetter(channels.publish, message, reason);
     channels.consume.ack(message);
+    this.onDeadLetter();
     this.logger.warn('reply dead-lettered', {
       reason,
       messageId: message.properties.messageId as string | undefined,

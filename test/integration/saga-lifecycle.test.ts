@@ -299,4 +299,26 @@ describe('saga lifecycle over real PostgreSQL and RabbitMQ', () => {
     const again = await engine.request('POST', `/api/sagas/${id}/abort`, { reason: 'again' });
     expect(again.status).toBe(409);
   });
+
+  it('exposes Prometheus metrics that moved with the sagas above', async () => {
+    const response = await fetch(`${engine.baseUrl}/metrics`);
+    const text = await response.text();
+    const value = (series: string) => Number(new RegExp(`^${series} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    expect(value('saga_started_total\\{saga="order-fulfillment"\\}')).toBeGreaterThanOrEqual(7);
+    expect(
+      value('saga_finished_total\\{saga="order-fulfillment",status="COMPLETED"\\}'),
+    ).toBeGreaterThanOrEqual(2);
+    expect(
+      value('saga_finished_total\\{saga="order-fulfillment",status="COMPENSATED"\\}'),
+    ).toBeGreaterThanOrEqual(3);
+    expect(
+      value('saga_step_duration_seconds_count\\{saga="order-fulfillment",step="charge-payment"\\}'),
+    ).toBeGreaterThanOrEqual(3);
+    expect(value('saga_timers_pending')).toBeGreaterThanOrEqual(0);
+    expect(value('saga_outbox_lag_seconds')).toBeGreaterThanOrEqual(0);
+    expect(text).toContain('process_cpu_seconds_total');
+  });
 });

@@ -1,0 +1,88 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { type Decision, LogEntryType } from '../core/effects';
+import type { DecisionListener } from '../orchestrator/orchestrator';
+import { runQuery } from '../persistence/sql';
+
+const FINISHED: Partial<Record<string, string>> = {
+  [LogEntryType.sagaCompleted]: 'COMPLETED',
+  [LogEntryType.sagaCompensated]: 'COMPENSATED',
+  [LogEntryType.sagaCompensationFailed]: 'COMPENSATION_FAILED',
+};
+
+/** Prometheus metrics of one engine process, fed by committed decisions; database gauges read at scrape. */
+export class EngineMetrics implements DecisionListener {
+  readonly registry = new Registry();
+  private readonly started = new Counter({
+    name: 'saga_started_total',
+    help: 'Sagas started, by saga name',
+    labelNames: ['saga'],
+    registers: [this.registry],
+  });
+  private readonly finished = new Counter({
+    name: 'saga_finished_total',
+    help: 'Sagas that reached a terminal status, by saga name and status',
+    labelNames: ['saga', 'status'],
+    registers: [this.registry],
+  });
+  private readonly stepLatency = new Histogram({
+    name: 'saga_step_duration_seconds',
+    help: 'From the first attempt of a step to its success, by saga and step',
+    labelNames: ['saga', 'step'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  private readonly deadLettered = new Counter({
+    name: 'saga_replies_dead_lettered_total',
+    help: 'Replies moved to sagas.dead-letter',
+    registers: [this.registry],
+  });
+
+  constructor(dataSource: DataSource) {
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'saga_outbox_lag_seconds',
+      help: 'Age of the oldest command not yet confirmed by the broker (0 when none)',
+      registers: [this.registry],
+      async collect() {
+        const { rows } = await runQuery<{ lag: number | null }>(dataSource, {
+          text: 'SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS lag FROM outbox',
+          values: [],
+        });
+        this.set(rows[0]?.lag ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'saga_timers_pending',
+      help: 'Durable timers waiting to fire',
+      registers: [this.registry],
+      async collect() {
+        const { rows } = await runQuery<{ n: string }>(dataSource, {
+          text: 'SELECT count(*) AS n FROM saga_timers',
+          values: [],
+        });
+        this.set(Number(rows[0]?.n ?? 0));
+      },
+    });
+  }
+
+  committed(decision: Decision): void {
+    const saga = decision.state.name;
+    for (const entry of decision.log) {
+      if (entry.type === LogEntryType.sagaStarted) this.started.inc({ saga });
+      const status = FINISHED[entry.type];
+      if (status !== undefined) this.finished.inc({ saga, status });
+      if (entry.type === LogEntryType.stepSucceeded && entry.step !== null) {
+        const startedAt = decision.state.steps.find((s) => s.name === entry.step)?.startedAt;
+        if (startedAt) {
+          const seconds = (Date.parse(entry.at) - Date.parse(startedAt)) / 1000;
+          this.stepLatency.observe({ saga, step: entry.step }, seconds);
+        }
+      }
+    }
+  }
+
+  replyDeadLettered(): void {
+    this.deadLettered.inc();
+  }
+}
