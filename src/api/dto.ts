@@ -40,3 +40,10 @@ export const graphQuerySchema = z.strictObject({
   version: z.coerce.number().int().positive().optional(),
 });
 export type GraphQuery = z.infer<typeof graphQuerySchema>;
+
+export const statsQuerySchema = z.strictObject({
+  name: z.string().min(1).optional(),
+  /** Start of the window for throughput, durations and step rates; default: one hour ago. */
+  since: z.iso.datetime({ offset: true }).optional(),
+});
+export type StatsQuery = z.infer<typeof statsQuerySchema>;

@@ -6,6 +6,7 @@ import { HealthController } from '../api/health.controller';
 import { HttpExceptionFilter } from '../api/http-exception.filter';
 import { MetricsController } from '../api/metrics.controller';
 import { SagasController } from '../api/sagas.controller';
+import { StatsController } from '../api/stats.controller';
 import { ENGINE } from '../api/tokens';
 import type { AppConfig } from '../config/config';
 import type { Logger } from '../orchestrator/logger';
@@ -17,7 +18,13 @@ export class AppModule {
   static register(engine: Engine, config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      controllers: [SagasController, DefinitionsController, HealthController, MetricsController],
+      controllers: [
+        SagasController,
+        DefinitionsController,
+        HealthController,
+        MetricsController,
+        StatsController,
+      ],
       providers: [
         { provide: ENGINE, useValue: engine },
         { provide: APP_GUARD, useValue: new ApiKeyGuard(config.apiKeys) },

@@ -5,7 +5,10 @@ import type { DefinitionRegistry } from '../definitions/definition-registry';
 import { syncDefinitions } from '../definitions/definition-sync';
 import { type Clock, type IdGenerator, randomIds, systemClock } from '../orchestrator/clock';
 import type { Logger } from '../orchestrator/logger';
+import { Topology } from '../contracts/topology';
 import { EngineMetrics } from '../observability/engine-metrics';
+import { type SagaStats, readSagaStats } from '../observability/saga-stats';
+import type { StatsWindow } from '../persistence/stats-sql';
 import { Orchestrator } from '../orchestrator/orchestrator';
 import { TimerPoller } from '../orchestrator/timer-poller';
 import { createDataSource, ensureDatabase, migrateDatabase } from '../persistence/data-source';
@@ -104,6 +107,10 @@ export class Engine {
       await dataSource.destroy();
       throw error;
     }
+  }
+
+  stats(window: StatsWindow): Promise<SagaStats> {
+    return readSagaStats(this.dataSource, window, () => this.connection.queueDepth(Topology.deadLetterQueue));
   }
 
   async health(): Promise<HealthReport> {

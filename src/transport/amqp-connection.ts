@@ -36,6 +36,22 @@ export class AmqpConnection {
     return this.channels !== null;
   }
 
+  /** Messages ready in a queue, read on a short-lived channel; null while the broker is unreachable. */
+  async queueDepth(queue: string): Promise<number | null> {
+    if (this.model === null || !this.isConnected) return null;
+    try {
+      const channel = await this.model.createChannel();
+      try {
+        return (await channel.checkQueue(queue)).messageCount;
+      } finally {
+        await channel.close().catch(() => undefined);
+      }
+    } catch (error) {
+      this.logger.warn('could not read a queue depth', { queue, error: (error as Error).message });
+      return null;
+    }
+  }
+
   async start(): Promise<void> {
     this.model = await connectRecovering(this.url, (model) => this.setup(model));
     this.model.on('disconnect', (error: Error) => {

@@ -321,4 +321,27 @@ describe('saga lifecycle over real PostgreSQL and RabbitMQ', () => {
     expect(value('saga_outbox_lag_seconds')).toBeGreaterThanOrEqual(0);
     expect(text).toContain('process_cpu_seconds_total');
   });
+
+  it('summarises the sagas above on GET /api/stats', async () => {
+    const { status, body } = await engine.request('GET', '/api/stats?name=order-fulfillment');
+    expect(status).toBe(200);
+    const count = (state: string) =>
+      body.counts.find((c: { status: string }) => c.status === state)?.count as number | undefined;
+
+    expect(count('COMPLETED')).toBeGreaterThanOrEqual(2);
+    expect(count('COMPENSATED')).toBeGreaterThanOrEqual(3);
+    const started = body.startedPerMinute.reduce((sum: number, m: { count: number }) => sum + m.count, 0);
+    expect(started).toBe(body.counts.reduce((sum: number, c: { count: number }) => sum + c.count, 0));
+    expect(body.duration.finished).toBeGreaterThanOrEqual(5);
+    expect(body.duration.p50Ms).toBeGreaterThan(0);
+    expect(body.duration.p99Ms).toBeGreaterThanOrEqual(body.duration.p50Ms);
+    const shipping = body.steps.find((s: { step: string }) => s.step === 'schedule-shipment');
+    expect(shipping.failed).toBeGreaterThanOrEqual(2);
+    expect(shipping.failureRate).toBeCloseTo(shipping.failed / shipping.ran, 3);
+    const charge = body.steps.find((s: { step: string }) => s.step === 'charge-payment');
+    expect(charge.compensated).toBeGreaterThanOrEqual(3);
+    expect(body.deadLetterDepth).toBe(0);
+    expect(body.pastDeadline).toBe(0);
+    expect((await engine.request('GET', '/api/stats?since=yesterday')).status).toBe(400);
+  });
 });

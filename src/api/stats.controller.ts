@@ -1,0 +1,17 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import type { Engine } from '../app/engine';
+import { type StatsQuery, statsQuerySchema } from './dto';
+import { ENGINE } from './tokens';
+import { ZodValidationPipe } from './zod-validation.pipe';
+
+@Controller('api/stats')
+export class StatsController {
+  constructor(@Inject(ENGINE) private readonly engine: Engine) {}
+
+  /** Counts, throughput, durations, per-step failure rates, stuck sagas and the dead-letter depth. */
+  @Get()
+  stats(@Query(new ZodValidationPipe(statsQuerySchema, 'query')) query: StatsQuery) {
+    const since = query.since === undefined ? new Date(Date.now() - 3_600_000) : new Date(query.since);
+    return this.engine.stats({ since, name: query.name ?? null });
+  }
+}

@@ -1,0 +1,82 @@
+import type { DataSource } from 'typeorm';
+import { runQuery } from '../persistence/sql';
+import {
+  type StatsWindow,
+  countByStatus,
+  finishedInWindow,
+  startedPerMinute,
+  stepOutcomes,
+  unfinished,
+} from '../persistence/stats-sql';
+
+export interface SagaStats {
+  window: { since: string; name: string | null };
+  counts: Array<{ name: string; version: number; status: string; count: number }>;
+  startedPerMinute: Array<{ minute: string; count: number }>;
+  finishedPerMinute: Array<{ minute: string; count: number }>;
+  duration: { finished: number; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null };
+  steps: Array<{
+    saga: string;
+    step: string;
+    ran: number;
+    failed: number;
+    compensated: number;
+    failureRate: number;
+    compensationRate: number;
+  }>;
+  oldestUnfinishedAgeSeconds: number | null;
+  pastDeadline: number;
+  deadLetterDepth: number | null;
+}
+
+/** Reads the dashboard statistics; the dead-letter depth comes from the broker (null when it is down). */
+export async function readSagaStats(
+  dataSource: DataSource,
+  window: StatsWindow,
+  deadLetterDepth: () => Promise<number | null>,
+): Promise<SagaStats> {
+  const query = <Row>(statement: Parameters<typeof runQuery>[1]) =>
+    runQuery<Row>(dataSource, statement).then((result) => result.rows);
+  const [counts, started, finished, steps, open, depth] = await Promise.all([
+    query<SagaStats['counts'][number]>(countByStatus(window)),
+    query<{ minute: Date; count: number }>(startedPerMinute(window)),
+    query<{
+      per_minute: Array<{ minute: string; count: number }>;
+      p50: number | null;
+      p95: number | null;
+      p99: number | null;
+      count: number;
+    }>(finishedInWindow(window)),
+    query<{ saga: string; step: string; ran: number; failed: number; compensated: number }>(
+      stepOutcomes(window),
+    ),
+    query<{ oldest_age_seconds: number | null; past_deadline: number }>(unfinished(window)),
+    deadLetterDepth(),
+  ]);
+  const totals = finished[0];
+  const rate = (part: number, whole: number) =>
+    whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
+  return {
+    window: { since: window.since.toISOString(), name: window.name },
+    counts,
+    startedPerMinute: started.map((row) => ({ minute: row.minute.toISOString(), count: row.count })),
+    finishedPerMinute: (totals?.per_minute ?? []).map((row) => ({
+      minute: new Date(row.minute).toISOString(),
+      count: row.count,
+    })),
+    duration: {
+      finished: totals?.count ?? 0,
+      p50Ms: totals?.p50 ?? null,
+      p95Ms: totals?.p95 ?? null,
+      p99Ms: totals?.p99 ?? null,
+    },
+    steps: steps.map((row) => ({
+      ...row,
+      failureRate: rate(row.failed, row.ran),
+      compensationRate: rate(row.compensated, row.ran),
+    })),
+    oldestUnfinishedAgeSeconds: open[0]?.oldest_age_seconds ?? null,
+    pastDeadline: open[0]?.past_deadline ?? 0,
+    deadLetterDepth: depth,
+  };
+}
