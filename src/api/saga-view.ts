@@ -1,15 +1,20 @@
 import type { JsonObject } from '../contracts/json';
 import type { StepState } from '../core/state';
 import type { SagaEventEntity, SagaInstanceEntity } from '../persistence/entities';
+import { attemptHistory } from './saga-history';
 
 /** The API's shape of a saga (CONTRACT §4): derived from the stored state, nothing internal leaks. */
-export function sagaDetailView(saga: SagaInstanceEntity): JsonObject {
+export function sagaDetailView(saga: SagaInstanceEntity, events: SagaEventEntity[]): JsonObject {
   const state = saga.state;
+  const history = attemptHistory(events);
   return {
     ...sagaSummaryView(saga),
     input: state.input,
     deadlineAt: state.deadlineAt,
-    steps: state.steps.map(stepView),
+    steps: state.steps.map((step) => ({
+      ...stepView(step),
+      history: history.get(step.name) ?? [],
+    })),
   };
 }
 

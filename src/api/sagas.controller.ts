@@ -95,7 +95,8 @@ export class SagasController {
 
   @Get(':id')
   async get(@Param('id') id: string): Promise<JsonObject> {
-    return sagaDetailView(await this.findSaga(id));
+    const saga = await this.findSaga(id);
+    return sagaDetailView(saga, await this.engine.reader.findEvents(id));
   }
 
   @Get(':id/events')

@@ -214,6 +214,19 @@ describe('REST API (CONTRACT §4)', () => {
         startedAt: expect.any(String),
         finishedAt: null,
         compensation: null,
+        history: [
+          {
+            kind: 'action',
+            attempt: 1,
+            messageId: expect.any(String),
+            startedAt: body.steps[0].startedAt,
+            finishedAt: null,
+            durationMs: null,
+            outcome: 'pending',
+            error: null,
+            output: null,
+          },
+        ],
       });
       const events = await engine.request('GET', `/api/sagas/${created.id}/events`);
       expect(events.body.items.map((e: { type: string }) => e.type)).toEqual(['SagaStarted', 'CommandSent']);

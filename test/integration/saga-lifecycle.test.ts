@@ -184,6 +184,9 @@ describe('saga lifecycle over real PostgreSQL and RabbitMQ', () => {
       'ReleaseInventory#1',
     ]);
     expect(saga.steps[1]).toMatchObject({ status: 'UNKNOWN', attempts: 2, error: { code: 'TIMEOUT' } });
+    expect(
+      saga.steps[1].history.map((a: { kind: string; outcome: string }) => `${a.kind}:${a.outcome}`),
+    ).toEqual(['action:timeout', 'action:timeout', 'compensation:success']);
     const [refund] = payments.commands({ sagaId: id, type: 'RefundPayment' });
     expect(refund?.payload.output).toBeNull();
     const [retry] = payments.commands({ sagaId: id, type: 'ChargePayment' }).filter((c) => c.attempt === 2);
@@ -204,6 +207,21 @@ describe('saga lifecycle over real PostgreSQL and RabbitMQ', () => {
 
     expect(saga.status).toBe('COMPLETED');
     expect(saga.steps[1]).toMatchObject({ status: 'SUCCEEDED', attempts: 2, error: null });
+    expect(saga.steps[1].history).toEqual([
+      expect.objectContaining({
+        kind: 'action',
+        attempt: 1,
+        outcome: 'failure',
+        error: expect.objectContaining({ code: 'GATEWAY_DOWN' }),
+      }),
+      expect.objectContaining({
+        kind: 'action',
+        attempt: 2,
+        outcome: 'success',
+        output: { paymentId: 'p-flaky-1' },
+      }),
+    ]);
+    expect(saga.steps[1].history.every((a: { durationMs: number }) => a.durationMs >= 0)).toBe(true);
     expect(commandTypes(id)).toEqual([
       'ReserveInventory#1',
       'ChargePayment#1',
