@@ -13,3 +13,10 @@ export class ApiForbiddenError extends SagaEngineError {
     super('this API key may only read');
   }
 }
+
+export class DeadLetterNotFoundError extends SagaEngineError {
+  readonly code = 'DEAD_LETTER_NOT_FOUND';
+  constructor(id: string) {
+    super(`no dead letter with id "${id}"`);
+  }
+}

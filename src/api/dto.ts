@@ -47,3 +47,12 @@ export const statsQuerySchema = z.strictObject({
   since: z.iso.datetime({ offset: true }).optional(),
 });
 export type StatsQuery = z.infer<typeof statsQuerySchema>;
+
+export const listDeadLettersQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z
+    .string()
+    .regex(/^\d{1,18}$/, 'is not a cursor from this API')
+    .optional(),
+});
+export type ListDeadLettersQuery = z.infer<typeof listDeadLettersQuerySchema>;

@@ -9,7 +9,7 @@ import {
   ValidationFailedError,
 } from '../core/errors';
 import type { Logger } from '../orchestrator/logger';
-import { ApiForbiddenError, ApiUnauthorizedError } from './api-errors';
+import { ApiForbiddenError, ApiUnauthorizedError, DeadLetterNotFoundError } from './api-errors';
 import { errorBody } from './error-body';
 
 const statusOfDomainError = new Map<string, number>([
@@ -20,6 +20,7 @@ const statusOfDomainError = new Map<string, number>([
   [SagaStatusConflictError.name, HttpStatus.CONFLICT],
   [ApiUnauthorizedError.name, HttpStatus.UNAUTHORIZED],
   [ApiForbiddenError.name, HttpStatus.FORBIDDEN],
+  [DeadLetterNotFoundError.name, HttpStatus.NOT_FOUND],
 ]);
 
 const codeOfHttpStatus: Record<number, string> = {

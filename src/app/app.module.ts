@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ApiKeyGuard } from '../api/api-key.guard';
+import { DeadLettersController } from '../api/dead-letters.controller';
 import { DefinitionsController } from '../api/definitions.controller';
 import { HealthController } from '../api/health.controller';
 import { HttpExceptionFilter } from '../api/http-exception.filter';
@@ -24,6 +25,7 @@ export class AppModule {
         HealthController,
         MetricsController,
         StatsController,
+        DeadLettersController,
       ],
       providers: [
         { provide: ENGINE, useValue: engine },

@@ -15,6 +15,7 @@ import { createDataSource, ensureDatabase, migrateDatabase } from '../persistenc
 import { SagaReader } from '../persistence/saga-reader';
 import { runQuery } from '../persistence/sql';
 import { AmqpConnection } from '../transport/amqp-connection';
+import { DeadLetterArchive } from '../transport/dead-letter-archive';
 import { OutboxRelay } from '../transport/outbox-relay';
 import { ReplyConsumer } from '../transport/reply-consumer';
 import { declareParticipantQueue, declareSharedTopology } from '../messaging/topology';
@@ -46,6 +47,7 @@ export class Engine {
     readonly orchestrator: Orchestrator,
     readonly reader: SagaReader,
     readonly metrics: EngineMetrics,
+    readonly deadLetters: DeadLetterArchive,
     private readonly connection: AmqpConnection,
     private readonly relay: OutboxRelay,
     private readonly consumer: ReplyConsumer,
@@ -87,6 +89,7 @@ export class Engine {
         [metrics],
       );
       const consumer = new ReplyConsumer(connection, orchestrator, logger, () => metrics.replyDeadLettered());
+      const deadLetters = new DeadLetterArchive(dataSource, connection, logger);
       const poller = new TimerPoller(orchestrator, logger);
       await connection.start();
       relay.startSweeping();
@@ -97,6 +100,7 @@ export class Engine {
         orchestrator,
         new SagaReader(dataSource),
         metrics,
+        deadLetters,
         connection,
         relay,
         consumer,

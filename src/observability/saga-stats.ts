@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { countDeadLetters } from '../persistence/dead-letter-sql';
 import { runQuery } from '../persistence/sql';
 import {
   type StatsWindow,
@@ -26,7 +27,8 @@ export interface SagaStats {
   }>;
   oldestUnfinishedAgeSeconds: number | null;
   pastDeadline: number;
-  deadLetterDepth: number | null;
+  /** Stored for an operator (GET /api/dead-letters), and still in the queue (null while the broker is down). */
+  deadLetters: { stored: number; inQueue: number | null };
 }
 
 /** Reads the dashboard statistics; the dead-letter depth comes from the broker (null when it is down). */
@@ -37,7 +39,7 @@ export async function readSagaStats(
 ): Promise<SagaStats> {
   const query = <Row>(statement: Parameters<typeof runQuery>[1]) =>
     runQuery<Row>(dataSource, statement).then((result) => result.rows);
-  const [counts, started, finished, steps, open, depth] = await Promise.all([
+  const [counts, started, finished, steps, open, stored, depth] = await Promise.all([
     query<SagaStats['counts'][number]>(countByStatus(window)),
     query<{ minute: Date; count: number }>(startedPerMinute(window)),
     query<{
@@ -51,6 +53,7 @@ export async function readSagaStats(
       stepOutcomes(window),
     ),
     query<{ oldest_age_seconds: number | null; past_deadline: number }>(unfinished(window)),
+    query<{ count: number }>(countDeadLetters()),
     deadLetterDepth(),
   ]);
   const totals = finished[0];
@@ -77,6 +80,6 @@ export async function readSagaStats(
     })),
     oldestUnfinishedAgeSeconds: open[0]?.oldest_age_seconds ?? null,
     pastDeadline: open[0]?.past_deadline ?? 0,
-    deadLetterDepth: depth,
+    deadLetters: { stored: stored[0]?.count ?? 0, inQueue: depth },
   };
 }

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { type Channel, type ChannelModel, connect } from 'amqplib';
 import { FaultRig, report, sleep } from '../support/fault-scenario';
+import { countRows } from '../support/invariants';
 import { waitFor } from '../support/wait-for';
 
 const rabbitmqctl = (...args: string[]) => promisify(execFile)('rabbitmqctl', args);
@@ -78,9 +79,9 @@ describe('RabbitMQ outages under the engine', () => {
 
       expect(tally.violations).toEqual([]);
       expect(tally.byStatus).toEqual({ COMPLETED: 75, COMPENSATED: 25 });
-      const deadLetters = await waitFor('1000 dead letters', async () => {
-        const { messageCount } = await channel.checkQueue('sagas.dead-letter');
-        return messageCount >= 1000 ? messageCount : undefined;
+      const deadLetters = await waitFor('1000 dead letters stored for operators', async () => {
+        const stored = await countRows(rig!.database.url, 'dead_letters');
+        return stored >= 1000 ? stored : undefined;
       });
       expect(deadLetters).toBe(1000);
     } finally {

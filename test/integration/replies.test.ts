@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Channel, type ChannelModel, type GetMessage, connect } from 'amqplib';
+import { type Channel, type ChannelModel, connect } from 'amqplib';
 import { type Command, commandSchema } from '../../src/contracts/command';
 import { orderSagaYaml } from '../support/order-saga';
 import { type TestEngine, startTestEngine } from '../support/test-engine';
@@ -37,14 +37,12 @@ describe('reply handling: duplicates, unknown sagas and poison messages', () => 
     channel.sendToQueue('sagas.replies', content, { persistent: true, contentType: 'application/json' });
   }
 
-  async function deadLetters(count: number): Promise<GetMessage[]> {
-    const found: GetMessage[] = [];
-    await waitFor(`${count} dead letters`, async () => {
-      const message = await channel.get('sagas.dead-letter', { noAck: true });
-      if (message) found.push(message);
-      return found.length >= count ? true : undefined;
+  /** Dead letters as an operator sees them: drained from sagas.dead-letter into GET /api/dead-letters. */
+  async function deadLetters(count: number) {
+    return waitFor(`${count} dead letters`, async () => {
+      const { body } = await engine.request('GET', '/api/dead-letters');
+      return body.items.length >= count ? body.items : undefined;
     });
-    return found;
   }
 
   function successReply(command: Command, messageId = randomUUID()) {
@@ -110,7 +108,7 @@ describe('reply handling: duplicates, unknown sagas and poison messages', () => 
     publishReply({ message_id: 'm', outcome: 'maybe' });
 
     const letters = await deadLetters(3);
-    const reasons = letters.map((m) => String(m.properties.headers?.['x-saga-error']));
+    const reasons = letters.map((letter: { reason: string }) => letter.reason);
     expect(reasons).toEqual(
       expect.arrayContaining([
         `reply names unknown saga "${stranger}"`,
@@ -118,11 +116,47 @@ describe('reply handling: duplicates, unknown sagas and poison messages', () => 
         expect.stringMatching(/^reply does not match the reply schema: .*outcome/),
       ]),
     );
-    expect(letters.map((m) => m.content.toString())).toContain('this is not json {');
+    const garbage = letters.find((letter: { content: string }) => letter.content === 'this is not json {');
+    expect(garbage).toMatchObject({
+      encoding: 'utf8',
+      originalExchange: '',
+      originalRoutingKey: 'sagas.replies',
+    });
+    expect((await channel.checkQueue('sagas.dead-letter')).messageCount).toBe(0);
     await waitFor('the replies queue to drain', async () =>
       (await channel.checkQueue('sagas.replies')).messageCount === 0 ? true : undefined,
     );
     const { body } = await engine.request('GET', '/health');
     expect(body.status).toBe('ok');
+  });
+
+  it('replays a dead letter to where it first went, deletes another, 404 for unknown ids', async () => {
+    const before = (await engine.request('GET', '/api/dead-letters?limit=500')).body.items.length;
+    publishReply(undefined, 'replay me');
+    publishReply(undefined, 'delete me');
+    const letters = await deadLetters(before + 2);
+    const replayMe = letters.find((l: { content: string }) => l.content === 'replay me');
+    const deleteMe = letters.find((l: { content: string }) => l.content === 'delete me');
+
+    const replayed = await engine.request('POST', `/api/dead-letters/${replayMe.id}/replay`);
+    expect(replayed.status).toBe(202);
+    expect(replayed.body.replayedTo).toEqual({ exchange: '', routingKey: 'sagas.replies' });
+    // Still not JSON: the engine dead-letters it again, as a new entry.
+    const again = await waitFor('the replayed message to come back', async () => {
+      const { body } = await engine.request('GET', '/api/dead-letters?limit=500');
+      const found = body.items.find(
+        (l: { content: string; id: string }) => l.content === 'replay me' && l.id !== replayMe.id,
+      );
+      return found;
+    });
+    expect(again.headers['x-saga-replayed-from']).toBe(replayMe.id);
+
+    expect((await engine.request('DELETE', `/api/dead-letters/${deleteMe.id}`)).status).toBe(204);
+    expect((await engine.request('DELETE', `/api/dead-letters/${deleteMe.id}`)).status).toBe(404);
+    expect((await engine.request('POST', '/api/dead-letters/999999/replay')).status).toBe(404);
+    expect((await engine.request('POST', '/api/dead-letters/abc/replay')).status).toBe(404);
+    const { body } = await engine.request('GET', '/api/dead-letters?limit=500');
+    expect(body.items.map((l: { id: string }) => l.id)).not.toContain(deleteMe.id);
+    expect(body.items.map((l: { id: string }) => l.id)).not.toContain(replayMe.id);
   });
 });

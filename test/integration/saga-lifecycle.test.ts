@@ -358,7 +358,7 @@ describe('saga lifecycle over real PostgreSQL and RabbitMQ', () => {
     expect(shipping.failureRate).toBeCloseTo(shipping.failed / shipping.ran, 3);
     const charge = body.steps.find((s: { step: string }) => s.step === 'charge-payment');
     expect(charge.compensated).toBeGreaterThanOrEqual(3);
-    expect(body.deadLetterDepth).toBe(0);
+    expect(body.deadLetters).toEqual({ stored: 0, inQueue: 0 });
     expect(body.pastDeadline).toBe(0);
     expect((await engine.request('GET', '/api/stats?since=yesterday')).status).toBe(400);
   });

@@ -44,7 +44,10 @@ export async function readSagas(databaseUrl: string): Promise<Map<string, SagaRe
   }
 }
 
-export async function countRows(databaseUrl: string, table: 'outbox' | 'saga_timers'): Promise<number> {
+export async function countRows(
+  databaseUrl: string,
+  table: 'outbox' | 'saga_timers' | 'dead_letters',
+): Promise<number> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {

@@ -1,0 +1,19 @@
+import type { DeadLetterRow } from '../persistence/dead-letter-sql';
+
+/** Content is shown as text when it is valid UTF-8, else as base64. */
+export function deadLetterView(row: DeadLetterRow) {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(row.content);
+  const isText = Buffer.from(text, 'utf8').equals(row.content);
+  return {
+    id: row.id,
+    messageId: row.message_id,
+    reason: row.reason,
+    originalExchange: row.original_exchange,
+    originalRoutingKey: row.original_routing_key,
+    receivedAt: row.received_at.toISOString(),
+    contentType: (row.properties.contentType as string | undefined) ?? null,
+    encoding: isText ? 'utf8' : 'base64',
+    content: isText ? text : row.content.toString('base64'),
+    headers: (row.properties.headers as Record<string, unknown> | undefined) ?? {},
+  };
+}

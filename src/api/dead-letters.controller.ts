@@ -1,0 +1,43 @@
+import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import type { Engine } from '../app/engine';
+import { DeadLetterNotFoundError } from './api-errors';
+import { type ListDeadLettersQuery, listDeadLettersQuerySchema } from './dto';
+import { deadLetterView } from './dead-letter-view';
+import { ENGINE } from './tokens';
+import { ZodValidationPipe } from './zod-validation.pipe';
+
+@Controller('api/dead-letters')
+export class DeadLettersController {
+  constructor(@Inject(ENGINE) private readonly engine: Engine) {}
+
+  /** Newest first, with the reason each message could not be processed. */
+  @Get()
+  async list(@Query(new ZodValidationPipe(listDeadLettersQuerySchema, 'query')) query: ListDeadLettersQuery) {
+    const rows = await this.engine.deadLetters.list(query.limit + 1, query.cursor ?? null);
+    const page = rows.slice(0, query.limit);
+    return {
+      items: page.map(deadLetterView),
+      nextCursor: rows.length > query.limit ? (page[page.length - 1]?.id ?? null) : null,
+    };
+  }
+
+  /** Admin: publishes the message again to where it first went, then removes it from the list. */
+  @Post(':id/replay')
+  @HttpCode(202)
+  async replay(@Param('id') id: string) {
+    const letter = await this.engine.deadLetters.find(id);
+    if (letter === null) throw new DeadLetterNotFoundError(id);
+    await this.engine.deadLetters.replay(letter);
+    return {
+      id,
+      replayedTo: { exchange: letter.original_exchange, routingKey: letter.original_routing_key },
+    };
+  }
+
+  /** Admin: forgets the message. */
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@Param('id') id: string): Promise<void> {
+    if (!(await this.engine.deadLetters.delete(id))) throw new DeadLetterNotFoundError(id);
+  }
+}
