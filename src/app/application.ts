@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import helmet from 'helmet';
+import { startRateLimit } from '../api/start-rate-limit';
 import type { AppConfig } from '../config/config';
 import type { Logger } from '../orchestrator/logger';
 import { AppModule } from './app.module';
@@ -25,6 +27,13 @@ export async function createApplication(config: AppConfig, options: EngineOption
       bodyParser: false,
       logger: false,
     });
+    // Security headers; the API serves JSON only, so everything a browser could load is denied.
+    http.use(
+      helmet({
+        contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      }),
+    );
+    http.use(startRateLimit(config.startRateLimit.perSecond, config.startRateLimit.burst));
     http.use(jsonBody(config.maxBodyBytes));
     http.getHttpAdapter().getInstance().disable('x-powered-by');
     await http.init();

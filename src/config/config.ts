@@ -32,6 +32,10 @@ const environmentSchema = z.object({
   SAGAS_DIR: z.string().min(1).default('./sagas'),
   API_KEYS: apiKeysSchema,
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1048576),
+  /** Sagas a caller (API key, or client address when the API is open) may start per second, per instance. */
+  START_RATE_LIMIT: z.coerce.number().positive().default(200),
+  /** Starts allowed at once above that rate. */
+  START_RATE_BURST: z.coerce.number().int().positive().default(400),
 });
 
 export type ApiRole = 'read' | 'admin';
@@ -48,6 +52,7 @@ export interface AppConfig {
   /** null when API_KEYS is unset: the API is open. */
   apiKeys: ApiKey[] | null;
   maxBodyBytes: number;
+  startRateLimit: { perSecond: number; burst: number };
 }
 
 export class ConfigError extends Error {
@@ -71,5 +76,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sagasDir: value.SAGAS_DIR,
     apiKeys: value.API_KEYS && value.API_KEYS.length > 0 ? value.API_KEYS : null,
     maxBodyBytes: value.MAX_BODY_BYTES,
+    startRateLimit: { perSecond: value.START_RATE_LIMIT, burst: value.START_RATE_BURST },
   };
 }
