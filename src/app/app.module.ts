@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ApiKeyGuard } from '../api/api-key.guard';
 import { DeadLettersController } from '../api/dead-letters.controller';
 import { DefinitionsController } from '../api/definitions.controller';
+import { DocsController } from '../api/docs.controller';
 import { HealthController } from '../api/health.controller';
 import { HttpExceptionFilter } from '../api/http-exception.filter';
 import { MetricsController } from '../api/metrics.controller';
@@ -26,6 +27,7 @@ export class AppModule {
         MetricsController,
         StatsController,
         DeadLettersController,
+        DocsController,
       ],
       providers: [
         { provide: ENGINE, useValue: engine },

@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import express from 'express';
 import helmet from 'helmet';
+import { dirname } from 'node:path';
 import { startRateLimit } from '../api/start-rate-limit';
 import type { AppConfig } from '../config/config';
 import type { Logger } from '../orchestrator/logger';
@@ -35,6 +37,9 @@ export async function createApplication(config: AppConfig, options: EngineOption
     );
     http.use(startRateLimit(config.startRateLimit.perSecond, config.startRateLimit.burst));
     http.use(jsonBody(config.maxBodyBytes));
+    // Swagger UI's static files (no data in them) live outside /api, like /health and /metrics.
+    const swaggerUi = dirname(require.resolve('swagger-ui-dist/package.json'));
+    http.use('/assets/swagger-ui', express.static(swaggerUi, { index: false, fallthrough: false }));
     http.getHttpAdapter().getInstance().disable('x-powered-by');
     await http.init();
     return {

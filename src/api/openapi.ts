@@ -1,0 +1,244 @@
+import { z } from 'zod';
+import { sagaStatuses } from '../core/status';
+import {
+  abortSagaBodySchema,
+  graphQuerySchema,
+  listDeadLettersQuerySchema,
+  listSagasQuerySchema,
+  startSagaBodySchema,
+  statsQuerySchema,
+} from './dto';
+
+type JsonSchema = Record<string, unknown>;
+const components: Record<string, JsonSchema> = {};
+
+/** A request schema as JSON Schema 2020-12 (what OpenAPI 3.1 uses); its $defs move to components. */
+function requestSchema(prefix: string, schema: z.ZodType): JsonSchema {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  delete json.$schema;
+  const defs = (json.$defs ?? {}) as Record<string, JsonSchema>;
+  delete json.$defs;
+  const rename = (text: string) => text.replace(/#\/\$defs\/([\w-]+)/g, `#/components/schemas/${prefix}$1`);
+  for (const [name, def] of Object.entries(defs))
+    components[`${prefix}${name}`] = JSON.parse(rename(JSON.stringify(def)));
+  return JSON.parse(rename(JSON.stringify(json))) as JsonSchema;
+}
+
+function queryParameters(prefix: string, schema: z.ZodObject): JsonSchema[] {
+  const json = requestSchema(prefix, schema) as {
+    properties?: Record<string, JsonSchema>;
+    required?: string[];
+  };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: json.required?.includes(name) ?? false,
+    schema: property,
+    ...(name === 'status'
+      ? { description: `one or more of ${sagaStatuses.join(', ')}; repeat or comma-separate` }
+      : {}),
+  }));
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: JsonSchema, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((status) => [String(status), json(ref('Error'), errorDescriptions[status] ?? 'error')]),
+  );
+const errorDescriptions: Record<number, string> = {
+  400: 'invalid request; `details` names each failing field',
+  401: 'missing or wrong API key',
+  403: 'this key may only read',
+  404: 'not found',
+  409: 'conflict with the current state',
+  413: 'body larger than MAX_BODY_BYTES',
+  429: 'rate limited; see Retry-After',
+  503: 'a dependency is unavailable',
+};
+const idParameter = (description: string) => ({
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+  description,
+});
+const sagaAction = (summary: string, body?: JsonSchema) => ({
+  summary,
+  parameters: [idParameter('saga id')],
+  ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
+  responses: {
+    '202': json(ref('SagaStatus'), 'accepted: the saga is compensating'),
+    '200': json(ref('SagaStatus'), 'nothing to do: the saga is already compensating'),
+    ...errors(400, 401, 403, 404, 409),
+  },
+});
+
+/** The OpenAPI 3.1 document of the REST API, built from the zod schemas that validate requests. */
+export function buildOpenApiDocument(version: string): JsonSchema {
+  Object.assign(components, {
+    Error: {
+      type: 'object',
+      required: ['error', 'message'],
+      properties: {
+        error: { type: 'string' },
+        message: { type: 'string' },
+        details: {
+          type: 'array',
+          items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+        },
+      },
+    },
+    SagaStatus: {
+      type: 'object',
+      properties: { id: { type: 'string' }, status: { type: 'string', enum: [...sagaStatuses] } },
+    },
+    StartedSaga: {
+      type: 'object',
+      properties: {
+        id: { type: 'string', format: 'uuid' },
+        name: { type: 'string' },
+        version: { type: 'integer' },
+        status: { type: 'string', enum: [...sagaStatuses] },
+      },
+    },
+    Saga: { type: 'object', description: 'the saga with its steps, each with its attempt history' },
+    SagaPage: {
+      type: 'object',
+      properties: {
+        items: { type: 'array', items: { type: 'object' } },
+        nextCursor: { type: ['string', 'null'] },
+      },
+    },
+  });
+  const startBody = requestSchema('StartSaga', startSagaBodySchema);
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Saga orchestrator', version, description: 'Start sagas, watch them, operate them.' },
+    security: [{ apiKey: [] }],
+    paths: {
+      '/api/sagas': {
+        post: {
+          summary: 'Start a saga',
+          parameters: [
+            { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } },
+            { name: 'X-Request-Id', in: 'header', required: false, schema: { type: 'string' } },
+            { name: 'traceparent', in: 'header', required: false, schema: { type: 'string' } },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: startBody } } },
+          responses: {
+            '201': json(ref('StartedSaga'), 'started'),
+            '200': json(ref('StartedSaga'), 'the saga an earlier request with this Idempotency-Key started'),
+            ...errors(400, 401, 403, 404, 409, 413, 429, 503),
+          },
+        },
+        get: {
+          summary: 'List sagas, newest first',
+          parameters: queryParameters('ListSagas', listSagasQuerySchema),
+          responses: { '200': json(ref('SagaPage'), 'a page'), ...errors(400, 401) },
+        },
+      },
+      '/api/sagas/{id}': {
+        get: {
+          summary: 'A saga with its steps and every attempt',
+          parameters: [idParameter('saga id')],
+          responses: { '200': json(ref('Saga'), 'the saga'), ...errors(401, 404) },
+        },
+      },
+      '/api/sagas/{id}/events': {
+        get: {
+          summary: "The saga's append-only log, oldest first",
+          parameters: [idParameter('saga id')],
+          responses: { '200': json({ type: 'object' }, 'the log'), ...errors(401, 404) },
+        },
+      },
+      '/api/sagas/{id}/retry': { post: sagaAction('Resume a COMPENSATION_FAILED saga (admin)') },
+      '/api/sagas/{id}/abort': {
+        post: sagaAction(
+          'Stop a RUNNING saga and compensate (admin)',
+          requestSchema('AbortSaga', abortSagaBodySchema),
+        ),
+      },
+      '/api/definitions': {
+        get: {
+          summary: 'Loaded definitions',
+          responses: { '200': json({ type: 'object' }, 'definitions'), ...errors(401) },
+        },
+      },
+      '/api/definitions/{name}': {
+        get: {
+          summary: 'A definition with every stored version',
+          parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': json({ type: 'object' }, 'the definition'), ...errors(401, 404) },
+        },
+      },
+      '/api/definitions/{name}/graph': {
+        get: {
+          summary: 'The definition as a Mermaid flowchart',
+          parameters: [
+            { name: 'name', in: 'path', required: true, schema: { type: 'string' } },
+            ...queryParameters('Graph', graphQuerySchema),
+          ],
+          responses: { '200': json({ type: 'object' }, 'the graph'), ...errors(400, 401, 404) },
+        },
+      },
+      '/api/stats': {
+        get: {
+          summary: 'Counts, throughput, durations, step failure rates, stuck sagas, dead letters',
+          parameters: queryParameters('Stats', statsQuerySchema),
+          responses: { '200': json({ type: 'object' }, 'statistics'), ...errors(400, 401) },
+        },
+      },
+      '/api/dead-letters': {
+        get: {
+          summary: 'Messages nobody could process, newest first, with the reason',
+          parameters: queryParameters('ListDeadLetters', listDeadLettersQuerySchema),
+          responses: { '200': json({ type: 'object' }, 'a page'), ...errors(400, 401) },
+        },
+      },
+      '/api/dead-letters/{id}/replay': {
+        post: {
+          summary: 'Publish a dead letter again to where it first went (admin)',
+          parameters: [idParameter('dead letter id')],
+          responses: { '202': json({ type: 'object' }, 'replayed'), ...errors(401, 403, 404) },
+        },
+      },
+      '/api/dead-letters/{id}': {
+        delete: {
+          summary: 'Forget a dead letter (admin)',
+          parameters: [idParameter('dead letter id')],
+          responses: { '204': { description: 'deleted' }, ...errors(401, 403, 404) },
+        },
+      },
+      '/health': {
+        get: {
+          summary: 'PostgreSQL and RabbitMQ checks (no key needed)',
+          security: [],
+          responses: {
+            '200': json({ type: 'object' }, 'both up'),
+            '503': json({ type: 'object' }, 'one is down'),
+          },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics (no key needed)',
+          security: [],
+          responses: {
+            '200': {
+              description: 'text exposition',
+              content: { 'text/plain': { schema: { type: 'string' } } },
+            },
+          },
+        },
+      },
+    },
+    components: {
+      schemas: components,
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API_KEYS key' } },
+    },
+  };
+}
