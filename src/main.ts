@@ -3,11 +3,11 @@ import { createApplication } from './app/application';
 import { DefinitionFilesError } from './app/engine';
 import { ConfigError, loadConfig } from './config/config';
 import { DefinitionConflictError } from './definitions/definition-sync';
-import { createJsonLogger } from './orchestrator/logger';
+import { createLogger } from './orchestrator/logger';
 
 async function main(): Promise<void> {
-  const logger = createJsonLogger('engine');
   const config = loadConfig();
+  const logger = createLogger(config.logLevel);
   const app = await createApplication(config, { logger });
   await app.http.listen(config.port);
   logger.info('listening', { port: config.port });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type LogLevel, logLevels } from '../orchestrator/logger';
 
 const apiKeysSchema = z
   .string()
@@ -36,6 +37,7 @@ const environmentSchema = z.object({
   START_RATE_LIMIT: z.coerce.number().positive().default(200),
   /** Starts allowed at once above that rate. */
   START_RATE_BURST: z.coerce.number().int().positive().default(400),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
 });
 
 export type ApiRole = 'read' | 'admin';
@@ -53,6 +55,7 @@ export interface AppConfig {
   apiKeys: ApiKey[] | null;
   maxBodyBytes: number;
   startRateLimit: { perSecond: number; burst: number };
+  logLevel: LogLevel;
 }
 
 export class ConfigError extends Error {
@@ -77,5 +80,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     apiKeys: value.API_KEYS && value.API_KEYS.length > 0 ? value.API_KEYS : null,
     maxBodyBytes: value.MAX_BODY_BYTES,
     startRateLimit: { perSecond: value.START_RATE_LIMIT, burst: value.START_RATE_BURST },
+    logLevel: value.LOG_LEVEL,
   };
 }

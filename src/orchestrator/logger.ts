@@ -1,3 +1,5 @@
+import pino from 'pino';
+
 /** Structured logging: a message plus the fields that scope it (saga id, step, message id…). */
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -5,20 +7,23 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** One JSON object per line on stdout; keys such as API keys are never passed in. */
-export function createJsonLogger(component: string, write: (line: string) => void = defaultWrite): Logger {
-  const emit = (level: string, message: string, fields?: Record<string, unknown>): void => {
-    write(JSON.stringify({ time: new Date().toISOString(), level, component, message, ...fields }));
-  };
-  return {
-    info: (message, fields) => emit('info', message, fields),
-    warn: (message, fields) => emit('warn', message, fields),
-    error: (message, fields) => emit('error', message, fields),
-  };
-}
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
 
-function defaultWrite(line: string): void {
-  process.stdout.write(`${line}\n`);
+/**
+ * One JSON object per line on stdout (pino), fields at the top level next to `msg`. Authorization headers and API
+ * keys are never passed in; `authorization` fields are redacted anyway.
+ */
+export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
+  const log = pino(
+    { level, base: { component: 'engine' }, redact: ['authorization', '*.authorization'] },
+    destination,
+  );
+  return {
+    info: (message, fields) => log.info(fields ?? {}, message),
+    warn: (message, fields) => log.warn(fields ?? {}, message),
+    error: (message, fields) => log.error(fields ?? {}, message),
+  };
 }
 
 export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -171,6 +171,25 @@ describe('REST API (CONTRACT §4)', () => {
       );
     });
 
+    it('keeps pages stable while new sagas arrive', async () => {
+      const first = await engine.request('GET', '/api/sagas?limit=3');
+      for (let i = 0; i < 3; i++) {
+        await engine.request('POST', '/api/sagas', {
+          name: 'order-fulfillment',
+          input: { orderId: `new-${i}`, amount: 1 },
+        });
+      }
+      const second = await engine.request('GET', `/api/sagas?limit=3&cursor=${first.body.nextCursor}`);
+      const all = await engine.request('GET', '/api/sagas?limit=500');
+      const ids = all.body.items.map((s: { id: string }) => s.id);
+      const firstIds = first.body.items.map((s: { id: string }) => s.id);
+      const secondIds = second.body.items.map((s: { id: string }) => s.id);
+
+      // The second page continues exactly where the first ended, unaffected by the newer sagas.
+      const start = ids.indexOf(firstIds[0]);
+      expect(ids.slice(start, start + 6)).toEqual([...firstIds, ...secondIds]);
+    });
+
     it.each([
       ['status=RUNNING,DONE', 'status'],
       ['createdFrom=yesterday', 'createdFrom'],
