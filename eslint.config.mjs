@@ -68,4 +68,25 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    files: ['src/sdk-nestjs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['typeorm', 'amqplib', 'pg'],
+              message: 'The NestJS binding stays thin: the SDK talks to the broker and the database.',
+            },
+            {
+              group: ['../*', '!../sdk', '../sdk/*'],
+              message:
+                'The NestJS binding imports only @nestjs/* and the SDK through its public entry (../sdk).',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

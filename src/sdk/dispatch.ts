@@ -1,78 +1,231 @@
 import { type Command, commandSchema } from '../contracts/command';
-import { type JsonObject, jsonObjectSchema } from '../contracts/json';
-import type { Reply, ReplyError } from '../contracts/reply';
+import type { FinalReply, Reply, ReplyError } from '../contracts/reply';
+import { CommandSession, InvalidOutputError, toOutput } from './context';
 import { BusinessError, ParticipantError } from './errors';
-import type { CommandContext, CommandHandler, ParticipantLogger } from './options';
-import { failureReply, successReply } from './replies';
+import type { CompiledHandler } from './handlers';
+import {
+  type AttemptRef,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  type Outcome,
+  answers,
+} from './idempotency';
+import type { ParticipantLogger } from './options';
+import { type ReplyStamp, failureReply, outcomeReply } from './replies';
 
 /** What to do with one delivered message: reply to it, or move it to the dead-letter queue. */
-export type Dispatch = { kind: 'reply'; reply: Reply } | { kind: 'dead-letter'; reason: string };
+export type Dispatch = { kind: 'reply'; reply: FinalReply } | { kind: 'dead-letter'; reason: string };
 
 export interface DispatchEnvironment {
-  handlers: ReadonlyMap<string, CommandHandler>;
+  handlers: ReadonlyMap<string, CompiledHandler>;
+  idempotency: IdempotencyStore | null;
   logger: ParticipantLogger;
   now: () => Date;
   newId: () => string;
 }
 
+/** One delivered message and how to report progress on it. */
+export interface Delivery {
+  content: Buffer;
+  headers: Readonly<Record<string, unknown>>;
+  /** Publishes an `in_progress` message for the command; resolves once the broker confirmed it. */
+  sendProgress(reply: Reply): Promise<void>;
+}
+
+/** The `error.code` of the failures the SDK itself replies. */
 export const FailureCode = {
+  /** No handler for the command's `type` (not retryable). */
   unknownCommand: 'UNKNOWN_COMMAND',
+  /** The payload does not match the handler's schema; the message names every failing field (not retryable). */
+  invalidPayload: 'INVALID_PAYLOAD',
+  /** The handler threw something other than a `ParticipantError` (retryable). */
   handlerError: 'HANDLER_ERROR',
+  /** The handler returned something other than a JSON object (not retryable). */
   invalidOutput: 'INVALID_OUTPUT',
+  /** The idempotency store could not be read, so the command was not handled (retryable). */
+  idempotencyStoreError: 'IDEMPOTENCY_STORE_ERROR',
 } as const;
 
-/** Parses and validates the message, runs its handler and builds the reply. Never throws. */
-export async function dispatch(
-  content: Buffer,
-  headers: Readonly<Record<string, unknown>>,
-  env: DispatchEnvironment,
-): Promise<Dispatch> {
-  const parsed = parseCommand(content);
+/**
+ * Parses and validates the message, answers it from the idempotency store or runs its handler, and builds the
+ * reply. Never throws.
+ */
+export async function dispatch(delivery: Delivery, env: DispatchEnvironment): Promise<Dispatch> {
+  const parsed = parseCommand(delivery.content);
   if (!parsed.ok) {
     env.logger.warn('message moved to the dead-letter queue', { reason: parsed.reason });
     return { kind: 'dead-letter', reason: parsed.reason };
   }
-  const command = parsed.command;
+  const reply = await answer(parsed.command, delivery, env);
+  return { kind: 'reply', reply };
+}
+
+async function answer(command: Command, delivery: Delivery, env: DispatchEnvironment): Promise<FinalReply> {
   const scope = logScope(command);
+  const stamp = (): ReplyStamp => ({ messageId: env.newId(), now: env.now() });
+  const fail = (error: ReplyError) => failureReply(command, error, stamp());
+  const store = env.idempotency;
+
+  if (store !== null) {
+    const recorded = await lookUp(store, command, env.logger);
+    if (!recorded.ok) return fail(recorded.error);
+    if (recorded.record !== undefined) return outcomeReply(command, recorded.record, stamp());
+  }
+
   const handler = env.handlers.get(command.type);
-  const stamp = () => ({ messageId: env.newId(), now: env.now() });
   if (handler === undefined) {
-    const error = {
+    env.logger.warn('command failed: no handler for its type', {
+      ...scope,
+      code: FailureCode.unknownCommand,
+    });
+    return fail({
       code: FailureCode.unknownCommand,
       message: `no handler for command type ${JSON.stringify(command.type)}`,
       retryable: false,
-    };
-    env.logger.warn('command failed: no handler for its type', { ...scope, code: error.code });
-    return { kind: 'reply', reply: failureReply(command, error, stamp()) };
-  }
-
-  const started = env.now().getTime();
-  let result: unknown;
-  try {
-    result = await handler(command.payload, commandContext(command, headers));
-  } catch (thrown) {
-    const error = replyError(thrown);
-    logFailure(env.logger, thrown, {
-      ...scope,
-      code: error.code,
-      retryable: error.retryable,
-      error: error.message,
     });
-    return { kind: 'reply', reply: failureReply(command, error, stamp()) };
+  }
+  const payload = handler.parse(command.payload);
+  if (!payload.ok) {
+    env.logger.warn('command refused: invalid payload', {
+      ...scope,
+      code: FailureCode.invalidPayload,
+      error: payload.message,
+    });
+    return fail({ code: FailureCode.invalidPayload, message: payload.message, retryable: false });
   }
 
-  const output = toOutput(result);
-  if (output === null) {
-    const error = {
-      code: FailureCode.invalidOutput,
-      message: 'the handler returned something other than a JSON object',
-      retryable: false,
-    };
-    env.logger.error('command handler returned an invalid output', { ...scope, code: error.code });
-    return { kind: 'reply', reply: failureReply(command, error, stamp()) };
+  const ran = await run(handler, payload.value, command, delivery, env);
+  if (ran.recorded) return outcomeReply(command, ran.record, stamp());
+  const { outcome } = ran;
+  if (outcome.outcome === 'failure' && outcome.error.retryable) return fail(outcome.error);
+  if (store === null) return outcomeReply(command, outcome, stamp());
+  return outcomeReply(command, await record(store, command, outcome, env.logger), stamp());
+}
+
+/**
+ * The record that answers this command, if any. When the store cannot be read the command is not handled: a
+ * retryable failure lets the engine try again later.
+ */
+async function lookUp(
+  store: IdempotencyStore,
+  command: Command,
+  logger: ParticipantLogger,
+): Promise<{ ok: true; record?: IdempotencyRecord } | { ok: false; error: ReplyError }> {
+  let recorded: IdempotencyRecord | undefined;
+  try {
+    recorded = await store.find(command.idempotency_key);
+  } catch (thrown) {
+    const message = `idempotency store unavailable: ${errorMessage(thrown)}`;
+    logger.error('command not handled: the idempotency store failed', {
+      ...logScope(command),
+      error: message,
+    });
+    return { ok: false, error: { code: FailureCode.idempotencyStoreError, message, retryable: true } };
   }
-  env.logger.info('command handled', { ...scope, durationMs: env.now().getTime() - started });
-  return { kind: 'reply', reply: successReply(command, output, stamp()) };
+  if (recorded === undefined || !answers(recorded, command.attempt)) return { ok: true };
+  logger.info('command already handled; replying with the recorded outcome', {
+    ...logScope(command),
+    outcome: recorded.outcome,
+    recordedFor: recorded.messageId,
+  });
+  return { ok: true, record: recorded };
+}
+
+/**
+ * Runs the handler. When it used `ctx.transaction` the outcome is the one recorded there, whatever the handler
+ * did afterwards; otherwise it is what the handler returned or threw (a failure, possibly retryable).
+ */
+async function run(
+  handler: CompiledHandler,
+  payload: unknown,
+  command: Command,
+  delivery: Delivery,
+  env: DispatchEnvironment,
+): Promise<{ recorded: true; record: IdempotencyRecord } | { recorded: false; outcome: Outcome }> {
+  const scope = logScope(command);
+  const started = env.now().getTime();
+  const session = new CommandSession(
+    command,
+    delivery.headers,
+    {
+      idempotency: env.idempotency,
+      logger: env.logger,
+      stamp: () => ({ messageId: env.newId(), now: env.now() }),
+    },
+    (progress) => delivery.sendProgress(progress),
+  );
+  let result: { ok: true; value: unknown } | { ok: false; thrown: unknown };
+  try {
+    result = { ok: true, value: await handler.handle(payload, session.context) };
+  } catch (thrown) {
+    result = { ok: false, thrown };
+  }
+  const settled = await session.end();
+  const fields = { ...scope, durationMs: env.now().getTime() - started };
+
+  if (settled !== null) {
+    if (!result.ok && settled.outcome === 'success') {
+      env.logger.warn(
+        'handler threw after its transaction recorded the outcome; replying with that outcome',
+        {
+          ...fields,
+          error: errorMessage(result.thrown),
+        },
+      );
+    }
+    if (settled.outcome === 'success') env.logger.info('command handled', fields);
+    else
+      env.logger.info('command refused', {
+        ...fields,
+        code: settled.error.code,
+        error: settled.error.message,
+      });
+    return { recorded: true, record: settled };
+  }
+
+  const output = result.ok ? toOutput(result.value) : null;
+  if (result.ok && output !== null) {
+    env.logger.info('command handled', fields);
+    return { recorded: false, outcome: { outcome: 'success', output } };
+  }
+  const thrown = result.ok ? new InvalidOutputError() : result.thrown;
+  const error = replyError(thrown);
+  logFailure(env.logger, thrown, {
+    ...fields,
+    code: error.code,
+    retryable: error.retryable,
+    error: error.message,
+  });
+  return { recorded: false, outcome: { outcome: 'failure', error } };
+}
+
+/**
+ * Records the handler's outcome and returns the one that stands (another delivery may have recorded first).
+ * When the store fails the reply still goes out, unrecorded: a redelivery would run the handler again.
+ */
+async function record(
+  store: IdempotencyStore,
+  command: Command,
+  outcome: Outcome,
+  logger: ParticipantLogger,
+): Promise<IdempotencyRecord> {
+  const mine: IdempotencyRecord = { ...outcome, ...attemptOf(command) };
+  try {
+    const standing = await store.record(command.idempotency_key, mine);
+    if (standing.messageId !== mine.messageId) {
+      logger.info('another delivery recorded the outcome first; replying with it', {
+        ...logScope(command),
+        recordedFor: standing.messageId,
+      });
+    }
+    return standing;
+  } catch (thrown) {
+    logger.error('outcome not recorded: the idempotency store failed', {
+      ...logScope(command),
+      error: errorMessage(thrown),
+    });
+    return mine;
+  }
 }
 
 export function parseCommand(
@@ -101,13 +254,14 @@ export function replyError(thrown: unknown): ReplyError {
       typeof thrown.code === 'string' && thrown.code !== '' ? thrown.code : FailureCode.handlerError;
     return { code, message: thrown.message, retryable: thrown.retryable };
   }
-  const message = thrown instanceof Error ? thrown.message : String(thrown);
-  return { code: FailureCode.handlerError, message, retryable: true };
+  return { code: FailureCode.handlerError, message: errorMessage(thrown), retryable: true };
 }
 
 /** A refusal is business as usual; a retryable failure is worth a warning; a crash is an error. */
 function logFailure(logger: ParticipantLogger, thrown: unknown, fields: Record<string, unknown>): void {
   if (thrown instanceof BusinessError) logger.info('command refused', fields);
+  else if (thrown instanceof InvalidOutputError)
+    logger.error('command handler returned an invalid output', fields);
   else if (thrown instanceof ParticipantError) logger.warn('command failed; the engine may retry it', fields);
   else
     logger.error('command handler threw', {
@@ -116,32 +270,12 @@ function logFailure(logger: ParticipantLogger, thrown: unknown, fields: Record<s
     });
 }
 
-/** `undefined` (or `null`) means `{}`; anything else must survive JSON as an object. */
-function toOutput(result: unknown): JsonObject | null {
-  if (result === undefined || result === null) return {};
-  try {
-    const parsed = jsonObjectSchema.safeParse(JSON.parse(JSON.stringify(result)));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+function attemptOf(command: Command): AttemptRef {
+  return { attempt: command.attempt, messageId: command.message_id };
 }
 
-function commandContext(command: Command, headers: Readonly<Record<string, unknown>>): CommandContext {
-  return {
-    sagaId: command.saga.id,
-    sagaName: command.saga.name,
-    sagaVersion: command.saga.version,
-    step: command.step,
-    kind: command.kind,
-    attempt: command.attempt,
-    idempotencyKey: command.idempotency_key,
-    correlationId: command.correlation_id,
-    messageId: command.message_id,
-    deadline: new Date(command.deadline),
-    command,
-    headers,
-  };
+function errorMessage(thrown: unknown): string {
+  return thrown instanceof Error ? thrown.message : String(thrown);
 }
 
 function logScope(command: Command): Record<string, unknown> {
@@ -154,5 +288,6 @@ function logScope(command: Command): Record<string, unknown> {
     attempt: command.attempt,
     messageId: command.message_id,
     correlationId: command.correlation_id,
+    idempotencyKey: command.idempotency_key,
   };
 }

@@ -42,14 +42,19 @@ export interface CompiledHandler {
 export function compileHandler(declaration: unknown): CompiledHandler | null {
   if (typeof declaration === 'function') {
     const handler = declaration as CommandHandler;
-    return { parse: (payload) => ({ ok: true, value: payload }), handle: (payload, ctx) => handler(payload as JsonObject, ctx) };
+    return {
+      parse: (payload) => ({ ok: true, value: payload }),
+      handle: (payload, ctx) => handler(payload as JsonObject, ctx),
+    };
   }
   if (!isHandlerDefinition(declaration)) return null;
   const { payload: schema } = declaration;
   return {
     parse(payload) {
       const result = schema.safeParse(payload);
-      return result.success ? { ok: true, value: result.data } : { ok: false, message: describeIssues(result.error) };
+      return result.success
+        ? { ok: true, value: result.data }
+        : { ok: false, message: describeIssues(result.error) };
     },
     handle: (payload, ctx) => declaration.handle(payload, ctx),
   };

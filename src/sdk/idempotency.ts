@@ -2,20 +2,17 @@ import type { PoolClient } from 'pg';
 import type { JsonObject } from '../contracts/json';
 import type { ReplyError } from '../contracts/reply';
 
-/**
- * The final outcome a handler produced for an idempotency key: a success with its output, or a non-retryable
- * failure. `attempt` and `messageId` name the command it was produced for.
- */
-export type IdempotencyRecord = (
-  | { outcome: 'success'; output: JsonObject }
-  | { outcome: 'failure'; error: ReplyError }
-) & { attempt: number; messageId: string };
+/** A final outcome a handler produced: a success with its output, or a non-retryable failure. */
+export type Outcome = { outcome: 'success'; output: JsonObject } | { outcome: 'failure'; error: ReplyError };
 
-/** The command an outcome is being produced for. */
+/** The command an outcome was produced for. */
 export interface AttemptRef {
   attempt: number;
   messageId: string;
 }
+
+/** The outcome recorded for an idempotency key, and the command it was produced for. */
+export type IdempotencyRecord = Outcome & AttemptRef;
 
 /** What `IdempotencyStore.transaction` did: ran the work and recorded its output, or found a record that stands. */
 export interface TransactionResult {

@@ -1,7 +1,21 @@
 /** Participant SDK: consume saga commands, run a handler per command type, reply (CONTRACT §3). */
 export { createParticipant } from './participant';
 export type { Participant } from './participant';
-export type { CommandContext, CommandHandler, ParticipantLogger, ParticipantOptions } from './options';
+export type { ParticipantLogger, ParticipantOptions } from './options';
+export type { CommandContext } from './context';
+export { defineHandler } from './handlers';
+export type { CommandHandler, HandlerDeclaration, HandlerDefinition, HandlerResult } from './handlers';
+export { FailureCode } from './dispatch';
 export { BusinessError, ParticipantError, ParticipantOptionsError, RetryableError } from './errors';
+export { answers, createMemoryIdempotencyStore, supersedes } from './idempotency';
+export type {
+  AttemptRef,
+  IdempotencyRecord,
+  IdempotencyStore,
+  Outcome,
+  TransactionResult,
+} from './idempotency';
+export { createPostgresIdempotencyStore } from './postgres-idempotency-store';
+export type { PostgresIdempotencyStore, PostgresIdempotencyStoreOptions } from './postgres-idempotency-store';
 export type { Command } from '../contracts/command';
 export type { JsonObject, JsonValue } from '../contracts/json';

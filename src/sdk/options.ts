@@ -1,6 +1,6 @@
-import type { Command, CommandKind } from '../contracts/command';
-import type { JsonObject } from '../contracts/json';
 import { ParticipantOptionsError } from './errors';
+import { type CompiledHandler, type HandlerDeclaration, compileHandler } from './handlers';
+import type { IdempotencyStore } from './idempotency';
 
 /** Structured logging: a message plus the fields that scope it (saga id, step, message id…). */
 export interface ParticipantLogger {
@@ -9,56 +9,36 @@ export interface ParticipantLogger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** What a handler knows about the command it handles, besides its payload. */
-export interface CommandContext {
-  sagaId: string;
-  sagaName: string;
-  sagaVersion: number;
-  step: string;
-  kind: CommandKind;
-  /** 1 for the first attempt; every attempt is a new message with the same `idempotencyKey`. */
-  attempt: number;
-  /** Same for every attempt of this step and kind: deduplicate on it. */
-  idempotencyKey: string;
-  correlationId: string;
-  messageId: string;
-  /** When the engine stops waiting for this attempt's reply. */
-  deadline: Date;
-  /** The whole command body. */
-  command: Command;
-  /** The message's AMQP headers (e.g. `traceparent`). */
-  headers: Readonly<Record<string, unknown>>;
-}
-
-/**
- * Handles one command type. Returns the success reply's `output` (`undefined` means `{}`); throws
- * `BusinessError` for a final failure, `RetryableError` (or anything else) for one the engine may retry.
- */
-export type CommandHandler = (
-  payload: JsonObject,
-  ctx: CommandContext,
-) => Promise<JsonObject | void> | JsonObject | void;
-
 export interface ParticipantOptions {
   /** Broker URL, e.g. `amqp://guest:guest@127.0.0.1:5672`. Required. */
   url: string;
   /** This participant's name, `[a-z0-9-]+`: it consumes queue `sagas.commands.<participant>`. Required. */
   participant: string;
-  /** A handler per command type (a step's `action` or `compensation`). Required. */
-  handlers: Record<string, CommandHandler>;
+  /**
+   * A handler per command type (a step's `action` or `compensation`): a function of the raw payload, or
+   * `defineHandler({ payload: zodSchema, handle })` for a checked, typed payload. Required.
+   */
+  handlers: Record<string, HandlerDeclaration>;
   /** Most commands handled at once (unacknowledged deliveries), 1 to 65535. Default 16. */
   prefetch?: number;
   /** Default: warnings and errors as JSON lines on stderr, info dropped. */
   logger?: ParticipantLogger;
+  /**
+   * Where outcomes are recorded per `idempotency_key`, so a command already answered is answered again the same
+   * way without running its handler (`createPostgresIdempotencyStore`, `createMemoryIdempotencyStore`).
+   * Default none: every delivery runs its handler.
+   */
+  idempotency?: IdempotencyStore;
 }
 
 /** Options checked once, with their defaults applied. */
 export interface CompiledOptions {
   url: string;
   participant: string;
-  handlers: ReadonlyMap<string, CommandHandler>;
+  handlers: ReadonlyMap<string, CompiledHandler>;
   prefetch: number;
   logger: ParticipantLogger;
+  idempotency: IdempotencyStore | null;
 }
 
 const participantName = /^[a-z0-9-]+$/;
@@ -75,14 +55,22 @@ export function compileOptions(options: ParticipantOptions): CompiledOptions {
   if (!Number.isInteger(prefetch) || prefetch < 1 || prefetch > 65535) {
     problems.push(`prefetch: must be an integer from 1 to 65535 (got ${String(prefetch)})`);
   }
-  const compiled = new Map<string, CommandHandler>();
+  const compiled = new Map<string, CompiledHandler>();
   if (typeof handlers !== 'object' || handlers === null) {
-    problems.push('handlers: is required (an object of functions by command type)');
+    problems.push('handlers: is required (an object of handlers by command type)');
   } else {
-    for (const [type, handler] of Object.entries(handlers)) {
-      if (typeof handler === 'function') compiled.set(type, handler);
-      else problems.push(`handlers.${type}: must be a function`);
+    for (const [type, declaration] of Object.entries(handlers)) {
+      const handler = compileHandler(declaration);
+      if (handler !== null) compiled.set(type, handler);
+      else problems.push(`handlers.${type}: must be a function or defineHandler({ payload, handle })`);
     }
+  }
+  const { idempotency } = options;
+  if (
+    idempotency !== undefined &&
+    (typeof idempotency?.find !== 'function' || typeof idempotency.record !== 'function')
+  ) {
+    problems.push('idempotency: must be an IdempotencyStore (find and record functions)');
   }
   if (problems.length > 0) {
     throw new ParticipantOptionsError(`invalid participant options:\n${problems.join('\n')}`);
@@ -93,6 +81,7 @@ export function compileOptions(options: ParticipantOptions): CompiledOptions {
     handlers: compiled,
     prefetch,
     logger: options.logger === undefined ? stderrLogger(participant) : neverThrowing(options.logger),
+    idempotency: idempotency ?? null,
   };
 }
 

@@ -45,6 +45,7 @@ class AmqpParticipant implements Participant {
     this.queue = commandQueueName(options.participant);
     this.env = {
       handlers: options.handlers,
+      idempotency: options.idempotency,
       logger: options.logger,
       now: () => new Date(),
       newId: () => crypto.randomUUID(),
@@ -136,8 +137,14 @@ class AmqpParticipant implements Participant {
    */
   private async process(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
     try {
-      const headers: Record<string, unknown> = message.properties.headers ?? {};
-      const outcome = await dispatch(message.content, headers, this.env);
+      const outcome = await dispatch(
+        {
+          content: message.content,
+          headers: message.properties.headers ?? {},
+          sendProgress: (progress) => publishReply(channel, message, progress),
+        },
+        this.env,
+      );
       if (outcome.kind === 'reply') await publishReply(channel, message, outcome.reply);
       else await deadLetter(channel, message, outcome.reason);
       channel.ack(message);

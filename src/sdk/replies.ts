@@ -1,6 +1,7 @@
 import type { Command } from '../contracts/command';
 import type { JsonObject } from '../contracts/json';
-import type { Reply, ReplyError } from '../contracts/reply';
+import type { FinalReply, Reply, ReplyError } from '../contracts/reply';
+import type { Outcome } from './idempotency';
 
 /** What a reply needs besides the command: a new message id and the time it is sent. */
 export interface ReplyStamp {
@@ -9,7 +10,7 @@ export interface ReplyStamp {
 }
 
 /** A success reply (CONTRACT §3); `output` is an object, possibly empty. */
-export function successReply(command: Command, output: JsonObject, stamp: ReplyStamp): Reply {
+export function successReply(command: Command, output: JsonObject, stamp: ReplyStamp): FinalReply {
   return {
     ...replyHeader(command, stamp),
     outcome: 'success',
@@ -19,11 +20,27 @@ export function successReply(command: Command, output: JsonObject, stamp: ReplyS
 }
 
 /** A failure reply (CONTRACT §3); `error.retryable` tells the engine whether to try again. */
-export function failureReply(command: Command, error: ReplyError, stamp: ReplyStamp): Reply {
+export function failureReply(command: Command, error: ReplyError, stamp: ReplyStamp): FinalReply {
   return {
     ...replyHeader(command, stamp),
     outcome: 'failure',
     error,
+    timestamp: stamp.now.toISOString(),
+  };
+}
+
+/** The reply that gives an outcome (possibly a recorded one) as a new message answering this command. */
+export function outcomeReply(command: Command, outcome: Outcome, stamp: ReplyStamp): FinalReply {
+  return outcome.outcome === 'success'
+    ? successReply(command, outcome.output, stamp)
+    : failureReply(command, outcome.error, stamp);
+}
+
+/** An `in_progress` report: not an answer, it makes the engine restart the attempt's timeout. */
+export function progressReply(command: Command, stamp: ReplyStamp): Reply {
+  return {
+    ...replyHeader(command, stamp),
+    outcome: 'in_progress',
     timestamp: stamp.now.toISOString(),
   };
 }

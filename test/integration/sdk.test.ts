@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { type ChannelModel, type ConfirmChannel, type GetMessage, connect } from 'amqplib';
+import { z } from 'zod';
 import type { Command } from '../../src/contracts/command';
 import { replySchema } from '../../src/contracts/reply';
 import { Topology, commandQueueName } from '../../src/contracts/topology';
@@ -11,6 +12,7 @@ import {
   type Participant,
   RetryableError,
   createParticipant,
+  defineHandler,
 } from '../../src/sdk';
 import { type TestVhost, createVhost } from '../support/rabbit-vhost';
 
@@ -40,6 +42,13 @@ describe('participant SDK over a real RabbitMQ', () => {
   let inventory: Participant;
   const contexts: CommandContext[] = [];
   const unread = new Map<string, GetMessage[]>();
+  const typedCalls: { orderId: string; quantity: number }[] = [];
+  const slow = {
+    started: gate(),
+    release: gate(),
+    context: null as CommandContext | null,
+    confirmed: [] as boolean[],
+  };
 
   beforeAll(async () => {
     vhost = await createVhost('sdk-test');
@@ -63,6 +72,25 @@ describe('participant SDK over a real RabbitMQ', () => {
         },
         ReserveBrokenItem: async () => {
           throw new TypeError('cannot read properties of undefined');
+        },
+        ReserveTypedItem: defineHandler({
+          payload: z.object({
+            orderId: z.string(),
+            quantity: z.number().int().positive().default(1),
+            lines: z.array(z.object({ sku: z.string() })).optional(),
+          }),
+          handle: async (payload) => {
+            const orderId: string = payload.orderId;
+            typedCalls.push({ orderId, quantity: payload.quantity });
+            return { reservationId: `r-${orderId}`, quantity: payload.quantity };
+          },
+        }),
+        ReserveSlowItem: async (_payload, ctx) => {
+          slow.context = ctx;
+          slow.confirmed = await Promise.all([ctx.heartbeat(), ctx.heartbeat()]);
+          slow.started.open();
+          await slow.release.opened;
+          return { reservationId: 'r-slow' };
         },
       },
     });
@@ -142,10 +170,14 @@ describe('participant SDK over a real RabbitMQ', () => {
   async function replyTo(sent: Command, timeoutMs?: number) {
     const message = await take(
       Topology.repliesQueue,
-      (m) => m.properties.correlationId === sent.message_id,
+      (m) => m.properties.correlationId === sent.message_id && !isProgress(m),
       timeoutMs,
     );
     return { message, body: JSON.parse(message.content.toString()) as Record<string, unknown> };
+  }
+
+  function isProgress(message: GetMessage): boolean {
+    return (JSON.parse(message.content.toString()) as { outcome?: unknown }).outcome === 'in_progress';
   }
 
   async function unacknowledged(queue: string): Promise<number> {
@@ -249,6 +281,76 @@ describe('participant SDK over a real RabbitMQ', () => {
       error,
       timestamp: expect.any(String),
     });
+  });
+
+  it('runs a typed handler with the parsed payload, defaults applied', async () => {
+    const sent = await send(command('ReserveTypedItem', { payload: { orderId: 'o-typed' } }));
+    const { body } = await replyTo(sent);
+    expect(body).toMatchObject({ outcome: 'success', output: { reservationId: 'r-o-typed', quantity: 1 } });
+    expect(typedCalls).toEqual([{ orderId: 'o-typed', quantity: 1 }]);
+  });
+
+  it('refuses an invalid payload naming every failing field, without calling the handler', async () => {
+    const sent = await send(
+      command('ReserveTypedItem', { payload: { orderId: 42, quantity: 0, lines: [{ sku: 'a' }, {}] } }),
+    );
+    const { body } = await replyTo(sent);
+    expect(body).toMatchObject({
+      outcome: 'failure',
+      error: {
+        code: 'INVALID_PAYLOAD',
+        message:
+          'payload.orderId: expected string, received number; ' +
+          'payload.quantity: Too small: expected number to be >0; ' +
+          'payload.lines.1.sku: expected string, received undefined',
+        retryable: false,
+      },
+    });
+    expect(typedCalls).toHaveLength(1);
+  });
+
+  it('reports progress with ctx.heartbeat(): an in_progress message, then the final reply', async () => {
+    const trace = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' };
+    const sent = await send(command('ReserveSlowItem'), trace);
+    await slow.started.opened;
+
+    const progress = await take(
+      Topology.repliesQueue,
+      (m) => m.properties.correlationId === sent.message_id && isProgress(m),
+    );
+    const body = JSON.parse(progress.content.toString()) as Record<string, unknown>;
+    expect(body).toEqual({
+      message_id: expect.any(String),
+      in_reply_to: sent.message_id,
+      saga_id: sent.saga.id,
+      step: 'reserve-inventory',
+      kind: 'action',
+      outcome: 'in_progress',
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    });
+    expect(body.message_id).not.toBe(sent.message_id);
+    expect(replySchema.parse(body).outcome).toBe('in_progress');
+    expect(progress.properties).toMatchObject({
+      messageId: body.message_id,
+      correlationId: sent.message_id,
+      contentType: 'application/json',
+      deliveryMode: 2,
+      headers: trace,
+    });
+
+    slow.release.open();
+    const final = await replyTo(sent);
+    expect(final.body).toMatchObject({ outcome: 'success', output: { reservationId: 'r-slow' } });
+    expect(final.body.message_id).not.toBe(body.message_id);
+    // The two concurrent heartbeats shared one message; one sent after the handler ended sends nothing.
+    expect(slow.confirmed).toEqual([true, true]);
+    expect(await slow.context?.heartbeat()).toBe(false);
+    const later = await send(command('ReleaseInventory'));
+    await replyTo(later);
+    const leftOver = (unread.get(Topology.repliesQueue) ?? []).filter(
+      (m) => m.properties.correlationId === sent.message_id,
+    );
+    expect(leftOver).toEqual([]);
   });
 
   it('dead-letters a message that is not JSON, or not a command, and keeps consuming', async () => {
