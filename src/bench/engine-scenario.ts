@@ -1,0 +1,97 @@
+import type { Pool } from 'pg';
+import { stepsPerSaga } from './bench-saga';
+import { CompletionWatcher } from './completion-watcher';
+import { cpuSeconds, memoryMiB } from './process-usage';
+import { type Distribution, distribution } from './stats';
+
+export interface EngineScenario {
+  concurrency: number;
+  failing: boolean;
+  sagas: number;
+  warmup: number;
+}
+
+export interface EngineResult {
+  path: 'success' | 'compensation';
+  concurrency: number;
+  sagas: number;
+  seconds: number;
+  sagasPerSecond: number;
+  stepsPerSecond: number;
+  sagaLatencyMs: Distribution;
+  stepLatencyMs: Distribution;
+  engineCpuSeconds: number;
+  engineCpuPercent: number;
+  enginePeakRssMiB: number;
+  unexpectedStatuses: number;
+}
+
+/** Runs sagas through the engine, `concurrency` at a time, and measures what it took. */
+export async function runEngineScenario(
+  scenario: EngineScenario,
+  baseUrl: string,
+  pool: Pool,
+  enginePid: number,
+  label: string,
+): Promise<EngineResult> {
+  const watcher = new CompletionWatcher(pool);
+  const expected = scenario.failing ? 'COMPENSATED' : 'COMPLETED';
+  const start = async (index: number): Promise<{ id: string; status: string }> => {
+    const orderId = `${scenario.failing ? 'fail-' : ''}${label}-${index}`;
+    const response = await fetch(`${baseUrl}/api/sagas`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'order-fulfillment', input: { orderId } }),
+    });
+    if (response.status !== 201) throw new Error(`start failed: ${response.status} ${await response.text()}`);
+    const { id } = (await response.json()) as { id: string };
+    return { id, status: await watcher.wait(id) };
+  };
+  const drive = async (from: number, count: number): Promise<Array<{ id: string; status: string }>> => {
+    const done: Array<{ id: string; status: string }> = [];
+    let next = from;
+    const worker = async () => {
+      while (next < from + count) done.push(await start(next++));
+    };
+    await Promise.all(Array.from({ length: Math.min(scenario.concurrency, count) }, worker));
+    return done;
+  };
+
+  try {
+    await drive(0, scenario.warmup);
+    const cpuBefore = cpuSeconds(enginePid);
+    const began = process.hrtime.bigint();
+    const done = await drive(scenario.warmup, scenario.sagas);
+    const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+    const cpu = cpuSeconds(enginePid) - cpuBefore;
+    const ids = done.map((d) => d.id);
+    const latencies = await pool.query<{ saga_ms: number }>(
+      `SELECT EXTRACT(EPOCH FROM updated_at - created_at) * 1000 AS saga_ms FROM saga_instances WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    // A step: from its command being sent to the next log row of the saga, written when its reply was applied.
+    const steps = await pool.query<{ step_ms: number }>(
+      `SELECT EXTRACT(EPOCH FROM next_at - at) * 1000 AS step_ms FROM (
+         SELECT type, at, lead(at) OVER (PARTITION BY saga_id ORDER BY seq) AS next_at
+         FROM saga_events WHERE saga_id = ANY($1::uuid[])) e
+       WHERE type = 'CommandSent' AND next_at IS NOT NULL`,
+      [ids],
+    );
+    return {
+      path: scenario.failing ? 'compensation' : 'success',
+      concurrency: scenario.concurrency,
+      sagas: scenario.sagas,
+      seconds,
+      sagasPerSecond: scenario.sagas / seconds,
+      stepsPerSecond: (scenario.sagas * stepsPerSaga(scenario.failing)) / seconds,
+      sagaLatencyMs: distribution(latencies.rows.map((r) => Number(r.saga_ms))),
+      stepLatencyMs: distribution(steps.rows.map((r) => Number(r.step_ms))),
+      engineCpuSeconds: cpu,
+      engineCpuPercent: (cpu / seconds) * 100,
+      enginePeakRssMiB: memoryMiB(enginePid).peak,
+      unexpectedStatuses: done.filter((d) => d.status !== expected).length,
+    };
+  } finally {
+    await watcher.stop();
+  }
+}

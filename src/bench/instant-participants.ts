@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { type ChannelModel, connect } from 'amqplib';
+import { commandSchema } from '../contracts/command';
+import { commandQueueName } from '../contracts/topology';
+import { declareParticipantQueue, declareSharedTopology } from '../messaging/topology';
+
+/**
+ * Participants that answer every command at once (raw amqplib, replies without confirms): the bench measures the
+ * engine, not them. ScheduleShipment fails without retry for orders named `fail-…`.
+ */
+export async function startInstantParticipants(url: string): Promise<ChannelModel> {
+  const connection = await connect(url);
+  for (const participant of ['inventory', 'payments', 'shipping']) {
+    const channel = await connection.createChannel();
+    await declareSharedTopology(channel);
+    await declareParticipantQueue(channel, participant);
+    await channel.prefetch(512);
+    await channel.consume(commandQueueName(participant), (message) => {
+      if (message === null) return;
+      const command = commandSchema.parse(JSON.parse(message.content.toString('utf8')));
+      const fails =
+        command.type === 'ScheduleShipment' && String(command.payload.orderId).startsWith('fail-');
+      const reply = {
+        message_id: randomUUID(),
+        in_reply_to: command.message_id,
+        saga_id: command.saga.id,
+        step: command.step,
+        kind: command.kind,
+        timestamp: new Date().toISOString(),
+        ...(fails
+          ? { outcome: 'failure', error: { code: 'NO_CARRIER', message: 'no carrier', retryable: false } }
+          : { outcome: 'success', output: { reservationId: 'r', paymentId: 'p', trackingId: 't' } }),
+      };
+      channel.sendToQueue(String(message.properties.replyTo), Buffer.from(JSON.stringify(reply)), {
+        persistent: true,
+        contentType: 'application/json',
+        messageId: reply.message_id,
+        correlationId: command.message_id,
+      });
+      channel.ack(message);
+    });
+  }
+  return connection;
+}

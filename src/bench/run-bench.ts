@@ -1,0 +1,102 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { prepareBenchEnvironment } from './bench-environment';
+import { stepsPerSaga } from './bench-saga';
+import { startEngineChild } from './engine-child';
+import { runEngineScenario } from './engine-scenario';
+import { runFloor } from './floor';
+import { startInstantParticipants } from './instant-participants';
+import { formatTable, type ScenarioRow } from './report';
+import { runSoak } from './soak';
+
+interface BenchOptions {
+  concurrencies: number[];
+  sagas: number | null;
+  soak: boolean;
+}
+
+function parseArgs(argv: string[]): BenchOptions {
+  const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  return {
+    concurrencies: (value('concurrency') ?? '1,16,128').split(',').map(Number),
+    sagas: value('sagas') === undefined ? null : Number(value('sagas')),
+    soak: argv.includes('--soak'),
+  };
+}
+
+/** Enough sagas for stable numbers at each concurrency, without taking all day at concurrency 1. */
+function sagasFor(concurrency: number, options: BenchOptions): number {
+  return options.sagas ?? Math.min(3000, Math.max(300, concurrency * 25));
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const environment = await prepareBenchEnvironment();
+  const engine = await startEngineChild(
+    {
+      DATABASE_URL: environment.databaseUrl,
+      AMQP_URL: environment.amqpUrl,
+      SAGAS_DIR: environment.sagasDir,
+      START_RATE_LIMIT: '1000000',
+      START_RATE_BURST: '1000000',
+    },
+    3900,
+  );
+  const participants = await startInstantParticipants(environment.amqpUrl);
+  const pool = new Pool({ connectionString: environment.databaseUrl, max: 8 });
+  const pid = engine.process.pid!;
+  try {
+    if (options.soak) {
+      await runSoak(engine.baseUrl, pool, pid);
+      return;
+    }
+    const loadBefore = loadavg();
+    const rows: ScenarioRow[] = [];
+    for (const concurrency of options.concurrencies) {
+      const sagas = sagasFor(concurrency, options);
+      const warmup = Math.max(concurrency * 2, Math.round(sagas / 10));
+      const floor = await runFloor(pool, environment.amqpUrl, concurrency, sagas * stepsPerSaga(false));
+      for (const failing of [false, true]) {
+        const label = `c${concurrency}-${failing ? 'fail' : 'ok'}`;
+        const result = await runEngineScenario(
+          { concurrency, failing, sagas, warmup },
+          engine.baseUrl,
+          pool,
+          pid,
+          label,
+        );
+        rows.push({ engine: result, floor, ratio: result.stepsPerSecond / floor.stepsPerSecond });
+        process.stdout.write(`done: concurrency ${concurrency}, ${result.path} path\n`);
+      }
+    }
+    const loadAfter = loadavg();
+    process.stdout.write(`\n${formatTable(rows)}\n\n`);
+    process.stdout.write(
+      `load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter
+        .map((l) => l.toFixed(2))
+        .join(' ')}; ratio = engine steps/s ÷ floor steps/s at the same concurrency\n`,
+    );
+    const unexpected = rows.reduce((sum, row) => sum + row.engine.unexpectedStatuses, 0);
+    if (unexpected > 0)
+      process.stdout.write(`WARNING: ${unexpected} sagas ended with an unexpected status\n`);
+    const directory = join(process.cwd(), 'bench', 'results');
+    mkdirSync(directory, { recursive: true });
+    const file = join(directory, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify({ at: new Date().toISOString(), loadBefore, loadAfter, rows }, null, 2),
+    );
+    process.stdout.write(`results: ${file}\n`);
+  } finally {
+    await pool.end();
+    await participants.close();
+    await engine.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+});
