@@ -35,7 +35,7 @@ export class CompletionWatcher {
           this.waiting.delete(id);
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, 2));
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
 }

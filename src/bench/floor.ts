@@ -32,7 +32,7 @@ export async function runFloor(
     `INSERT INTO bench_floor_instances SELECT g, 0 FROM generate_series(1, $1) g ON CONFLICT DO NOTHING`,
     [concurrency],
   );
-  const connection = await connect(amqpUrl);
+  const connection = await connect(amqpUrl, { noDelay: true });
   try {
     const publisher = await connection.createConfirmChannel();
     const participant = await connection.createChannel();

@@ -9,7 +9,7 @@ import { declareParticipantQueue, declareSharedTopology } from '../messaging/top
  * engine, not them. ScheduleShipment fails without retry for orders named `fail-…`.
  */
 export async function startInstantParticipants(url: string): Promise<ChannelModel> {
-  const connection = await connect(url);
+  const connection = await connect(url, { noDelay: true });
   for (const participant of ['inventory', 'payments', 'shipping']) {
     const channel = await connection.createChannel();
     await declareSharedTopology(channel);

@@ -101,6 +101,8 @@ export class AmqpConnection {
 
 function connectRecovering(url: string, setup: (model: ChannelModel) => Promise<void>) {
   return connect(url, {
+    // Without it, Nagle's algorithm holds small frames (acks, replies) back ~40 ms waiting for the peer's ACK.
+    noDelay: true,
     recovery: { initialDelay: 200, maxDelay: 5000, factor: 2, jitter: 0.2, waitForConnect: false, setup },
   });
 }

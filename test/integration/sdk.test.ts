@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { type ChannelModel, type ConfirmChannel, type GetMessage, connect } from 'amqplib';
 import { z } from 'zod';
+import { testCommand } from '../support/sdk-broker';
 import type { Command } from '../../src/contracts/command';
 import { replySchema } from '../../src/contracts/reply';
 import { Topology, commandQueueName } from '../../src/contracts/topology';
@@ -111,23 +112,7 @@ describe('participant SDK over a real RabbitMQ', () => {
   }
 
   function command(type: string, overrides: Partial<Command> = {}): Command {
-    const sagaId = randomUUID();
-    const now = Date.now();
-    return {
-      message_id: randomUUID(),
-      type,
-      kind: 'action',
-      saga: { id: sagaId, name: 'order-fulfillment', version: 1 },
-      step: 'reserve-inventory',
-      attempt: 1,
-      idempotency_key: `${sagaId}:reserve-inventory:action`,
-      correlation_id: `corr-${sagaId}`,
-      causation_id: sagaId,
-      timestamp: new Date(now).toISOString(),
-      deadline: new Date(now + 10000).toISOString(),
-      payload: { orderId: 'o-1' },
-      ...overrides,
-    };
+    return testCommand(type, { payload: { orderId: 'o-1' }, ...overrides });
   }
 
   async function publishRaw(
