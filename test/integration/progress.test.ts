@@ -59,9 +59,15 @@ describe('in_progress reports over the wire', () => {
     channel.ack(delivery);
     const command = commandSchema.parse(JSON.parse(delivery.content.toString()));
 
-    for (let i = 0; i < 4; i++) {
+    const extensions = async () => {
+      const { body: log } = await engine.request('GET', `/api/sagas/${body.id}/events`);
+      return log.items.filter((e: { type: string }) => e.type === 'AttemptExtended').length as number;
+    };
+    for (let i = 1; i <= 4; i++) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       send(command, { outcome: 'in_progress' });
+      // Replies are applied concurrently: the final one goes out only after the last report was applied.
+      await waitFor(`extension ${i}`, async () => ((await extensions()) >= i ? true : undefined));
     }
     send(command, { outcome: 'success', output: { url: 'r-1' } });
     const saga = await waitFor('the saga to complete', async () => {
