@@ -52,7 +52,7 @@ export interface StartedSaga {
   created: boolean;
 }
 
-export type ReplyOutcome = 'applied' | 'ignored' | 'duplicate' | 'unknown-saga';
+export type ReplyHandling = 'applied' | 'ignored' | 'duplicate' | 'unknown-saga';
 
 export interface OperatorOutcome {
   status: SagaStatus;
@@ -142,7 +142,7 @@ export class Orchestrator {
   }
 
   /** Applies one reply; the caller acknowledges the message only after this resolves. */
-  async handleReply(reply: Reply): Promise<ReplyOutcome> {
+  async handleReply(reply: Reply): Promise<ReplyHandling> {
     if (!isSagaId(reply.saga_id)) {
       return 'unknown-saga';
     }
@@ -251,7 +251,7 @@ export class Orchestrator {
     return { outcome: decision.changed ? 'applied' : 'ignored', decision, definition, rows };
   }
 
-  private afterCommit(result: Applied | { outcome: ReplyOutcome }, context: Record<string, string>): void {
+  private afterCommit(result: Applied | { outcome: ReplyHandling }, context: Record<string, string>): void {
     if (!('decision' in result)) return;
     this.publisher.publish(result.rows);
     this.notify(result.decision);
