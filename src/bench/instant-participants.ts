@@ -3,6 +3,7 @@ import { type ChannelModel, connect } from 'amqplib';
 import { commandSchema } from '../contracts/command';
 import { commandQueueName } from '../contracts/topology';
 import { declareParticipantQueue, declareSharedTopology } from '../messaging/topology';
+import { failureReply, successReply } from '../sdk/replies';
 
 /**
  * Participants that answer every command at once (raw amqplib, replies without confirms): the bench measures the
@@ -20,17 +21,10 @@ export async function startInstantParticipants(url: string): Promise<ChannelMode
       const command = commandSchema.parse(JSON.parse(message.content.toString('utf8')));
       const fails =
         command.type === 'ScheduleShipment' && String(command.payload.orderId).startsWith('fail-');
-      const reply = {
-        message_id: randomUUID(),
-        in_reply_to: command.message_id,
-        saga_id: command.saga.id,
-        step: command.step,
-        kind: command.kind,
-        timestamp: new Date().toISOString(),
-        ...(fails
-          ? { outcome: 'failure', error: { code: 'NO_CARRIER', message: 'no carrier', retryable: false } }
-          : { outcome: 'success', output: { reservationId: 'r', paymentId: 'p', trackingId: 't' } }),
-      };
+      const stamp = { messageId: randomUUID(), now: new Date() };
+      const reply = fails
+        ? failureReply(command, { code: 'NO_CARRIER', message: 'no carrier', retryable: false }, stamp)
+        : successReply(command, { reservationId: 'r', paymentId: 'p', trackingId: 't' }, stamp);
       channel.sendToQueue(String(message.properties.replyTo), Buffer.from(JSON.stringify(reply)), {
         persistent: true,
         contentType: 'application/json',

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { type ChannelModel, type ConfirmChannel, type GetMessage, connect } from 'amqplib';
 import { z } from 'zod';
-import { testCommand } from '../support/sdk-broker';
+import { messagesInQueue, testCommand } from '../support/sdk-broker';
 import type { Command } from '../../src/contracts/command';
 import { replySchema } from '../../src/contracts/reply';
 import { Topology, commandQueueName } from '../../src/contracts/topology';
@@ -165,22 +165,8 @@ describe('participant SDK over a real RabbitMQ', () => {
     return (JSON.parse(message.content.toString()) as { outcome?: unknown }).outcome === 'in_progress';
   }
 
-  async function unacknowledged(queue: string): Promise<number> {
-    const { stdout } = await run('rabbitmqctl', [
-      'list_queues',
-      '-q',
-      '--no-table-headers',
-      '-p',
-      vhost.name,
-      'name',
-      'messages_unacknowledged',
-      'messages_ready',
-    ]);
-    const row = stdout
-      .split('\n')
-      .map((line) => line.trim().split(/\s+/))
-      .find(([name]) => name === queue);
-    return Number(row?.[1] ?? NaN) + Number(row?.[2] ?? NaN);
+  function unacknowledged(queue: string): Promise<number> {
+    return messagesInQueue(vhost.name, queue);
   }
 
   it('runs the handler and replies success with the contract fields and properties, then acks', async () => {
