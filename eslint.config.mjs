@@ -60,8 +60,18 @@ export default tseslint.config(
           patterns: [
             { group: ['@nestjs/*', 'typeorm'], message: 'The SDK must not depend on NestJS or TypeORM.' },
             {
-              group: ['../*', '!../contracts', '!../contracts/*', '!../messaging', '!../messaging/*'],
-              message: 'The SDK imports only the contracts and the shared messaging helpers.',
+              group: [
+                '../*',
+                '!../contracts',
+                '!../contracts/*',
+                '!../messaging',
+                '!../messaging/*',
+                '!../persistence',
+                '../persistence/*',
+                '!../persistence/pg-transaction',
+              ],
+              message:
+                'The SDK imports only the contracts, the shared messaging helpers and the pg transaction helper.',
             },
           ],
         },

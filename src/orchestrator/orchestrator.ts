@@ -15,24 +15,24 @@ import {
 import type { SagaEvent } from '../core/events';
 import type { TraceContext } from '../core/state';
 import { SagaStatus } from '../core/status';
-import type { TimerPayload } from '../core/timers';
+import { timerKey } from '../core/timers';
 import { decide, startSaga } from '../core/transition';
 import type { DefinitionRegistry } from '../definitions/definition-registry';
 import type { OutboxRow } from '../persistence/outbox-sql';
 import {
-  type LockedSagaRow,
+  type DueTimerRow,
+  type SagaRow,
+  type SagasAndProcessedReplies,
   findSagaByIdempotencyKey,
-  insertSaga,
-  lockSaga,
-  recordProcessedReply,
+  readSaga,
+  readSagasForReplies,
   selectDueTimers,
-  takeDueTimer,
-  updateSaga,
 } from '../persistence/saga-sql';
-import { type Db, inTransaction, runQuery } from '../persistence/sql';
+import { type SagaWrite, type WrittenSagasRow, insertSaga, updateSagas } from '../persistence/saga-write-sql';
+import { type SqlStatement, runQuery } from '../persistence/sql';
 import type { Clock, IdGenerator } from './clock';
 import type { Logger } from './logger';
-import { persistDecisionEffects } from './persist-decision';
+import { type ConsumedInputs, OUTBOX_LEASE_MS, sagaWrite } from './saga-write';
 
 export interface StartSagaRequest {
   name: string;
@@ -54,6 +54,9 @@ export interface StartedSaga {
 
 export type ReplyHandling = 'applied' | 'ignored' | 'duplicate' | 'unknown-saga';
 
+/** What became of one reply of a batch; `failed` replies were not applied and should come again. */
+export type ReplyResult = { handling: ReplyHandling } | { handling: 'failed'; error: Error };
+
 export interface OperatorOutcome {
   status: SagaStatus;
   /** False when the saga was already compensating: nothing was done. */
@@ -68,7 +71,14 @@ export interface DecisionListener {
 /** Hands committed outbox rows to the broker. */
 export interface CommandPublisher {
   publish(rows: OutboxRow[]): void;
+  /** Ids of outbox rows the broker has confirmed: the next write deletes them. */
+  takeConfirmed(): string[];
+  /** Gives back ids taken for a write that failed. */
+  giveBackConfirmed(ids: string[]): void;
 }
+
+/** How often a write is tried again when its saga changed between the read and the write. */
+const MAX_WRITE_ROUNDS = 5;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -76,7 +86,11 @@ export function isSagaId(value: string): boolean {
   return UUID.test(value);
 }
 
-/** Load → decide → persist state, log, outbox and timers in one transaction → publish after commit. */
+/**
+ * Read → decide → write → publish. The write of a saga's state, log, timers and outbox rows is one statement
+ * (atomic on its own) that takes effect only if the saga is still at the revision it was read at; a saga that
+ * moved on meanwhile is read and decided again.
+ */
 export class Orchestrator {
   constructor(
     private readonly dataSource: DataSource,
@@ -111,26 +125,23 @@ export class Orchestrator {
       { now: this.clock.now(), newId: this.newId },
     );
     const fingerprint = request.idempotencyKey === undefined ? null : requestFingerprint(request);
-
-    const result = await inTransaction<{ existing: StartedSaga } | { rows: OutboxRow[] }>(
-      this.dataSource,
-      async (db) => {
-        const lastSeq = decision.log.length;
-        const inserted = await db.query(
-          insertSaga(decision.state, request.idempotencyKey ?? null, fingerprint, lastSeq),
-        );
-        if (inserted.rowCount === 0 && request.idempotencyKey !== undefined) {
-          return { existing: await this.findByIdempotencyKey(db, request.idempotencyKey, fingerprint) };
-        }
-        return { rows: await persistDecisionEffects(db, decision, 1) };
-      },
+    const plan: Plan = {
+      definition,
+      decisions: [decision],
+      contexts: [{}],
+      write: sagaWrite({ sagaId: id, revision: 0, lastSeq: 0 }, [decision]),
+    };
+    const saga = {
+      state: decision.state,
+      idempotencyKey: request.idempotencyKey ?? null,
+      requestFingerprint: fingerprint,
+    };
+    const written = await this.write([plan], (writes, confirmed) =>
+      insertSaga(saga, writes[0]!, confirmed, OUTBOX_LEASE_MS),
     );
-
-    if ('existing' in result) {
-      return result.existing;
+    if (!written.has(id)) {
+      return this.findByIdempotencyKey(request.idempotencyKey!, fingerprint);
     }
-    this.publisher.publish(result.rows);
-    this.notify(decision);
     this.logger.info('saga started', sagaScope(decision, definition));
     return {
       id,
@@ -141,20 +152,94 @@ export class Orchestrator {
     };
   }
 
-  /** Applies one reply; the caller acknowledges the message only after this resolves. */
-  async handleReply(reply: Reply): Promise<ReplyHandling> {
-    if (!isSagaId(reply.saga_id)) {
-      return 'unknown-saga';
-    }
-    const outcome = await inTransaction(this.dataSource, async (db) => {
-      const saga = await this.lock(db, reply.saga_id, false);
-      if (saga === null) return { outcome: 'unknown-saga' as const };
-      const fresh = await db.query(recordProcessedReply(reply.message_id, reply.saga_id));
-      if (fresh.rowCount === 0) return { outcome: 'duplicate' as const };
-      return this.apply(db, saga, { type: 'reply', reply });
+  /**
+   * Applies a batch of replies with one read and one write for all of them; replies to one saga are applied in
+   * the order given. The caller acknowledges each message only after its result is known.
+   */
+  async handleReplies(replies: Reply[]): Promise<ReplyResult[]> {
+    const results = new Array<ReplyResult | undefined>(replies.length);
+    const inBatch = new Set<string>();
+    let pending: number[] = [];
+    replies.forEach((reply, index) => {
+      if (!isSagaId(reply.saga_id)) results[index] = { handling: 'unknown-saga' };
+      else if (inBatch.has(reply.message_id)) results[index] = { handling: 'duplicate' };
+      else {
+        inBatch.add(reply.message_id);
+        pending.push(index);
+      }
     });
-    this.afterCommit(outcome, { replyId: reply.message_id, inReplyTo: reply.in_reply_to, step: reply.step });
-    return outcome.outcome;
+    for (let round = 1; pending.length > 0; round++) {
+      if (round > MAX_WRITE_ROUNDS) {
+        for (const index of pending) {
+          results[index] = { handling: 'failed', error: keptChanging(replies[index]!.saga_id) };
+        }
+        break;
+      }
+      pending = await this.applyReplies(replies, pending, results);
+    }
+    return results as ReplyResult[];
+  }
+
+  /** Applies the replies at `indexes`; returns those whose saga changed meanwhile, to apply again. */
+  private async applyReplies(
+    replies: Reply[],
+    indexes: number[],
+    results: Array<ReplyResult | undefined>,
+  ): Promise<number[]> {
+    const wanted = indexes.map((index) => replies[index]!);
+    const read = await runQuery<SagasAndProcessedReplies>(
+      this.dataSource,
+      readSagasForReplies(
+        [...new Set(wanted.map((reply) => reply.saga_id))],
+        wanted.map((reply) => reply.message_id),
+      ),
+    );
+    const { sagas, processed } = read.rows[0]!;
+    const sagaById = new Map(sagas.map((saga) => [saga.id, saga]));
+    const applied = new Set(processed);
+    const bySaga = new Map<string, number[]>();
+    for (const index of indexes) {
+      const reply = replies[index]!;
+      if (!sagaById.has(reply.saga_id)) results[index] = { handling: 'unknown-saga' };
+      else if (applied.has(reply.message_id)) results[index] = { handling: 'duplicate' };
+      else bySaga.set(reply.saga_id, [...(bySaga.get(reply.saga_id) ?? []), index]);
+    }
+
+    const planned: Array<{ plan: Plan; indexes: number[] }> = [];
+    for (const [sagaId, group] of bySaga) {
+      const groupReplies = group.map((index) => replies[index]!);
+      try {
+        const plan = this.plan(
+          sagaById.get(sagaId)!,
+          groupReplies.map((reply) => ({ type: 'reply', reply })),
+          { processedReplies: groupReplies.map((reply) => reply.message_id) },
+        );
+        planned.push({ plan, indexes: group });
+      } catch (error) {
+        for (const index of group) results[index] = { handling: 'failed', error: error as Error };
+      }
+    }
+
+    let written: Set<string>;
+    try {
+      written = await this.write(planned.map(({ plan }) => plan));
+    } catch (error) {
+      for (const { indexes: group } of planned) {
+        for (const index of group) results[index] = { handling: 'failed', error: error as Error };
+      }
+      return [];
+    }
+    const again: number[] = [];
+    for (const { plan, indexes: group } of planned) {
+      if (!written.has(plan.write.sagaId)) {
+        again.push(...group);
+        continue;
+      }
+      group.forEach((index, n) => {
+        results[index] = { handling: plan.decisions[n]!.changed ? 'applied' : 'ignored' };
+      });
+    }
+    return again;
   }
 
   /** An operator resumes a COMPENSATION_FAILED saga; idempotent while it compensates again. */
@@ -191,81 +276,118 @@ export class Orchestrator {
     rule: { from: SagaStatus; action: string },
   ): Promise<OperatorOutcome> {
     if (!isSagaId(sagaId)) throw new SagaNotFoundError(sagaId);
-    const outcome = await inTransaction(this.dataSource, async (db) => {
-      const saga = await this.lock(db, sagaId, false);
-      if (saga === null) throw new SagaNotFoundError(sagaId);
+    for (let round = 1; round <= MAX_WRITE_ROUNDS; round++) {
+      const saga = (await runQuery<SagaRow>(this.dataSource, readSaga(sagaId))).rows[0];
+      if (saga === undefined) throw new SagaNotFoundError(sagaId);
       const status = saga.state.status;
-      if (status === SagaStatus.compensating) return { status, applied: null };
+      if (status === SagaStatus.compensating) return { status, changed: false };
       if (status !== rule.from) throw new SagaStatusConflictError(sagaId, status, rule.action);
-      const applied = await this.apply(db, saga, event);
-      return { status: applied.decision.state.status, applied };
-    });
-    if (outcome.applied !== null) this.afterCommit(outcome.applied, { operator: event.type });
-    return { status: outcome.status, changed: outcome.applied !== null };
+      const plan = this.plan(saga, [event]);
+      if ((await this.write([plan])).has(sagaId)) {
+        return { status: plan.decisions[0]!.state.status, changed: true };
+      }
+    }
+    throw keptChanging(sagaId);
   }
 
-  /** Fires every timer due now; returns how many fired. Safe to run on several instances at once. */
+  /**
+   * Fires every timer due now, with one write for all of them; returns how many fired. Safe to run on several
+   * instances at once: a timer fires only with the write that deletes it, and a saga changed meanwhile keeps its
+   * timer for the next round.
+   */
   async fireDueTimers(limit = 100): Promise<number> {
-    const now = this.clock.now();
-    const due = await runQuery<{ saga_id: string; key: string }>(
-      this.dataSource,
-      selectDueTimers(now, limit),
-    );
-    let fired = 0;
-    for (const { saga_id: sagaId, key } of due.rows) {
-      const outcome = await inTransaction(this.dataSource, async (db) => {
-        // SKIP LOCKED: a saga busy elsewhere keeps its timer for the next round.
-        const saga = await this.lock(db, sagaId, true);
-        if (saga === null) return null;
-        const taken = await db.query<{ payload: TimerPayload }>(takeDueTimer(sagaId, key, this.clock.now()));
-        const timer = taken.rows[0]?.payload;
-        if (timer === undefined) return null;
-        return this.apply(db, saga, { type: 'timer', timer });
-      });
-      if (outcome !== null) {
-        fired++;
-        this.afterCommit(outcome, { timer: key });
+    const due = await runQuery<DueTimerRow>(this.dataSource, selectDueTimers(this.clock.now(), limit));
+    const bySaga = new Map<string, DueTimerRow[]>();
+    for (const timer of due.rows) bySaga.set(timer.id, [...(bySaga.get(timer.id) ?? []), timer]);
+    const plans: Plan[] = [];
+    for (const timers of bySaga.values()) {
+      try {
+        plans.push(
+          this.plan(
+            timers[0]!,
+            timers.map((timer) => ({ type: 'timer', timer: timer.payload })),
+            { firedTimers: timers.map((timer) => timer.key) },
+          ),
+        );
+      } catch (error) {
+        this.logger.error('could not fire timers', {
+          sagaId: timers[0]!.id,
+          error: (error as Error).message,
+        });
       }
     }
-    return fired;
+    const written = await this.write(plans);
+    return plans
+      .filter((plan) => written.has(plan.write.sagaId))
+      .reduce((count, plan) => count + plan.decisions.length, 0);
   }
 
-  private async lock(db: Db, sagaId: string, skipLocked: boolean): Promise<LockedSagaRow | null> {
-    const result = await db.query<LockedSagaRow>(lockSaga(sagaId, skipLocked));
-    return result.rows[0] ?? null;
-  }
-
-  private async apply(db: Db, saga: LockedSagaRow, event: SagaEvent): Promise<Applied> {
+  /** Decides `events` one after another on the saga as read. */
+  private plan(saga: SagaRow, events: SagaEvent[], consumed: ConsumedInputs = {}): Plan {
     const definition = this.definitionOf(saga);
-    const decision = decide(definition, saga.state, event, { now: this.clock.now(), newId: this.newId });
-    const lastSeq = saga.last_seq + decision.log.length;
-    if (decision.changed) {
-      const updated = await db.query(updateSaga(decision.state, saga.revision, lastSeq));
-      if (updated.rowCount !== 1) {
-        throw new Error(`saga ${saga.state.id} was changed concurrently (revision ${saga.revision})`);
+    const decisions: Decision[] = [];
+    let state = saga.state;
+    for (const event of events) {
+      const decision = decide(definition, state, event, { now: this.clock.now(), newId: this.newId });
+      decisions.push(decision);
+      state = decision.state;
+    }
+    return {
+      definition,
+      decisions,
+      contexts: events.map(eventContext),
+      write: sagaWrite(
+        { sagaId: saga.id, revision: saga.revision, lastSeq: saga.last_seq },
+        decisions,
+        consumed,
+      ),
+    };
+  }
+
+  /**
+   * Runs the write of the planned sagas as one statement; then publishes the commands queued and reports the
+   * decisions of the sagas written. Outbox rows the broker confirmed since the last write are deleted with it.
+   */
+  private async write(
+    plans: Plan[],
+    statement: (writes: SagaWrite[], confirmed: string[]) => SqlStatement = (writes, confirmed) =>
+      updateSagas(writes, confirmed, OUTBOX_LEASE_MS),
+  ): Promise<Set<string>> {
+    if (plans.length === 0) return new Set();
+    const confirmed = this.publisher.takeConfirmed();
+    let row: WrittenSagasRow;
+    try {
+      const result = await runQuery<WrittenSagasRow>(
+        this.dataSource,
+        statement(
+          plans.map((plan) => plan.write),
+          confirmed,
+        ),
+      );
+      row = result.rows[0]!;
+    } catch (error) {
+      this.publisher.giveBackConfirmed(confirmed);
+      throw error;
+    }
+    this.publisher.publish(row.queued);
+    const written = new Set(row.written);
+    for (const plan of plans) {
+      if (written.has(plan.write.sagaId)) this.committed(plan);
+    }
+    return written;
+  }
+
+  private committed(plan: Plan): void {
+    plan.decisions.forEach((decision, n) => {
+      for (const listener of this.listeners) listener.committed(decision);
+      const scope = { ...sagaScope(decision, plan.definition), ...plan.contexts[n] };
+      for (const entry of decision.log) {
+        this.logger.info(entry.type, { ...scope, ...(entry.step === null ? {} : { step: entry.step }) });
       }
-    } else if (decision.log.length > 0) {
-      await db.query(updateSaga(saga.state, saga.revision, lastSeq));
-    }
-    const rows = await persistDecisionEffects(db, decision, saga.last_seq + 1);
-    return { outcome: decision.changed ? 'applied' : 'ignored', decision, definition, rows };
+    });
   }
 
-  private afterCommit(result: Applied | { outcome: ReplyHandling }, context: Record<string, string>): void {
-    if (!('decision' in result)) return;
-    this.publisher.publish(result.rows);
-    this.notify(result.decision);
-    const scope = { ...sagaScope(result.decision, result.definition), ...context };
-    for (const entry of result.decision.log) {
-      this.logger.info(entry.type, { ...scope, ...(entry.step === null ? {} : { step: entry.step }) });
-    }
-  }
-
-  private notify(decision: Decision): void {
-    for (const listener of this.listeners) listener.committed(decision);
-  }
-
-  private definitionOf(saga: LockedSagaRow): SagaDefinition {
+  private definitionOf(saga: SagaRow): SagaDefinition {
     const definition = this.registry.get(saga.state.name, saga.state.version);
     if (definition === undefined) {
       throw new Error(
@@ -275,14 +397,14 @@ export class Orchestrator {
     return definition;
   }
 
-  private async findByIdempotencyKey(db: Db, key: string, fingerprint: string | null): Promise<StartedSaga> {
-    const found = await db.query<{
+  private async findByIdempotencyKey(key: string, fingerprint: string | null): Promise<StartedSaga> {
+    const found = await runQuery<{
       id: string;
       name: string;
       version: number;
       status: SagaStatus;
       request_fingerprint: string | null;
-    }>(findSagaByIdempotencyKey(key));
+    }>(this.dataSource, findSagaByIdempotencyKey(key));
     const row = found.rows[0];
     if (row === undefined) {
       throw new SagaNotFoundError(key);
@@ -294,11 +416,28 @@ export class Orchestrator {
   }
 }
 
-interface Applied {
-  outcome: 'applied' | 'ignored';
-  decision: Decision;
+/** The decisions made on one saga and the write that records them. */
+interface Plan {
   definition: SagaDefinition;
-  rows: OutboxRow[];
+  decisions: Decision[];
+  /** Per decision: what caused it, for the log lines. */
+  contexts: Array<Record<string, string>>;
+  write: SagaWrite;
+}
+
+function eventContext(event: SagaEvent): Record<string, string> {
+  switch (event.type) {
+    case 'reply':
+      return { replyId: event.reply.message_id, inReplyTo: event.reply.in_reply_to, step: event.reply.step };
+    case 'timer':
+      return { timer: timerKey(event.timer) };
+    default:
+      return { operator: event.type };
+  }
+}
+
+function keptChanging(sagaId: string): Error {
+  return new Error(`saga ${sagaId} kept changing while being written; try again`);
 }
 
 function requestFingerprint(request: StartSagaRequest): string {

@@ -11,28 +11,6 @@ export interface OutboxRow {
   body: JsonObject;
 }
 
-export interface NewOutboxMessage {
-  sagaId: string;
-  messageId: string;
-  exchange: string;
-  routingKey: string;
-  headers: Record<string, string>;
-  body: JsonObject;
-}
-
-/** Inserted leased to the writing instance, which publishes right after commit. */
-export function insertOutbox(messages: NewOutboxMessage[], leaseMs: number): SqlStatement {
-  return {
-    text: `INSERT INTO outbox (saga_id, message_id, exchange, routing_key, headers, body, lease_until)
-           SELECT m."sagaId", m."messageId", m.exchange, m."routingKey", m.headers, m.body,
-                  now() + make_interval(secs => $2::double precision / 1000)
-           FROM jsonb_to_recordset($1::jsonb)
-             AS m("sagaId" uuid, "messageId" text, exchange text, "routingKey" text, headers jsonb, body jsonb)
-           RETURNING id, saga_id, message_id, exchange, routing_key, headers, body`,
-    values: [JSON.stringify(messages), leaseMs],
-  };
-}
-
 /**
  * Takes rows whose lease ran out (the writer crashed or its publish failed) and leases them anew.
  * SKIP LOCKED lets several instances sweep at once without taking the same rows.

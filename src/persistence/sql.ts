@@ -1,9 +1,13 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { Pool, PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
+import { pgTransaction, withPgClient } from './pg-transaction';
 
 /** A parameterised statement: values are never spliced into the text. */
 export interface SqlStatement {
   text: string;
   values: unknown[];
+  /** Names a statement of fixed text so each connection parses and plans it once. */
+  name?: string;
 }
 
 export interface SqlResult<Row> {
@@ -16,46 +20,36 @@ export interface Db {
   query<Row = Record<string, unknown>>(statement: SqlStatement): Promise<SqlResult<Row>>;
 }
 
-function wrap(runner: QueryRunner): Db {
+/**
+ * The pg pool TypeORM opened for the data source. Statements go to it directly: the hot path needs named
+ * (prepared) statements, which TypeORM's query runner cannot send, and none of its per-query bookkeeping.
+ */
+function poolOf(dataSource: DataSource): Pool {
+  const pool = (dataSource.driver as unknown as { master?: Pool }).master;
+  if (pool === undefined) throw new Error('the database connection is not open');
+  return pool;
+}
+
+function wrap(client: PoolClient): Db {
   return {
     async query<Row>(statement: SqlStatement): Promise<SqlResult<Row>> {
-      const result = await runner.query(statement.text, statement.values, true);
-      return {
-        rows: (result.records ?? []) as Row[],
-        rowCount: result.affected ?? result.records?.length ?? 0,
-      };
+      const result = await client.query({
+        text: statement.text,
+        values: statement.values,
+        ...(statement.name === undefined ? {} : { name: statement.name }),
+      });
+      return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
     },
   };
 }
 
-export async function inTransaction<T>(dataSource: DataSource, work: (db: Db) => Promise<T>): Promise<T> {
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
-  try {
-    await runner.startTransaction();
-    try {
-      const result = await work(wrap(runner));
-      await runner.commitTransaction();
-      return result;
-    } catch (error) {
-      if (runner.isTransactionActive) {
-        await runner.rollbackTransaction().catch(() => undefined);
-      }
-      throw error;
-    }
-  } finally {
-    await runner.release();
-  }
+export function inTransaction<T>(dataSource: DataSource, work: (db: Db) => Promise<T>): Promise<T> {
+  return pgTransaction(poolOf(dataSource), (client) => work(wrap(client)));
 }
 
-export async function runQuery<Row = Record<string, unknown>>(
+export function runQuery<Row = Record<string, unknown>>(
   dataSource: DataSource,
   statement: SqlStatement,
 ): Promise<SqlResult<Row>> {
-  const runner = dataSource.createQueryRunner();
-  try {
-    return await wrap(runner).query<Row>(statement);
-  } finally {
-    await runner.release();
-  }
+  return withPgClient(poolOf(dataSource), (client) => wrap(client).query<Row>(statement));
 }

@@ -1,6 +1,7 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { z } from 'zod';
 import { jsonObjectSchema } from '../contracts/json';
+import { pgTransaction } from '../persistence/pg-transaction';
 import { replyErrorSchema } from '../contracts/reply';
 import { ParticipantOptionsError } from './errors';
 import { type IdempotencyRecord, type IdempotencyStore, answers } from './idempotency';
@@ -40,7 +41,7 @@ export function createPostgresIdempotencyStore(
 
   return {
     async ensureSchema() {
-      await inTransaction(pool, async (client) => {
+      await pgTransaction(pool, async (client) => {
         await client.query(sql.lockSchema());
         await client.query(sql.createTable());
       });
@@ -52,7 +53,7 @@ export function createPostgresIdempotencyStore(
     },
 
     record(key, record) {
-      return inTransaction(pool, async (client) => {
+      return pgTransaction(pool, async (client) => {
         await client.query(sql.lockKey(key));
         const { rows } = await client.query<Row>(sql.upsert(key, record));
         if (rows[0] !== undefined) return toRecord(rows[0]);
@@ -62,7 +63,7 @@ export function createPostgresIdempotencyStore(
     },
 
     transaction(key, attempt, work) {
-      return inTransaction(pool, async (client) => {
+      return pgTransaction(pool, async (client) => {
         await client.query(sql.lockKey(key));
         const found = await client.query<Row>(sql.find(key));
         const current = found.rows[0] === undefined ? undefined : toRecord(found.rows[0]);
@@ -183,21 +184,4 @@ function toRecord(row: Row): IdempotencyRecord {
   return parsed.outcome === 'success'
     ? { outcome: 'success', output: parsed.output, ...ref }
     : { outcome: 'failure', error: parsed.error, ...ref };
-}
-
-/** BEGIN … COMMIT on a client of its own; ROLLBACK when `work` throws. A client that failed is discarded. */
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));
-    throw error;
-  } finally {
-    client.release(broken);
-  }
 }

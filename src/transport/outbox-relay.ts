@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Command } from '../contracts/command';
 import type { Logger } from '../orchestrator/logger';
 import type { CommandPublisher } from '../orchestrator/orchestrator';
-import { OUTBOX_LEASE_MS } from '../orchestrator/persist-decision';
+import { OUTBOX_LEASE_MS } from '../orchestrator/saga-write';
 import { type OutboxRow, claimExpiredOutbox, deleteOutbox, releaseOutbox } from '../persistence/outbox-sql';
 import { runQuery } from '../persistence/sql';
 import type { AmqpConnection } from './amqp-connection';
@@ -11,15 +11,19 @@ import { publishConfirmed } from '../messaging/publish-confirmed';
 
 const SWEEP_INTERVAL_MS = 1000;
 const SWEEP_BATCH = 200;
+/** Confirmed rows wait this long for a saga write to delete them before they get a statement of their own. */
+const CONFIRMED_FLUSH_DELAY_MS = 100;
 
 /**
  * Publishes committed outbox rows with publisher confirms and deletes each row once the broker confirms it.
- * The saga does not wait for the confirm: it moves on when the participant replies. Rows whose publish failed,
- * or whose writer died, are swept up by any instance once their lease runs out.
+ * The saga does not wait for the confirm: it moves on when the participant replies. Confirmed rows are usually
+ * deleted by the next saga write (`takeConfirmed`). Rows whose publish failed, or whose writer died, are swept up
+ * by any instance once their lease runs out.
  */
 export class OutboxRelay implements CommandPublisher {
   private confirmed: string[] = [];
-  private flushScheduled = false;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
   private sweeper: NodeJS.Timeout | null = null;
   private inFlight = 0;
   private stopped = false;
@@ -47,9 +51,20 @@ export class OutboxRelay implements CommandPublisher {
     this.stopped = true;
     if (this.sweeper) clearTimeout(this.sweeper);
     const until = Date.now() + timeoutMs;
-    while ((this.inFlight > 0 || this.flushScheduled) && Date.now() < until) {
+    while (this.inFlight > 0 && Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
+    await this.flushConfirmed();
+  }
+
+  takeConfirmed(): string[] {
+    const ids = this.confirmed;
+    this.confirmed = [];
+    return ids;
+  }
+
+  giveBackConfirmed(ids: string[]): void {
+    for (const id of ids) this.markConfirmed(id);
   }
 
   publish(rows: OutboxRow[]): void {
@@ -102,27 +117,27 @@ export class OutboxRelay implements CommandPublisher {
 
   private markConfirmed(id: string): void {
     this.confirmed.push(id);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    // Confirms arriving together are deleted with one statement.
-    setImmediate(() => void this.flushConfirmed());
+    if (this.flushTimer !== null) return;
+    this.flushTimer = setTimeout(() => void this.flushConfirmed(), CONFIRMED_FLUSH_DELAY_MS);
   }
 
   private async flushConfirmed(): Promise<void> {
-    const ids = this.confirmed;
-    this.confirmed = [];
-    try {
-      await runQuery(this.dataSource, deleteOutbox(ids));
-    } catch (error) {
-      // The rows stay; their lease runs out and they are published again (at-least-once).
-      this.logger.warn('could not delete confirmed outbox rows', {
-        count: ids.length,
-        error: (error as Error).message,
-      });
-    } finally {
-      this.flushScheduled = false;
-      if (this.confirmed.length > 0) this.markConfirmed(this.confirmed.pop()!);
-    }
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    await this.flushing;
+    const ids = this.takeConfirmed();
+    if (ids.length === 0) return;
+    this.flushing = runQuery(this.dataSource, deleteOutbox(ids)).then(
+      () => undefined,
+      (error: Error) => {
+        // The rows stay; their lease runs out and they are published again (at-least-once).
+        this.logger.warn('could not delete confirmed outbox rows', {
+          count: ids.length,
+          error: error.message,
+        });
+      },
+    );
+    await this.flushing;
   }
 
   private async release(rows: OutboxRow[]): Promise<void> {

@@ -2,16 +2,31 @@ import type { Channel, ConsumeMessage } from 'amqplib';
 import { type Reply, replySchema } from '../contracts/reply';
 import { Topology } from '../contracts/topology';
 import type { Logger } from '../orchestrator/logger';
-import type { Orchestrator } from '../orchestrator/orchestrator';
+import type { Orchestrator, ReplyResult } from '../orchestrator/orchestrator';
 import type { AmqpChannels, AmqpConnection } from './amqp-connection';
 import { deadLetter } from '../messaging/dead-letter';
 
-const PREFETCH = 64;
+const PREFETCH = 256;
 const REDELIVERY_DELAY_MS = 1000;
+/** Batches applied at once: one waits on the database while the next is decided. */
+const PARALLEL_BATCHES = 2;
+const MAX_BATCH = 128;
 
-/** Consumes `sagas.replies`: applies each reply, then acknowledges it; poison messages go to the dead letters. */
+interface QueuedReply {
+  channels: AmqpChannels;
+  message: ConsumeMessage;
+  reply: Reply;
+}
+
+/**
+ * Consumes `sagas.replies`: applies replies in batches (all replies that arrived while the previous batch was
+ * being written, one read and one write for the lot), then acknowledges each; poison messages go to the dead
+ * letters.
+ */
 export class ReplyConsumer {
   private inFlight = 0;
+  private queued: QueuedReply[] = [];
+  private batchesRunning = 0;
   private consumerTag: string | null = null;
   private channel: Channel | null = null;
 
@@ -49,45 +64,83 @@ export class ReplyConsumer {
     this.consumerTag = consumerTag;
   }
 
-  private async onMessage(channels: AmqpChannels, message: ConsumeMessage): Promise<void> {
+  private onMessage(channels: AmqpChannels, message: ConsumeMessage): void {
+    const parsed = parseReply(message.content);
+    if (!parsed.ok) {
+      this.inFlight++;
+      void this.reject(channels, message, parsed.reason).finally(() => this.inFlight--);
+      return;
+    }
     this.inFlight++;
-    try {
-      const parsed = parseReply(message.content);
-      if (!parsed.ok) {
-        return await this.reject(channels, message, parsed.reason);
-      }
-      const outcome = await this.orchestrator.handleReply(parsed.reply);
-      if (outcome === 'unknown-saga') {
-        return await this.reject(channels, message, `reply names unknown saga "${parsed.reply.saga_id}"`);
-      }
-      if (outcome !== 'applied') {
-        this.logger.info(`reply ${outcome === 'duplicate' ? 'already applied' : 'ignored'}`, {
-          sagaId: parsed.reply.saga_id,
-          step: parsed.reply.step,
-          messageId: parsed.reply.message_id,
-          inReplyTo: parsed.reply.in_reply_to,
-        });
-      }
-      channels.consume.ack(message);
-    } catch (error) {
-      this.logger.error('could not apply reply; it will be redelivered', {
-        messageId: message.properties.messageId as string | undefined,
-        error: (error as Error).message,
+    this.queued.push({ channels, message, reply: parsed.reply });
+    this.startBatches();
+  }
+
+  private startBatches(): void {
+    while (this.batchesRunning < PARALLEL_BATCHES && this.queued.length > 0) {
+      const batch = this.queued.splice(0, MAX_BATCH);
+      this.batchesRunning++;
+      void this.applyBatch(batch).finally(() => {
+        this.batchesRunning--;
+        this.inFlight -= batch.length;
+        this.startBatches();
       });
-      setTimeout(() => safely(() => channels.consume.nack(message, false, true)), REDELIVERY_DELAY_MS);
-    } finally {
-      this.inFlight--;
     }
   }
 
+  private async applyBatch(batch: QueuedReply[]): Promise<void> {
+    let results: ReplyResult[];
+    try {
+      results = await this.orchestrator.handleReplies(batch.map((queued) => queued.reply));
+    } catch (error) {
+      results = batch.map(() => ({ handling: 'failed', error: error as Error }));
+    }
+    await Promise.all(batch.map((queued, index) => this.settle(queued, results[index]!)));
+  }
+
+  private async settle({ channels, message, reply }: QueuedReply, result: ReplyResult): Promise<void> {
+    switch (result.handling) {
+      case 'failed':
+        this.logger.error('could not apply reply; it will be redelivered', {
+          messageId: reply.message_id,
+          sagaId: reply.saga_id,
+          error: result.error.message,
+        });
+        setTimeout(() => safely(() => channels.consume.nack(message, false, true)), REDELIVERY_DELAY_MS);
+        return;
+      case 'unknown-saga':
+        return this.reject(channels, message, `reply names unknown saga "${reply.saga_id}"`);
+      case 'duplicate':
+      case 'ignored':
+        this.logger.info(`reply ${result.handling === 'duplicate' ? 'already applied' : 'ignored'}`, {
+          sagaId: reply.saga_id,
+          step: reply.step,
+          messageId: reply.message_id,
+          inReplyTo: reply.in_reply_to,
+        });
+        break;
+      case 'applied':
+        break;
+    }
+    safely(() => channels.consume.ack(message));
+  }
+
+  /** Moves a message to the dead letters; if that fails, it comes again later. */
   private async reject(channels: AmqpChannels, message: ConsumeMessage, reason: string): Promise<void> {
-    await deadLetter(channels.publish, message, reason);
-    channels.consume.ack(message);
+    const messageId = message.properties.messageId as string | undefined;
+    try {
+      await deadLetter(channels.publish, message, reason);
+    } catch (error) {
+      this.logger.error('could not dead-letter reply; it will be redelivered', {
+        messageId,
+        error: (error as Error).message,
+      });
+      setTimeout(() => safely(() => channels.consume.nack(message, false, true)), REDELIVERY_DELAY_MS);
+      return;
+    }
+    safely(() => channels.consume.ack(message));
     this.onDeadLetter();
-    this.logger.warn('reply dead-lettered', {
-      reason,
-      messageId: message.properties.messageId as string | undefined,
-    });
+    this.logger.warn('reply dead-lettered', { reason, messageId });
   }
 }
 

@@ -1,0 +1,200 @@
+import type { JsonObject } from '../contracts/json';
+import type { LogEntry } from '../core/effects';
+import type { SagaState } from '../core/state';
+import type { TimerPayload } from '../core/timers';
+import type { OutboxRow } from './outbox-sql';
+import type { SqlStatement } from './sql';
+
+/**
+ * Everything one saga's decisions change, written by one statement: the saga row, its log, its timers, the
+ * commands it sends (outbox) and the replies it consumed. Each statement is atomic on its own, so none of it needs
+ * an explicit transaction.
+ */
+export interface SagaWrite {
+  sagaId: string;
+  /** The revision the decisions were made on; the write does nothing if the row moved on since. */
+  expectedRevision: number;
+  /** Null when the decisions changed nothing: only the revision and the log position move. */
+  state: SagaState | null;
+  lastSeq: number;
+  log: Array<LogEntry & { seq: number }>;
+  processedReplies: string[];
+  /** Every timer of the saga goes (it ended); `cancelledTimers` and `scheduledTimers` are then empty. */
+  clearTimers: boolean;
+  cancelledTimers: string[];
+  scheduledTimers: TimerToSchedule[];
+  commands: NewOutboxMessage[];
+}
+
+export interface TimerToSchedule {
+  key: string;
+  fireAt: string;
+  payload: TimerPayload;
+}
+
+export interface NewOutboxMessage {
+  messageId: string;
+  exchange: string;
+  routingKey: string;
+  headers: Record<string, string>;
+  body: JsonObject;
+}
+
+export interface NewSaga {
+  state: SagaState;
+  idempotencyKey: string | null;
+  requestFingerprint: string | null;
+}
+
+export interface WrittenSagas {
+  /** Sagas whose write took effect; the others moved on since they were read. */
+  written: string[];
+  /** Outbox rows inserted, leased to this instance, in the order to publish them. */
+  queued: OutboxRow[];
+}
+
+/**
+ * The effect tables, for the sagas in the CTE `written` only. $1 is the lease, $2 the outbox rows confirmed by the
+ * broker since the last write (deleted here, saving a transaction of their own), $3… the rows.
+ */
+const EFFECTS = `
+  recorded AS (
+    INSERT INTO processed_replies (message_id, saga_id)
+    SELECT r."messageId", r."sagaId"
+    FROM jsonb_to_recordset($3::jsonb) AS r("messageId" text, "sagaId" uuid)
+    JOIN written w ON w.id = r."sagaId"
+    ON CONFLICT (message_id) DO NOTHING),
+  logged AS (
+    INSERT INTO saga_events (saga_id, seq, type, step, data, at)
+    SELECT e."sagaId", e.seq, e.type, e.step, e.data, e.at
+    FROM jsonb_to_recordset($4::jsonb)
+      AS e("sagaId" uuid, seq integer, type text, step text, data jsonb, at timestamptz)
+    JOIN written w ON w.id = e."sagaId"),
+  timers_cleared AS (
+    DELETE FROM saga_timers t USING written w
+    WHERE t.saga_id = w.id
+      AND (t.saga_id = ANY($5::uuid[])
+           OR (t.saga_id, t.key) IN (SELECT c."sagaId", c.key
+                                     FROM jsonb_to_recordset($6::jsonb) AS c("sagaId" uuid, key text)))),
+  timers_scheduled AS (
+    INSERT INTO saga_timers (saga_id, key, fire_at, payload)
+    SELECT s."sagaId", s.key, s."fireAt", s.payload
+    FROM jsonb_to_recordset($7::jsonb) AS s("sagaId" uuid, key text, "fireAt" timestamptz, payload jsonb)
+    JOIN written w ON w.id = s."sagaId"
+    ON CONFLICT (saga_id, key) DO UPDATE SET fire_at = excluded.fire_at, payload = excluded.payload),
+  queued AS (
+    INSERT INTO outbox (saga_id, message_id, exchange, routing_key, headers, body, lease_until)
+    SELECT m."sagaId", m."messageId", m.exchange, m."routingKey", m.headers, m.body,
+           now() + make_interval(secs => $1::double precision / 1000)
+    FROM jsonb_to_recordset($8::jsonb) AS m("sagaId" uuid, "messageId" text, exchange text, "routingKey" text,
+                                            headers jsonb, body jsonb, ordinal integer)
+    JOIN written w ON w.id = m."sagaId"
+    ORDER BY m.ordinal
+    RETURNING id, saga_id, message_id, exchange, routing_key, headers, body),
+  published AS (
+    DELETE FROM outbox WHERE id = ANY($2::bigint[]))
+SELECT (SELECT coalesce(json_agg(w.id), '[]'::json) FROM written w) AS written,
+       (SELECT coalesce(json_agg(json_build_object(
+                 'id', q.id::text, 'saga_id', q.saga_id, 'message_id', q.message_id, 'exchange', q.exchange,
+                 'routing_key', q.routing_key, 'headers', q.headers, 'body', q.body) ORDER BY q.id), '[]'::json)
+        FROM queued q) AS queued`;
+
+const UPDATE_SAGAS = `
+WITH input AS (
+    SELECT * FROM jsonb_to_recordset($9::jsonb) AS s(id uuid, revision integer, status text, state jsonb,
+                                                      "lastSeq" integer, "updatedAt" timestamptz, "failingStep" text)),
+  written AS (
+    UPDATE saga_instances i
+    SET revision = i.revision + 1,
+        last_seq = s."lastSeq",
+        status = coalesce(s.status, i.status),
+        state = coalesce(s.state, i.state),
+        updated_at = coalesce(s."updatedAt", i.updated_at),
+        failing_step = CASE WHEN s.state IS NULL THEN i.failing_step ELSE s."failingStep" END
+    FROM input s
+    WHERE i.id = s.id AND i.revision = s.revision
+    RETURNING i.id),
+${EFFECTS}`;
+
+const INSERT_SAGA = `
+WITH written AS (
+    INSERT INTO saga_instances (id, name, version, status, correlation_id, idempotency_key,
+                                request_fingerprint, state, revision, last_seq, created_at, updated_at)
+    VALUES ($9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $18, $18)
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id),
+${EFFECTS}`;
+
+/** Writes decisions made on sagas read earlier, each only if its saga is still at the revision it was read at. */
+export function updateSagas(
+  writes: SagaWrite[],
+  confirmedOutboxIds: string[],
+  leaseMs: number,
+): SqlStatement {
+  const sagas = writes.map((write) => ({
+    id: write.sagaId,
+    revision: write.expectedRevision,
+    status: write.state?.status ?? null,
+    state: write.state,
+    lastSeq: write.lastSeq,
+    updatedAt: write.state?.updatedAt ?? null,
+    failingStep: write.state?.compensationCause?.step ?? null,
+  }));
+  return {
+    name: 'saga-write.update',
+    text: UPDATE_SAGAS,
+    values: [...effectValues(writes, confirmedOutboxIds, leaseMs), JSON.stringify(sagas)],
+  };
+}
+
+/** Creates a saga with the effects of its first decision; writes nothing if the idempotency key is taken. */
+export function insertSaga(
+  saga: NewSaga,
+  write: SagaWrite,
+  confirmedOutboxIds: string[],
+  leaseMs: number,
+): SqlStatement {
+  const { state } = saga;
+  return {
+    name: 'saga-write.insert',
+    text: INSERT_SAGA,
+    values: [
+      ...effectValues([write], confirmedOutboxIds, leaseMs),
+      state.id,
+      state.name,
+      state.version,
+      state.status,
+      state.correlationId,
+      saga.idempotencyKey,
+      saga.requestFingerprint,
+      JSON.stringify(state),
+      write.lastSeq,
+      state.createdAt,
+    ],
+  };
+}
+
+function effectValues(writes: SagaWrite[], confirmedOutboxIds: string[], leaseMs: number): unknown[] {
+  const each = <T>(pick: (write: SagaWrite) => T[]) => writes.flatMap(pick);
+  return [
+    leaseMs,
+    confirmedOutboxIds,
+    JSON.stringify(each((w) => w.processedReplies.map((messageId) => ({ messageId, sagaId: w.sagaId })))),
+    JSON.stringify(each((w) => w.log.map((entry) => ({ sagaId: w.sagaId, ...entry })))),
+    writes.filter((w) => w.clearTimers).map((w) => w.sagaId),
+    JSON.stringify(each((w) => w.cancelledTimers.map((key) => ({ sagaId: w.sagaId, key })))),
+    JSON.stringify(each((w) => w.scheduledTimers.map((timer) => ({ sagaId: w.sagaId, ...timer })))),
+    JSON.stringify(
+      each((w) => w.commands.map((command) => ({ sagaId: w.sagaId, ...command }))).map((row, ordinal) => ({
+        ...row,
+        ordinal,
+      })),
+    ),
+  ];
+}
+
+/** The single row both statements return. */
+export interface WrittenSagasRow {
+  written: string[];
+  queued: OutboxRow[];
+}
