@@ -1,10 +1,12 @@
 import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
 import { DashboardIndexes1764100000000 } from './1764100000000-DashboardIndexes';
 import { DeadLetters1764200000000 } from './1764200000000-DeadLetters';
+import { HotPathStorage1764300000000 } from './1764300000000-HotPathStorage';
 
 /** Every migration, oldest first. A new migration is added here and never edited once released. */
 export const migrations = [
   InitialSchema1764000000000,
   DashboardIndexes1764100000000,
   DeadLetters1764200000000,
+  HotPathStorage1764300000000,
 ];

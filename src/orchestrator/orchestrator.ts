@@ -32,6 +32,7 @@ import { type SagaWrite, type WrittenSagasRow, insertSaga, updateSagas } from '.
 import { type SqlStatement, runQuery } from '../persistence/sql';
 import type { Clock, IdGenerator } from './clock';
 import type { Logger } from './logger';
+import { SagaCache } from './saga-cache';
 import { type ConsumedInputs, OUTBOX_LEASE_MS, sagaWrite } from './saga-write';
 
 export interface StartSagaRequest {
@@ -100,6 +101,7 @@ export class Orchestrator {
     private readonly newId: IdGenerator,
     private readonly logger: Logger,
     private readonly listeners: DecisionListener[] = [],
+    private readonly cache = new SagaCache(),
   ) {}
 
   async start(request: StartSagaRequest): Promise<StartedSaga> {
@@ -175,27 +177,31 @@ export class Orchestrator {
         }
         break;
       }
-      pending = await this.applyReplies(replies, pending, results);
+      pending = await this.applyReplies(replies, pending, results, round === 1);
     }
     return results as ReplyResult[];
   }
 
-  /** Applies the replies at `indexes`; returns those whose saga changed meanwhile, to apply again. */
+  /**
+   * Applies the replies at `indexes`; returns those whose saga changed meanwhile (or that may have been applied
+   * before), to apply again after reading their sagas. With `cached`, sagas this instance wrote last are not read.
+   */
   private async applyReplies(
     replies: Reply[],
     indexes: number[],
     results: Array<ReplyResult | undefined>,
+    cached: boolean,
   ): Promise<number[]> {
-    const wanted = indexes.map((index) => replies[index]!);
-    const read = await runQuery<SagasAndProcessedReplies>(
-      this.dataSource,
-      readSagasForReplies(
-        [...new Set(wanted.map((reply) => reply.saga_id))],
-        wanted.map((reply) => reply.message_id),
-      ),
-    );
-    const { sagas, processed } = read.rows[0]!;
-    const sagaById = new Map(sagas.map((saga) => [saga.id, saga]));
+    const sagaById = new Map<string, SagaRow>();
+    const toRead: Reply[] = [];
+    for (const index of indexes) {
+      const reply = replies[index]!;
+      const saga = cached ? this.cache.get(reply.saga_id) : undefined;
+      if (saga === undefined) toRead.push(reply);
+      else sagaById.set(saga.id, saga);
+    }
+    const { sagas, processed } = await this.readForReplies(toRead);
+    for (const saga of sagas) sagaById.set(saga.id, saga);
     const applied = new Set(processed);
     const bySaga = new Map<string, number[]>();
     for (const index of indexes) {
@@ -322,6 +328,18 @@ export class Orchestrator {
       .reduce((count, plan) => count + plan.decisions.length, 0);
   }
 
+  private async readForReplies(replies: Reply[]): Promise<SagasAndProcessedReplies> {
+    if (replies.length === 0) return { sagas: [], processed: [] };
+    const read = await runQuery<SagasAndProcessedReplies>(
+      this.dataSource,
+      readSagasForReplies(
+        [...new Set(replies.map((reply) => reply.saga_id))],
+        replies.map((reply) => reply.message_id),
+      ),
+    );
+    return read.rows[0]!;
+  }
+
   /** Decides `events` one after another on the saga as read. */
   private plan(saga: SagaRow, events: SagaEvent[], consumed: ConsumedInputs = {}): Plan {
     const definition = this.definitionOf(saga);
@@ -367,12 +385,20 @@ export class Orchestrator {
       row = result.rows[0]!;
     } catch (error) {
       this.publisher.giveBackConfirmed(confirmed);
+      for (const plan of plans) this.cache.forget(plan.write.sagaId);
       throw error;
     }
     this.publisher.publish(row.queued);
     const written = new Set(row.written);
     for (const plan of plans) {
-      if (written.has(plan.write.sagaId)) this.committed(plan);
+      const { sagaId, expectedRevision, lastSeq } = plan.write;
+      if (!written.has(sagaId)) {
+        this.cache.forget(sagaId);
+        continue;
+      }
+      const state = plan.decisions.at(-1)!.state;
+      this.cache.remember({ id: sagaId, state, revision: expectedRevision + 1, last_seq: lastSeq });
+      this.committed(plan);
     }
     return written;
   }

@@ -102,7 +102,8 @@ SELECT (SELECT coalesce(json_agg(w.id), '[]'::json) FROM written w) AS written,
 const UPDATE_SAGAS = `
 WITH input AS (
     SELECT * FROM jsonb_to_recordset($9::jsonb) AS s(id uuid, revision integer, status text, state jsonb,
-                                                      "lastSeq" integer, "updatedAt" timestamptz, "failingStep" text)),
+                                                      "lastSeq" integer, "updatedAt" timestamptz, "failingStep" text,
+                                                      "replyIds" text[])),
   written AS (
     UPDATE saga_instances i
     SET revision = i.revision + 1,
@@ -113,6 +114,7 @@ WITH input AS (
         failing_step = CASE WHEN s.state IS NULL THEN i.failing_step ELSE s."failingStep" END
     FROM input s
     WHERE i.id = s.id AND i.revision = s.revision
+      AND NOT EXISTS (SELECT 1 FROM processed_replies p WHERE p.message_id = ANY(s."replyIds"))
     RETURNING i.id),
 ${EFFECTS}`;
 
@@ -125,7 +127,10 @@ WITH written AS (
     RETURNING id),
 ${EFFECTS}`;
 
-/** Writes decisions made on sagas read earlier, each only if its saga is still at the revision it was read at. */
+/**
+ * Writes decisions made on sagas read earlier, each only if its saga is still at the revision it was read at and
+ * none of the replies it applies was applied before.
+ */
 export function updateSagas(
   writes: SagaWrite[],
   confirmedOutboxIds: string[],
@@ -139,6 +144,7 @@ export function updateSagas(
     lastSeq: write.lastSeq,
     updatedAt: write.state?.updatedAt ?? null,
     failingStep: write.state?.compensationCause?.step ?? null,
+    replyIds: write.processedReplies,
   }));
   return {
     name: 'saga-write.update',

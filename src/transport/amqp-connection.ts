@@ -1,4 +1,5 @@
 import { type Channel, type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
+import { coalesceWrites } from '../messaging/coalesce-writes';
 import type { Logger } from '../orchestrator/logger';
 
 export interface AmqpChannels {
@@ -17,6 +18,7 @@ type SetupHandler = (channels: AmqpChannels) => Promise<void>;
 export class AmqpConnection {
   private model: Awaited<ReturnType<typeof connectRecovering>> | null = null;
   private channels: AmqpChannels | null = null;
+  private connected: ChannelModel | null = null;
   private readonly setupHandlers: SetupHandler[] = [];
 
   constructor(
@@ -34,6 +36,11 @@ export class AmqpConnection {
 
   get isConnected(): boolean {
     return this.channels !== null;
+  }
+
+  /** Frames sent from now until the event-loop turn ends leave in one socket write. */
+  coalesceWrites(): void {
+    coalesceWrites(this.connected);
   }
 
   /** Messages ready in a queue, read on a short-lived channel; null while the broker is unreachable. */
@@ -90,6 +97,7 @@ export class AmqpConnection {
         this.channels = null;
       });
     }
+    this.connected = model;
     const channels = { publish, consume };
     for (const handler of this.setupHandlers) {
       await handler(channels);

@@ -68,11 +68,13 @@ export class OutboxRelay implements CommandPublisher {
   }
 
   publish(rows: OutboxRow[]): void {
+    if (rows.length === 0) return;
     const channel = this.connection.current?.publish;
     if (channel === undefined) {
-      if (rows.length > 0) void this.release(rows);
+      void this.release(rows);
       return;
     }
+    this.connection.coalesceWrites();
     for (const row of rows) {
       this.inFlight++;
       const command = row.body as Command;

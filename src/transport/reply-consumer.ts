@@ -31,7 +31,7 @@ export class ReplyConsumer {
   private channel: Channel | null = null;
 
   constructor(
-    connection: AmqpConnection,
+    private readonly connection: AmqpConnection,
     private readonly orchestrator: Orchestrator,
     private readonly logger: Logger,
     private readonly onDeadLetter: () => void = () => undefined,
@@ -95,6 +95,7 @@ export class ReplyConsumer {
     } catch (error) {
       results = batch.map(() => ({ handling: 'failed', error: error as Error }));
     }
+    this.connection.coalesceWrites();
     await Promise.all(batch.map((queued, index) => this.settle(queued, results[index]!)));
   }
 
