@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type ChannelModel, connect } from 'amqplib';
 import { commandSchema } from '../contracts/command';
 import { commandQueueName } from '../contracts/topology';
+import { coalesceWrites } from '../messaging/coalesce-writes';
 import { declareParticipantQueue, declareSharedTopology } from '../messaging/topology';
 import { failureReply, successReply } from '../sdk/replies';
 
@@ -32,6 +33,7 @@ export async function startInstantParticipants(url: string): Promise<ChannelMode
         correlationId: command.message_id,
       });
       channel.ack(message);
+      coalesceWrites(connection);
     });
   }
   return connection;

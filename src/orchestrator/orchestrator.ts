@@ -28,7 +28,13 @@ import {
   readSagasForReplies,
   selectDueTimers,
 } from '../persistence/saga-sql';
-import { type SagaWrite, type WrittenSagasRow, insertSaga, updateSagas } from '../persistence/saga-write-sql';
+import {
+  type SagaWrite,
+  type WrittenSagasRow,
+  insertSaga,
+  updateSagas,
+  writtenSagas,
+} from '../persistence/saga-write-sql';
 import { type SqlStatement, runQuery } from '../persistence/sql';
 import type { Clock, IdGenerator } from './clock';
 import type { Logger } from './logger';
@@ -372,24 +378,18 @@ export class Orchestrator {
       updateSagas(writes, confirmed, OUTBOX_LEASE_MS),
   ): Promise<Set<string>> {
     if (plans.length === 0) return new Set();
+    const writes = plans.map((plan) => plan.write);
     const confirmed = this.publisher.takeConfirmed();
     let row: WrittenSagasRow;
     try {
-      const result = await runQuery<WrittenSagasRow>(
-        this.dataSource,
-        statement(
-          plans.map((plan) => plan.write),
-          confirmed,
-        ),
-      );
-      row = result.rows[0]!;
+      row = (await runQuery<WrittenSagasRow>(this.dataSource, statement(writes, confirmed))).rows[0]!;
     } catch (error) {
       this.publisher.giveBackConfirmed(confirmed);
       for (const plan of plans) this.cache.forget(plan.write.sagaId);
       throw error;
     }
-    this.publisher.publish(row.queued);
-    const written = new Set(row.written);
+    const { written, queued } = writtenSagas(writes, row);
+    this.publisher.publish(queued);
     for (const plan of plans) {
       const { sagaId, expectedRevision, lastSeq } = plan.write;
       if (!written.has(sagaId)) {

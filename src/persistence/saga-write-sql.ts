@@ -48,7 +48,7 @@ export interface NewSaga {
 
 export interface WrittenSagas {
   /** Sagas whose write took effect; the others moved on since they were read. */
-  written: string[];
+  written: Set<string>;
   /** Outbox rows inserted, leased to this instance, in the order to publish them. */
   queued: OutboxRow[];
 }
@@ -90,14 +90,11 @@ const EFFECTS = `
                                             headers jsonb, body jsonb, ordinal integer)
     JOIN written w ON w.id = m."sagaId"
     ORDER BY m.ordinal
-    RETURNING id, saga_id, message_id, exchange, routing_key, headers, body),
+    RETURNING id, message_id),
   published AS (
     DELETE FROM outbox WHERE id = ANY($2::bigint[]))
 SELECT (SELECT coalesce(json_agg(w.id), '[]'::json) FROM written w) AS written,
-       (SELECT coalesce(json_agg(json_build_object(
-                 'id', q.id::text, 'saga_id', q.saga_id, 'message_id', q.message_id, 'exchange', q.exchange,
-                 'routing_key', q.routing_key, 'headers', q.headers, 'body', q.body) ORDER BY q.id), '[]'::json)
-        FROM queued q) AS queued`;
+       (SELECT coalesce(json_object_agg(q.message_id, q.id::text), '{}'::json) FROM queued q) AS queued`;
 
 const UPDATE_SAGAS = `
 WITH input AS (
@@ -199,8 +196,31 @@ function effectValues(writes: SagaWrite[], confirmedOutboxIds: string[], leaseMs
   ];
 }
 
-/** The single row both statements return. */
+/** The single row both statements return: the sagas written, and the outbox row id of each message queued. */
 export interface WrittenSagasRow {
   written: string[];
-  queued: OutboxRow[];
+  queued: Record<string, string>;
+}
+
+/** What a write did, with the outbox rows rebuilt from the writes rather than sent back by the database. */
+export function writtenSagas(writes: SagaWrite[], row: WrittenSagasRow): WrittenSagas {
+  const written = new Set(row.written);
+  const queued: OutboxRow[] = [];
+  for (const write of writes) {
+    if (!written.has(write.sagaId)) continue;
+    for (const command of write.commands) {
+      const id = row.queued[command.messageId];
+      if (id === undefined) throw new Error(`outbox row for message ${command.messageId} was not written`);
+      queued.push({
+        id,
+        saga_id: write.sagaId,
+        message_id: command.messageId,
+        exchange: command.exchange,
+        routing_key: command.routingKey,
+        headers: command.headers,
+        body: command.body,
+      });
+    }
+  }
+  return { written, queued };
 }

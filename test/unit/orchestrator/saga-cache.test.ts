@@ -1,0 +1,135 @@
+import { SagaStatus } from '../../../src/core/status';
+import { SagaCache } from '../../../src/orchestrator/saga-cache';
+import type { SagaRow } from '../../../src/persistence/saga-sql';
+import { orderRunAfter } from '../core/fixtures';
+
+const running = orderRunAfter(1).state;
+
+/** A saga row as the orchestrator remembers it after a write. */
+function row(id: string, revision = 1, status: SagaStatus = SagaStatus.running): SagaRow {
+  return { id, state: { ...running, id, status }, revision, last_seq: revision * 2 };
+}
+
+/** Which of the given sagas the cache holds; like `get`, it makes the held ones recent, in the order given. */
+function held(cache: SagaCache, ids: string[]): string[] {
+  return ids.filter((id) => cache.get(id) !== undefined);
+}
+
+describe('SagaCache', () => {
+  it('returns the row last remembered for a saga, and nothing for a saga it never saw', () => {
+    const cache = new SagaCache(10);
+    cache.remember(row('a', 1));
+    cache.remember(row('a', 2));
+
+    expect(cache.get('a')).toEqual(row('a', 2));
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.size).toBe(1);
+  });
+
+  it('drops the least recently remembered saga beyond its capacity', () => {
+    const cache = new SagaCache(2);
+    cache.remember(row('a'));
+    cache.remember(row('b'));
+    expect(cache.size).toBe(2);
+
+    cache.remember(row('c'));
+
+    expect(cache.size).toBe(2);
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('b')).toEqual(row('b'));
+    expect(cache.get('c')).toEqual(row('c'));
+  });
+
+  it('evicts in least-recently-used order, one saga per saga added', () => {
+    const cache = new SagaCache(3);
+    for (const id of ['a', 'b', 'c']) cache.remember(row(id));
+
+    cache.remember(row('d'));
+    expect(cache.get('a')).toBeUndefined();
+    cache.remember(row('e'));
+    expect(cache.get('b')).toBeUndefined();
+    expect(held(cache, ['c', 'd', 'e'])).toEqual(['c', 'd', 'e']);
+    // The reads above made c, d, e recent in that order: c goes next.
+    cache.remember(row('f'));
+    expect(held(cache, ['c', 'd', 'e', 'f'])).toEqual(['d', 'e', 'f']);
+  });
+
+  it('makes a saga recent again when it is read', () => {
+    const cache = new SagaCache(2);
+    cache.remember(row('a'));
+    cache.remember(row('b'));
+
+    expect(cache.get('a')).toEqual(row('a'));
+    cache.remember(row('c'));
+
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toEqual(row('a'));
+    expect(cache.get('c')).toEqual(row('c'));
+  });
+
+  it('makes a saga recent again when it is written again', () => {
+    const cache = new SagaCache(2);
+    cache.remember(row('a', 1));
+    cache.remember(row('b', 1));
+
+    cache.remember(row('a', 2));
+    cache.remember(row('c', 1));
+
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')?.revision).toBe(2);
+    expect(cache.size).toBe(2);
+  });
+
+  it('does not keep ended sagas, and drops the row of a saga that just ended', () => {
+    const cache = new SagaCache(10);
+    cache.remember(row('done', 1));
+    cache.remember(row('compensating', 1, SagaStatus.compensating));
+    expect(cache.size).toBe(2);
+
+    cache.remember(row('done', 2, SagaStatus.completed));
+    cache.remember(row('compensated', 3, SagaStatus.compensated));
+    cache.remember(row('stuck', 4, SagaStatus.compensationFailed));
+
+    expect(cache.get('done')).toBeUndefined();
+    expect(cache.get('compensated')).toBeUndefined();
+    expect(cache.get('stuck')).toBeUndefined();
+    expect(cache.get('compensating')?.state.status).toBe(SagaStatus.compensating);
+    expect(cache.size).toBe(1);
+  });
+
+  it('does not evict a live saga to make room for an ended one', () => {
+    const cache = new SagaCache(2);
+    cache.remember(row('a'));
+    cache.remember(row('b'));
+
+    cache.remember(row('c', 5, SagaStatus.completed));
+
+    expect(held(cache, ['a', 'b', 'c'])).toEqual(['a', 'b']);
+  });
+
+  it('forgets a saga on request, and ignores a saga it does not hold', () => {
+    const cache = new SagaCache(10);
+    cache.remember(row('a'));
+    cache.remember(row('b'));
+
+    cache.forget('a');
+    cache.forget('never-seen');
+
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('b')).toEqual(row('b'));
+    expect(cache.size).toBe(1);
+
+    cache.remember(row('a', 7));
+    expect(cache.get('a')?.revision).toBe(7);
+  });
+
+  it('holds 10 000 sagas by default', () => {
+    const cache = new SagaCache();
+    for (let n = 0; n <= 10_000; n++) cache.remember(row(`saga-${n}`));
+
+    expect(cache.size).toBe(10_000);
+    expect(cache.get('saga-0')).toBeUndefined();
+    expect(cache.get('saga-1')).toBeDefined();
+    expect(cache.get('saga-10000')).toBeDefined();
+  });
+});

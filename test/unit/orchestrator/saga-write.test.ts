@@ -1,0 +1,369 @@
+import type { Command } from '../../../src/contracts/command';
+import type { Reply } from '../../../src/contracts/reply';
+import { Topology } from '../../../src/contracts/topology';
+import { type Decision, LogEntryType } from '../../../src/core/effects';
+import { timerKey } from '../../../src/core/timers';
+import { sagaWrite } from '../../../src/orchestrator/saga-write';
+import type { SagaWrite } from '../../../src/persistence/saga-write-sql';
+import {
+  at,
+  cancelledKeysOf,
+  commandsOf,
+  FATAL,
+  onlyCommand,
+  orderRunAfter,
+  orderSaga,
+  OUTPUTS,
+  RETRYABLE,
+  SagaRun,
+  scheduledOf,
+} from '../core/fixtures';
+
+/** An `in_progress` report for a command: restarts that attempt's timeout. */
+function progressReply(command: Command, messageId: string): Reply {
+  return {
+    message_id: messageId,
+    in_reply_to: command.message_id,
+    saga_id: command.saga.id,
+    step: command.step,
+    kind: command.kind,
+    outcome: 'in_progress',
+  };
+}
+
+/** One statement must never touch a timer row twice. */
+function expectDisjointTimers(write: SagaWrite): void {
+  const scheduled = new Set(write.scheduledTimers.map((timer) => timer.key));
+  expect(write.cancelledTimers.filter((key) => scheduled.has(key))).toEqual([]);
+  expect(new Set(write.cancelledTimers).size).toBe(write.cancelledTimers.length);
+  expect(scheduled.size).toBe(write.scheduledTimers.length);
+}
+
+const RESERVE_TIMEOUT = 'reserve:action:timeout:1';
+const CHARGE_TIMEOUT = 'charge:action:timeout:1';
+
+describe('sagaWrite', () => {
+  it('numbers the log of every decision on from lastSeq + 1, in decision order', () => {
+    const run = new SagaRun(orderSaga());
+    run.start();
+    run.clock.advance(1_000);
+    const reserved = run.complete('reserve', OUTPUTS.reserve);
+    run.clock.advance(1_000);
+    const charged = run.complete('charge', OUTPUTS.charge);
+
+    const write = sagaWrite({ sagaId: 'saga-1', revision: 4, lastSeq: 10 }, [reserved, charged]);
+
+    expect(write.sagaId).toBe('saga-1');
+    expect(write.expectedRevision).toBe(4);
+    expect(write.log.map((entry) => [entry.seq, entry.type, entry.step])).toEqual([
+      [11, LogEntryType.stepSucceeded, 'reserve'],
+      [12, LogEntryType.commandSent, 'charge'],
+      [13, LogEntryType.stepSucceeded, 'charge'],
+      [14, LogEntryType.commandSent, 'ship'],
+    ]);
+    expect(write.log[0]).toEqual({ ...reserved.log[0]!, seq: 11 });
+    expect(write.log[3]).toEqual({ ...charged.log[1]!, seq: 14 });
+    expect(write.log[3]!.at).toBe(at(2_000));
+    expect(write.lastSeq).toBe(14);
+    expect(write.state).toBe(charged.state);
+    expect(write.processedReplies).toEqual([]);
+  });
+
+  it('numbers a new saga from 1 and leaves lastSeq alone for decisions that log nothing', () => {
+    const run = new SagaRun(orderSaga());
+    const started = run.start();
+    const write = sagaWrite({ sagaId: 'saga-1', revision: 0, lastSeq: 0 }, [started]);
+    expect(write.log.map((entry) => entry.seq)).toEqual([1, 2]);
+    expect(write.log.map((entry) => entry.type)).toEqual([
+      LogEntryType.sagaStarted,
+      LogEntryType.commandSent,
+    ]);
+    expect(write.lastSeq).toBe(2);
+
+    // A stale timer (the attempt was answered) changes nothing and logs nothing.
+    const timeout = run.timeoutOf(run.lastCommand);
+    run.complete('reserve', OUTPUTS.reserve);
+    const stale = run.fireNow(timeout.timer);
+    expect(stale.changed).toBe(false);
+    expect(stale.log).toEqual([]);
+    const quiet = sagaWrite({ sagaId: 'saga-1', revision: 2, lastSeq: 4 }, [stale], {
+      firedTimers: [timeout.key],
+    });
+    expect(quiet.log).toEqual([]);
+    expect(quiet.lastSeq).toBe(4);
+    expect(quiet.state).toBeNull();
+    expect(quiet.cancelledTimers).toEqual([timeout.key]);
+  });
+
+  it('queues the commands of all decisions in the order they were sent, on the commands exchange', () => {
+    const run = new SagaRun(orderSaga());
+    const trace = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+    const started = run.start({ trace });
+    const reserved = run.complete('reserve', OUTPUTS.reserve);
+    const charged = run.complete('charge', OUTPUTS.charge);
+    const sent = [started, reserved, charged].map(onlyCommand);
+
+    const write = sagaWrite({ sagaId: 'saga-1', revision: 0, lastSeq: 0 }, [started, reserved, charged]);
+
+    expect(write.commands).toEqual([
+      {
+        messageId: 'msg-1',
+        exchange: Topology.commandsExchange,
+        routingKey: 'inventory',
+        headers: trace,
+        body: sent[0],
+      },
+      {
+        messageId: 'msg-2',
+        exchange: Topology.commandsExchange,
+        routingKey: 'payments',
+        headers: trace,
+        body: sent[1],
+      },
+      {
+        messageId: 'msg-3',
+        exchange: Topology.commandsExchange,
+        routingKey: 'shipping',
+        headers: trace,
+        body: sent[2],
+      },
+    ]);
+    expect(write.commands.map((command) => command.body.type)).toEqual([
+      'ReserveInventory',
+      'ChargePayment',
+      'ScheduleShipment',
+    ]);
+    // The charge payload was rendered from the reserve output decided just before: the fold kept the order.
+    expect(write.commands[1]!.body.payload).toMatchObject({ reservationId: 'r-9' });
+  });
+
+  it('nets timers per key: scheduled then cancelled ends cancelled, the rest stays scheduled', () => {
+    const run = new SagaRun(orderSaga({ timeout: 300_000 }));
+    const started = run.start();
+    run.clock.advance(1_000);
+    const reserved = run.complete('reserve', OUTPUTS.reserve);
+    expect(scheduledOf(started).map((timer) => timer.key)).toEqual(['saga-deadline', RESERVE_TIMEOUT]);
+    expect(cancelledKeysOf(reserved)).toEqual([RESERVE_TIMEOUT]);
+
+    const write = sagaWrite({ sagaId: 'saga-1', revision: 0, lastSeq: 0 }, [started, reserved]);
+
+    expect(write.clearTimers).toBe(false);
+    expect(write.cancelledTimers).toEqual([RESERVE_TIMEOUT]);
+    expect(write.scheduledTimers).toEqual([
+      { key: 'saga-deadline', fireAt: at(300_000), payload: { type: 'saga-deadline' } },
+      {
+        key: CHARGE_TIMEOUT,
+        fireAt: at(21_000),
+        payload: { type: 'attempt-timeout', step: 'charge', kind: 'action', attempt: 1, messageId: 'msg-2' },
+      },
+    ]);
+    expectDisjointTimers(write);
+  });
+
+  it('keeps only the last schedule of a key scheduled twice, and cancels it when a later decision does', () => {
+    const run = orderRunAfter(0);
+    const reserve = run.lastCommand;
+    run.clock.advance(2_000);
+    const first = run.reply(progressReply(reserve, 'progress-1'));
+    run.clock.advance(3_000);
+    const second = run.reply(progressReply(reserve, 'progress-2'));
+    expect(scheduledOf(first)[0]).toMatchObject({ key: RESERVE_TIMEOUT, fireAt: at(12_000) });
+    expect(scheduledOf(second)[0]).toMatchObject({ key: RESERVE_TIMEOUT, fireAt: at(15_000) });
+
+    const extended = sagaWrite({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [first, second], {
+      processedReplies: ['progress-1', 'progress-2'],
+    });
+    expect(extended.scheduledTimers).toEqual([
+      { key: RESERVE_TIMEOUT, fireAt: at(15_000), payload: scheduledOf(second)[0]!.timer },
+    ]);
+    expect(extended.cancelledTimers).toEqual([]);
+    expect(extended.processedReplies).toEqual(['progress-1', 'progress-2']);
+    expect(extended.log.map((entry) => [entry.seq, entry.type])).toEqual([
+      [3, LogEntryType.attemptExtended],
+      [4, LogEntryType.attemptExtended],
+    ]);
+
+    run.clock.advance(1_000);
+    const reserved = run.complete('reserve', OUTPUTS.reserve);
+    const answered = sagaWrite({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [first, second, reserved]);
+    expect(answered.cancelledTimers).toEqual([RESERVE_TIMEOUT]);
+    expect(answered.scheduledTimers.map((timer) => timer.key)).toEqual([CHARGE_TIMEOUT]);
+    expect(answered.scheduledTimers[0]!.fireAt).toBe(at(26_000));
+    expectDisjointTimers(answered);
+  });
+
+  it('cancels a fired timer, and a timer of a failed attempt, while scheduling the retry', () => {
+    const run = orderRunAfter(0);
+    const reserve = run.lastCommand;
+    const timeout = run.timeoutOf(reserve);
+    expect(timeout.key).toBe(RESERVE_TIMEOUT);
+    const timedOut = run.timeout(reserve);
+    expect(timedOut.log.map((entry) => entry.type)).toEqual([LogEntryType.stepAttemptTimedOut]);
+
+    const write = sagaWrite({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [timedOut], {
+      firedTimers: [timeout.key],
+    });
+
+    expect(write.cancelledTimers).toEqual([RESERVE_TIMEOUT]);
+    expect(write.scheduledTimers).toEqual([
+      {
+        key: 'reserve:action:retry:2',
+        fireAt: at(10_000 + 200),
+        payload: { type: 'retry', step: 'reserve', kind: 'action', attempt: 2, causationId: 'msg-1' },
+      },
+    ]);
+    expect(write.processedReplies).toEqual([]);
+    expect(write.state?.steps[0]).toMatchObject({ status: 'RUNNING', outstanding: null, attempts: 1 });
+
+    // The retry fires: the fired retry timer goes, the new attempt's timeout is scheduled.
+    const retry = run.retryOf('reserve');
+    const retried = run.retry('reserve');
+    const second = sagaWrite({ sagaId: 'saga-1', revision: 2, lastSeq: 3 }, [retried], {
+      firedTimers: [retry.key],
+    });
+    expect(second.cancelledTimers).toEqual(['reserve:action:retry:2']);
+    expect(second.scheduledTimers.map((timer) => timer.key)).toEqual(['reserve:action:timeout:2']);
+    expect(second.commands.map((command) => command.body.attempt)).toEqual([2]);
+
+    // A failure reply cancels the attempt's timeout and schedules the retry in the same write.
+    const failed = run.fail(onlyCommand(retried), RETRYABLE, 'failure-1');
+    const third = sagaWrite({ sagaId: 'saga-1', revision: 3, lastSeq: 5 }, [failed], {
+      processedReplies: ['failure-1'],
+    });
+    expect(third.cancelledTimers).toEqual(['reserve:action:timeout:2']);
+    expect(third.scheduledTimers.map((timer) => timer.key)).toEqual(['reserve:action:retry:3']);
+    expectDisjointTimers(third);
+  });
+
+  it('keeps a fired timer that a decision schedules again instead of deleting it', () => {
+    const run = orderRunAfter(0);
+    const reserve = run.lastCommand;
+    run.clock.advance(4_000);
+    const extended = run.reply(progressReply(reserve, 'progress-1'));
+
+    const write = sagaWrite({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [extended], {
+      firedTimers: [RESERVE_TIMEOUT, 'reserve:action:retry:9'],
+      processedReplies: ['progress-1'],
+    });
+
+    expect(write.scheduledTimers).toEqual([
+      { key: RESERVE_TIMEOUT, fireAt: at(14_000), payload: scheduledOf(extended)[0]!.timer },
+    ]);
+    expect(write.cancelledTimers).toEqual(['reserve:action:retry:9']);
+    expectDisjointTimers(write);
+  });
+
+  it('clears every timer, and lists none, when the last decision ends the saga', () => {
+    const run = orderRunAfter(2, { timeout: 300_000 });
+    run.clock.advance(1_000);
+    const shipped = run.complete('ship', OUTPUTS.ship);
+    expect(shipped.state.status).toBe('COMPLETED');
+    expect(cancelledKeysOf(shipped)).toEqual(['ship:action:timeout:1', 'saga-deadline']);
+
+    const completed = sagaWrite({ sagaId: 'saga-1', revision: 3, lastSeq: 6 }, [shipped], {
+      firedTimers: ['ship:action:retry:2'],
+      processedReplies: ['reply-to-msg-3'],
+    });
+
+    expect(completed.clearTimers).toBe(true);
+    expect(completed.cancelledTimers).toEqual([]);
+    expect(completed.scheduledTimers).toEqual([]);
+    expect(completed.state?.status).toBe('COMPLETED');
+    expect(completed.log.map((entry) => [entry.seq, entry.type])).toEqual([
+      [7, LogEntryType.stepSucceeded],
+      [8, LogEntryType.sagaCompleted],
+    ]);
+    expect(completed.commands).toEqual([]);
+    expect(completed.processedReplies).toEqual(['reply-to-msg-3']);
+  });
+
+  it('clears timers but still queues the commands when a fold compensates to the end', () => {
+    const run = orderRunAfter(1);
+    const failed = run.fail(run.lastCommand, FATAL, 'declined-1');
+    const release = onlyCommand(failed);
+    expect(release).toMatchObject({ type: 'ReleaseInventory', kind: 'compensation' });
+    expect(scheduledOf(failed).map((timer) => timer.key)).toEqual(['reserve:compensation:timeout:1']);
+    const released = run.succeed(release, {}, 'released-1');
+    expect(released.state.status).toBe('COMPENSATED');
+
+    const write = sagaWrite({ sagaId: 'saga-1', revision: 2, lastSeq: 4 }, [failed, released], {
+      processedReplies: ['declined-1', 'released-1'],
+    });
+
+    expect(write.clearTimers).toBe(true);
+    expect(write.cancelledTimers).toEqual([]);
+    expect(write.scheduledTimers).toEqual([]);
+    expect(write.commands.map((command) => command.messageId)).toEqual([release.message_id]);
+    expect(write.state?.status).toBe('COMPENSATED');
+    expect(write.log.map((entry) => entry.seq)).toEqual([5, 6, 7, 8, 9]);
+    expect(write.log.at(-1)!.type).toBe(LogEntryType.sagaCompensated);
+  });
+
+  it('writes no state for a batch of ignored replies, but still logs and records them', () => {
+    const run = orderRunAfter(1);
+    const reserve = run.sent[0]!;
+    const late = run.succeed(reserve, {}, 'late-1');
+    const stranger = run.reply({
+      message_id: 'late-2',
+      in_reply_to: 'never-sent',
+      saga_id: 'saga-1',
+      step: 'gift-wrap',
+      kind: 'action',
+      outcome: 'success',
+      output: {},
+    });
+    expect([late.changed, stranger.changed]).toEqual([false, false]);
+
+    const write = sagaWrite({ sagaId: 'saga-1', revision: 2, lastSeq: 4 }, [late, stranger], {
+      processedReplies: ['late-1', 'late-2'],
+    });
+
+    expect(write.state).toBeNull();
+    expect(write.expectedRevision).toBe(2);
+    expect(write.log.map((entry) => [entry.seq, entry.type, entry.step])).toEqual([
+      [5, LogEntryType.replyIgnored, 'reserve'],
+      [6, LogEntryType.replyIgnored, 'gift-wrap'],
+    ]);
+    expect(write.lastSeq).toBe(6);
+    expect(write.processedReplies).toEqual(['late-1', 'late-2']);
+    expect(write.commands).toEqual([]);
+    expect(write.clearTimers).toBe(false);
+    expect(write.cancelledTimers).toEqual([]);
+    expect(write.scheduledTimers).toEqual([]);
+  });
+
+  it('writes the latest state when any decision changed it, even if the last one was ignored', () => {
+    const run = orderRunAfter(0);
+    const reserve = run.lastCommand;
+    const reserved = run.complete('reserve', OUTPUTS.reserve);
+    const duplicate = run.succeed(reserve, {}, 'another-reply');
+    expect([reserved.changed, duplicate.changed]).toEqual([true, false]);
+
+    const write = sagaWrite({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [reserved, duplicate]);
+
+    expect(write.state).toBe(duplicate.state);
+    expect(write.state).toEqual(reserved.state);
+    expect(write.state?.steps.map((step) => step.status)).toEqual(['SUCCEEDED', 'RUNNING', 'PENDING']);
+    expect(write.log.map((entry) => entry.type)).toEqual([
+      LogEntryType.stepSucceeded,
+      LogEntryType.commandSent,
+      LogEntryType.replyIgnored,
+    ]);
+    expect(write.commands.map((command) => command.body)).toEqual(commandsOf(reserved));
+  });
+
+  it('does not change the decisions it folds', () => {
+    const run = orderRunAfter(0);
+    const reserved = run.complete('reserve', OUTPUTS.reserve);
+    const before: Decision = structuredClone(reserved);
+    sagaWrite({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [reserved], { firedTimers: [RESERVE_TIMEOUT] });
+    expect(reserved).toEqual(before);
+    expect(timerKey(scheduledOf(reserved)[0]!.timer)).toBe(CHARGE_TIMEOUT);
+  });
+
+  it('refuses an empty list of decisions', () => {
+    expect(() => sagaWrite({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [])).toThrow(
+      'a saga write needs at least one decision',
+    );
+  });
+});
