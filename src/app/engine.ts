@@ -14,6 +14,7 @@ import { TimerPoller } from '../orchestrator/timer-poller';
 import { createDataSource, ensureDatabase, migrateDatabase } from '../persistence/data-source';
 import { SagaReader } from '../persistence/saga-reader';
 import { runQuery } from '../persistence/sql';
+import { HotTableVacuum } from '../persistence/hot-table-vacuum';
 import { AmqpConnection } from '../transport/amqp-connection';
 import { DeadLetterArchive } from '../transport/dead-letter-archive';
 import { OutboxRelay } from '../transport/outbox-relay';
@@ -52,6 +53,7 @@ export class Engine {
     private readonly relay: OutboxRelay,
     private readonly consumer: ReplyConsumer,
     private readonly poller: TimerPoller,
+    private readonly vacuum: HotTableVacuum,
     private readonly logger: Logger,
   ) {}
 
@@ -91,9 +93,11 @@ export class Engine {
       const consumer = new ReplyConsumer(connection, orchestrator, logger, () => metrics.replyDeadLettered());
       const deadLetters = new DeadLetterArchive(dataSource, connection, logger);
       const poller = new TimerPoller(orchestrator, logger);
+      const vacuum = new HotTableVacuum(dataSource, logger);
       await connection.start();
       relay.startSweeping();
       poller.start();
+      vacuum.start();
       return new Engine(
         dataSource,
         registry,
@@ -105,6 +109,7 @@ export class Engine {
         relay,
         consumer,
         poller,
+        vacuum,
         logger,
       );
     } catch (error) {
@@ -129,6 +134,7 @@ export class Engine {
   async stop(): Promise<void> {
     await this.consumer.stop();
     await this.poller.stop();
+    await this.vacuum.stop();
     await this.relay.stop();
     await this.connection.close();
     await this.dataSource.destroy();

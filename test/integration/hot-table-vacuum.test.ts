@@ -1,0 +1,55 @@
+import type { DataSource } from 'typeorm';
+import { silentLogger } from '../../src/orchestrator/logger';
+import { createDataSource, ensureDatabase, migrateDatabase } from '../../src/persistence/data-source';
+import { HotTableVacuum } from '../../src/persistence/hot-table-vacuum';
+import { runQuery } from '../../src/persistence/sql';
+import { type TestDatabase, createTestDatabase } from '../support/database';
+
+describe('vacuuming the tables the hot path updates', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await ensureDatabase(database.url);
+    dataSource = createDataSource(database.url, 2);
+    await dataSource.initialize();
+    await migrateDatabase(dataSource);
+  });
+
+  afterAll(async () => {
+    if (dataSource?.isInitialized) await dataSource.destroy();
+    await database?.drop();
+  });
+
+  async function tableStats(table: string) {
+    const { rows } = await runQuery<{ dead: string; vacuums: string }>(dataSource, {
+      text: `SELECT n_dead_tup AS dead, vacuum_count AS vacuums FROM pg_stat_user_tables WHERE relname = $1`,
+      values: [table],
+    });
+    return { dead: Number(rows[0]!.dead), vacuums: Number(rows[0]!.vacuums) };
+  }
+
+  it('removes the dead rows that published commands leave behind, whether or not autovacuum runs', async () => {
+    await runQuery(dataSource, {
+      text: `INSERT INTO outbox (saga_id, message_id, exchange, routing_key, headers, body, lease_until)
+             SELECT gen_random_uuid(), 'm-' || g, 'sagas.commands', 'inventory', '{}', '{}', now()
+             FROM generate_series(1, 500) g`,
+      values: [],
+    });
+    await runQuery(dataSource, { text: `DELETE FROM outbox`, values: [] });
+    const before = await tableStats('outbox');
+
+    const vacuum = new HotTableVacuum(dataSource, silentLogger);
+    await vacuum.vacuum(false);
+
+    const after = await tableStats('outbox');
+    expect(after.vacuums).toBe(before.vacuums + 1);
+    expect(after.dead).toBe(0);
+    expect((await tableStats('saga_timers')).vacuums).toBe(1);
+    expect((await tableStats('saga_instances')).vacuums).toBe(0);
+
+    await vacuum.vacuum(true);
+    expect((await tableStats('saga_instances')).vacuums).toBe(1);
+  });
+});
