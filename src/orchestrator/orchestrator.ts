@@ -164,15 +164,19 @@ export class Orchestrator {
    * Applies a batch of replies with one read and one write for all of them; replies to one saga are applied in
    * the order given. The caller acknowledges each message only after its result is known.
    */
-  async handleReplies(replies: Reply[]): Promise<ReplyResult[]> {
+  async handleReplies(batch: Reply[]): Promise<ReplyResult[]> {
+    // Saga ids are stored in lower case; a participant may write them otherwise.
+    const replies = batch.map((reply) => ({ ...reply, saga_id: reply.saga_id.toLowerCase() }));
     const results = new Array<ReplyResult | undefined>(replies.length);
-    const inBatch = new Set<string>();
+    const firstCopy = new Map<string, number>();
+    const copies: Array<[copy: number, first: number]> = [];
     let pending: number[] = [];
     replies.forEach((reply, index) => {
+      const first = firstCopy.get(reply.message_id);
       if (!isSagaId(reply.saga_id)) results[index] = { handling: 'unknown-saga' };
-      else if (inBatch.has(reply.message_id)) results[index] = { handling: 'duplicate' };
+      else if (first !== undefined) copies.push([index, first]);
       else {
-        inBatch.add(reply.message_id);
+        firstCopy.set(reply.message_id, index);
         pending.push(index);
       }
     });
@@ -184,6 +188,11 @@ export class Orchestrator {
         break;
       }
       pending = await this.applyReplies(replies, pending, results, round === 1);
+    }
+    // A second copy of a message in the batch is a duplicate only once the first copy's effect committed.
+    for (const [copy, first] of copies) {
+      const result = results[first]!;
+      results[copy] = result.handling === 'failed' ? result : { handling: 'duplicate' };
     }
     return results as ReplyResult[];
   }
@@ -232,17 +241,14 @@ export class Orchestrator {
       }
     }
 
-    let written: Set<string>;
-    try {
-      written = await this.write(planned.map(({ plan }) => plan));
-    } catch (error) {
-      for (const { indexes: group } of planned) {
-        for (const index of group) results[index] = { handling: 'failed', error: error as Error };
-      }
-      return [];
-    }
+    const { written, failed } = await this.writeIsolatingFailures(planned.map(({ plan }) => plan));
     const again: number[] = [];
     for (const { plan, indexes: group } of planned) {
+      const error = failed.get(plan.write.sagaId);
+      if (error !== undefined) {
+        for (const index of group) results[index] = { handling: 'failed', error };
+        continue;
+      }
       if (!written.has(plan.write.sagaId)) {
         again.push(...group);
         continue;
@@ -328,7 +334,10 @@ export class Orchestrator {
         });
       }
     }
-    const written = await this.write(plans);
+    const { written, failed } = await this.writeIsolatingFailures(plans);
+    for (const [sagaId, error] of failed) {
+      this.logger.error('could not fire timers', { sagaId, error: error.message });
+    }
     return plans
       .filter((plan) => written.has(plan.write.sagaId))
       .reduce((count, plan) => count + plan.decisions.length, 0);
@@ -344,6 +353,33 @@ export class Orchestrator {
       ),
     );
     return read.rows[0]!;
+  }
+
+  /**
+   * Writes all plans in one statement. If that statement fails, each saga is written on its own, so that one saga
+   * the database refuses (a reply carrying data PostgreSQL cannot store, say) does not hold back the others.
+   */
+  private async writeIsolatingFailures(
+    plans: Plan[],
+  ): Promise<{ written: Set<string>; failed: Map<string, Error> }> {
+    const failed = new Map<string, Error>();
+    try {
+      return { written: await this.write(plans), failed };
+    } catch (error) {
+      if (plans.length === 1) {
+        failed.set(plans[0]!.write.sagaId, error as Error);
+        return { written: new Set(), failed };
+      }
+    }
+    const written = new Set<string>();
+    for (const plan of plans) {
+      try {
+        if ((await this.write([plan])).has(plan.write.sagaId)) written.add(plan.write.sagaId);
+      } catch (error) {
+        failed.set(plan.write.sagaId, error as Error);
+      }
+    }
+    return { written, failed };
   }
 
   /** Decides `events` one after another on the saga as read. */

@@ -15,7 +15,8 @@ const SAGA_TABLE_EVERY = 6;
  * - saga_instances (every minute): every step replaces a row version; dead versions left in place make each
  *   lookup of a saga visit more of them.
  * saga_events and processed_replies are only inserted into. SKIP_LOCKED leaves a table that another instance is
- * vacuuming alone.
+ * vacuuming alone; TRUNCATE false keeps VACUUM from taking the exclusive lock that giving back empty pages at a
+ * table's end needs, which would make the writes of the hot path wait.
  */
 export class HotTableVacuum {
   private timer: NodeJS.Timeout | null = null;
@@ -35,16 +36,19 @@ export class HotTableVacuum {
     }, INTERVAL_MS);
   }
 
-  async stop(): Promise<void> {
+  /** Waits up to `timeoutMs` for a run in progress; the server finishes it anyway. */
+  async stop(timeoutMs = 2000): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
-    await this.running;
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([this.running, new Promise((resolve) => (timeout = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timeout);
   }
 
   async vacuum(includeSagas: boolean): Promise<void> {
     const tables = includeSagas ? 'outbox, saga_timers, saga_instances' : 'outbox, saga_timers';
     try {
-      await runQuery(this.dataSource, { text: `VACUUM (SKIP_LOCKED) ${tables}`, values: [] });
+      await runQuery(this.dataSource, { text: `VACUUM (SKIP_LOCKED, TRUNCATE false) ${tables}`, values: [] });
     } catch (error) {
       this.logger.warn('could not vacuum', { tables, error: (error as Error).message });
     }

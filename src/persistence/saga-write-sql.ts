@@ -101,6 +101,9 @@ WITH input AS (
     SELECT * FROM jsonb_to_recordset($9::jsonb) AS s(id uuid, revision integer, status text, state jsonb,
                                                       "lastSeq" integer, "updatedAt" timestamptz, "failingStep" text,
                                                       "replyIds" text[])),
+  -- Row locks in id order: two writes sharing sagas wait for each other instead of deadlocking.
+  locked AS MATERIALIZED (
+    SELECT i.id FROM saga_instances i WHERE i.id IN (SELECT id FROM input) ORDER BY i.id FOR NO KEY UPDATE),
   written AS (
     UPDATE saga_instances i
     SET revision = i.revision + 1,
@@ -110,7 +113,7 @@ WITH input AS (
         updated_at = coalesce(s."updatedAt", i.updated_at),
         failing_step = CASE WHEN s.state IS NULL THEN i.failing_step ELSE s."failingStep" END
     FROM input s
-    WHERE i.id = s.id AND i.revision = s.revision
+    WHERE i.id = s.id AND i.id IN (SELECT id FROM locked) AND i.revision = s.revision
       AND NOT EXISTS (SELECT 1 FROM processed_replies p WHERE p.message_id = ANY(s."replyIds"))
     RETURNING i.id),
 ${EFFECTS}`;
@@ -133,7 +136,7 @@ export function updateSagas(
   confirmedOutboxIds: string[],
   leaseMs: number,
 ): SqlStatement {
-  const sagas = writes.map((write) => ({
+  const sagas = [...writes].sort(bySagaId).map((write) => ({
     id: write.sagaId,
     revision: write.expectedRevision,
     status: write.state?.status ?? null,
@@ -175,6 +178,10 @@ export function insertSaga(
       state.createdAt,
     ],
   };
+}
+
+function bySagaId(a: SagaWrite, b: SagaWrite): number {
+  return a.sagaId < b.sagaId ? -1 : a.sagaId > b.sagaId ? 1 : 0;
 }
 
 function effectValues(writes: SagaWrite[], confirmedOutboxIds: string[], leaseMs: number): unknown[] {

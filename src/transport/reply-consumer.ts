@@ -68,7 +68,9 @@ export class ReplyConsumer {
     const parsed = parseReply(message.content);
     if (!parsed.ok) {
       this.inFlight++;
-      void this.reject(channels, message, parsed.reason).finally(() => this.inFlight--);
+      void this.reject(channels, message, parsed.reason)
+        .catch((error: Error) => this.logger.error('could not settle a reply', { error: error.message }))
+        .finally(() => this.inFlight--);
       return;
     }
     this.inFlight++;
@@ -80,11 +82,15 @@ export class ReplyConsumer {
     while (this.batchesRunning < PARALLEL_BATCHES && this.queued.length > 0) {
       const batch = this.queued.splice(0, MAX_BATCH);
       this.batchesRunning++;
-      void this.applyBatch(batch).finally(() => {
-        this.batchesRunning--;
-        this.inFlight -= batch.length;
-        this.startBatches();
-      });
+      void this.applyBatch(batch)
+        .catch((error: Error) =>
+          this.logger.error('could not settle a batch of replies', { error: error.message }),
+        )
+        .finally(() => {
+          this.batchesRunning--;
+          this.inFlight -= batch.length;
+          this.startBatches();
+        });
     }
   }
 
@@ -102,6 +108,9 @@ export class ReplyConsumer {
   private async settle({ channels, message, reply }: QueuedReply, result: ReplyResult): Promise<void> {
     switch (result.handling) {
       case 'failed':
+        if (isDataException(result.error)) {
+          return this.reject(channels, message, `PostgreSQL cannot store the reply: ${result.error.message}`);
+        }
         this.logger.error('could not apply reply; it will be redelivered', {
           messageId: reply.message_id,
           sagaId: reply.saga_id,
@@ -162,6 +171,12 @@ function parseReply(content: Buffer): ParsedReply {
     return { ok: false, reason: `reply does not match the reply schema: ${problems.join('; ')}` };
   }
   return { ok: true, reply: result.data };
+}
+
+/** SQLSTATE class 22: the reply carries a value PostgreSQL refuses (a NUL character in a string, say). */
+function isDataException(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('22');
 }
 
 /** The channel may have closed meanwhile; the broker then redelivers the message anyway. */

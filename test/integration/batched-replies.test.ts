@@ -442,4 +442,50 @@ describe('batched replies over real PostgreSQL', () => {
     expect(await sagaRow(giftId)).toMatchObject({ revision: 2, last_seq: 4 });
     expect(await contiguousLog(giftId)).toEqual(afterReserve);
   });
+
+  it('fails the copy of a reply in the same batch when its first copy fails, so neither is acknowledged', async () => {
+    const full = instance();
+    const partial = instance(withoutGiftWrapping);
+    const giftId = await start(full.orchestrator, 'f-1', 'gift-wrapping');
+    const reserve = full.publisher.lastCommandFor(giftId);
+    const reply = success(reserve, reserveOutput(reserve));
+
+    const results = await partial.orchestrator.handleReplies([reply, reply]);
+
+    expect(results.map((result) => result.handling)).toEqual(['failed', 'failed']);
+    expect(await processed([reply.message_id])).toEqual([]);
+  });
+
+  it('writes the other sagas of a batch when PostgreSQL refuses one reply, and says why it refused', async () => {
+    const { orchestrator, publisher } = instance();
+    const goodId = await start(orchestrator, 'g-1');
+    const badId = await start(orchestrator, 'g-2');
+    const goodReserve = publisher.lastCommandFor(goodId);
+    const badReserve = publisher.lastCommandFor(badId);
+    // Valid JSON, but jsonb cannot hold a NUL character.
+    const batch = [
+      success(goodReserve, reserveOutput(goodReserve)),
+      success(badReserve, { reservationId: 'r\u0000' }),
+    ];
+
+    const results = await orchestrator.handleReplies(batch);
+
+    expect(results[0]).toEqual({ handling: 'applied' });
+    expect(results[1]).toEqual({ handling: 'failed', error: expect.objectContaining({ code: '22P05' }) });
+    expect(await sagaRow(goodId)).toMatchObject({ revision: 2, last_seq: 4 });
+    expect(await sagaRow(badId)).toMatchObject({ revision: 1, last_seq: 2 });
+    expect(await processed(batch.map((reply) => reply.message_id))).toEqual([
+      { message_id: batch[0]!.message_id, saga_id: goodId },
+    ]);
+  });
+
+  it('applies a reply whose saga id is written in upper case', async () => {
+    const { orchestrator, publisher } = instance();
+    const sagaId = await start(orchestrator, 'h-1');
+    const reserve = publisher.lastCommandFor(sagaId);
+    const reply = { ...success(reserve, reserveOutput(reserve)), saga_id: sagaId.toUpperCase() };
+
+    expect(await orchestrator.handleReplies([reply])).toEqual([{ handling: 'applied' }]);
+    expect(await sagaRow(sagaId)).toMatchObject({ revision: 2, last_seq: 4 });
+  });
 });

@@ -130,6 +130,26 @@ describe('reply handling: duplicates, unknown sagas and poison messages', () => 
     expect(body.status).toBe('ok');
   });
 
+  it('dead-letters a reply PostgreSQL cannot store, and the saga still takes the next reply', async () => {
+    const { body: created } = await engine.request('POST', '/api/sagas', {
+      name: 'order-fulfillment',
+      input: { orderId: 'nul-1', amount: 3 },
+    });
+    const reserve = await nextCommand('sagas.commands.inventory');
+    const before = (await engine.request('GET', '/api/dead-letters?limit=500')).body.items.length;
+    // Valid JSON and a valid reply, but jsonb cannot hold a NUL character.
+    publishReply({ ...successReply(reserve), output: { reservationId: 'r\u0000' } });
+
+    const letters = await deadLetters(before + 1);
+    expect(letters.map((letter: { reason: string }) => letter.reason)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^PostgreSQL cannot store the reply: /)]),
+    );
+    expect((await engine.request('GET', `/api/sagas/${created.id}`)).body.status).toBe('RUNNING');
+
+    publishReply(successReply(reserve));
+    await nextCommand('sagas.commands.payments');
+  });
+
   it('replays a dead letter to where it first went, deletes another, 404 for unknown ids', async () => {
     const before = (await engine.request('GET', '/api/dead-letters?limit=500')).body.items.length;
     publishReply(undefined, 'replay me');
