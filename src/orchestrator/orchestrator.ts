@@ -218,13 +218,14 @@ export class Orchestrator {
     const { sagas, processed } = await this.readForReplies(toRead);
     for (const saga of sagas) sagaById.set(saga.id, saga);
     const applied = new Set(processed);
-    const bySaga = new Map<string, number[]>();
+    const fresh: number[] = [];
     for (const index of indexes) {
       const reply = replies[index]!;
       if (!sagaById.has(reply.saga_id)) results[index] = { handling: 'unknown-saga' };
       else if (applied.has(reply.message_id)) results[index] = { handling: 'duplicate' };
-      else bySaga.set(reply.saga_id, [...(bySaga.get(reply.saga_id) ?? []), index]);
+      else fresh.push(index);
     }
+    const bySaga = groupBy(fresh, (index) => replies[index]!.saga_id);
 
     const planned: Array<{ plan: Plan; indexes: number[] }> = [];
     for (const [sagaId, group] of bySaga) {
@@ -315,8 +316,7 @@ export class Orchestrator {
    */
   async fireDueTimers(limit = 100): Promise<number> {
     const due = await runQuery<DueTimerRow>(this.dataSource, selectDueTimers(this.clock.now(), limit));
-    const bySaga = new Map<string, DueTimerRow[]>();
-    for (const timer of due.rows) bySaga.set(timer.id, [...(bySaga.get(timer.id) ?? []), timer]);
+    const bySaga = groupBy(due.rows, (timer) => timer.id);
     const plans: Plan[] = [];
     for (const timers of bySaga.values()) {
       try {
@@ -496,6 +496,18 @@ function eventContext(event: SagaEvent): Record<string, string> {
     default:
       return { operator: event.type };
   }
+}
+
+/** Items by key, in the order given (within each key and across keys). */
+function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
+  return groups;
 }
 
 function keptChanging(sagaId: string): Error {
