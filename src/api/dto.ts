@@ -2,10 +2,19 @@ import { z } from 'zod';
 import { jsonValueSchema } from '../contracts/json';
 import { SagaStatus, sagaStatuses } from '../core/status';
 
+/** Text PostgreSQL can store: no U+0000. */
+const text = () =>
+  z
+    .string()
+    .refine(
+      (value) => !value.includes('\u0000'),
+      'contains a NUL character (\\u0000), which cannot be stored',
+    );
+
 export const startSagaBodySchema = z.strictObject({
-  name: z.string().min(1, 'is required'),
+  name: text().min(1, 'is required'),
   input: jsonValueSchema,
-  correlationId: z.string().min(1).max(256).optional(),
+  correlationId: text().min(1).max(256).optional(),
 });
 export type StartSagaBody = z.infer<typeof startSagaBodySchema>;
 
@@ -20,10 +29,10 @@ export const listSagasQuerySchema = z.strictObject({
     )
     .pipe(z.array(statusSchema))
     .optional(),
-  name: z.string().min(1).optional(),
+  name: text().min(1).optional(),
   version: z.coerce.number().int().positive().optional(),
-  correlationId: z.string().min(1).optional(),
-  failingStep: z.string().min(1).optional(),
+  correlationId: text().min(1).optional(),
+  failingStep: text().min(1).optional(),
   createdFrom: z.iso.datetime({ offset: true }).optional(),
   createdTo: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -32,7 +41,7 @@ export const listSagasQuerySchema = z.strictObject({
 export type ListSagasQuery = z.infer<typeof listSagasQuerySchema>;
 
 export const abortSagaBodySchema = z.strictObject({
-  reason: z.string().trim().min(1, 'is required').max(1000),
+  reason: text().trim().min(1, 'is required').max(1000),
 });
 export type AbortSagaBody = z.infer<typeof abortSagaBodySchema>;
 

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { stepsPerSaga } from './bench-saga';
 import { CompletionWatcher } from './completion-watcher';
+import { StartClient } from './start-client';
 import { cpuSeconds, memoryMiB } from './process-usage';
 import { type Distribution, distribution } from './stats';
 
@@ -35,16 +36,11 @@ export async function runEngineScenario(
   label: string,
 ): Promise<EngineResult> {
   const watcher = new CompletionWatcher(pool);
+  const client = new StartClient(baseUrl, scenario.concurrency);
   const expected = scenario.failing ? 'COMPENSATED' : 'COMPLETED';
   const start = async (index: number): Promise<{ id: string; status: string }> => {
     const orderId = `${scenario.failing ? 'fail-' : ''}${label}-${index}`;
-    const response = await fetch(`${baseUrl}/api/sagas`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'order-fulfillment', input: { orderId } }),
-    });
-    if (response.status !== 201) throw new Error(`start failed: ${response.status} ${await response.text()}`);
-    const { id } = (await response.json()) as { id: string };
+    const id = await client.start({ name: 'order-fulfillment', input: { orderId } });
     return { id, status: await watcher.wait(id) };
   };
   const drive = async (from: number, count: number): Promise<Array<{ id: string; status: string }>> => {
@@ -92,6 +88,7 @@ export async function runEngineScenario(
       unexpectedStatuses: done.filter((d) => d.status !== expected).length,
     };
   } finally {
+    client.close();
     await watcher.stop();
   }
 }

@@ -24,6 +24,7 @@ export function formatTable(rows: ScenarioRow[]): string {
     'cpu %',
     'peak RSS MiB',
     'floor steps/s',
+    'floor step ms p50/p95/p99',
     'ratio',
   ];
   const lines = rows.map(({ engine, floor, ratio }) => [
@@ -37,6 +38,7 @@ export function formatTable(rows: ScenarioRow[]): string {
     fixed(engine.engineCpuPercent, 0),
     fixed(engine.enginePeakRssMiB, 0),
     fixed(floor.stepsPerSecond),
+    triple(floor.stepLatencyMs),
     fixed(ratio, 2),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));

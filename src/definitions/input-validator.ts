@@ -44,14 +44,32 @@ function toProblem(error: ErrorObject): InputProblem {
   return { path: dotted('input', segments), message: error.message ?? 'is invalid' };
 }
 
+/** PostgreSQL stores no U+0000 in jsonb or text: an input carrying one is refused, naming where it is. */
+function nulCharacterProblems(value: unknown, path: string): InputProblem[] {
+  const problem = (at: string) => ({
+    path: at,
+    message: 'contains a NUL character (\\u0000), which cannot be stored',
+  });
+  if (typeof value === 'string') return value.includes('\u0000') ? [problem(path)] : [];
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => nulCharacterProblems(item, `${path}.${index}`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, item]) =>
+    key.includes('\u0000') ? [problem(path)] : nulCharacterProblems(item, `${path}.${key}`),
+  );
+}
+
 /**
  * Compiles a definition's input JSON Schema (draft 2020-12, with formats) once; the returned function lists
- * every failing field of an input. A null schema accepts any input.
+ * every failing field of an input. A null schema accepts any input that can be stored.
  */
 export function createInputValidator(schema: JsonObject | null): InputValidator {
-  if (schema === null) return () => [];
-  const validate = createAjv(false).compile(schema);
-  return (input) => (validate(input) ? [] : (validate.errors ?? []).map(toProblem));
+  const validate = schema === null ? null : createAjv(false).compile(schema);
+  return (input) => {
+    const unstorable = nulCharacterProblems(input, 'input');
+    if (validate === null || validate(input)) return unstorable;
+    return [...unstorable, ...(validate.errors ?? []).map(toProblem)];
+  };
 }
 
 /**

@@ -29,13 +29,15 @@ import {
   selectDueTimers,
 } from '../persistence/saga-sql';
 import {
+  type NewSaga,
   type SagaWrite,
   type WrittenSagasRow,
-  insertSaga,
+  insertSagas,
   updateSagas,
   writtenSagas,
 } from '../persistence/saga-write-sql';
 import { type SqlStatement, runQuery } from '../persistence/sql';
+import { Batcher } from './batcher';
 import type { Clock, IdGenerator } from './clock';
 import type { Logger } from './logger';
 import { SagaCache } from './saga-cache';
@@ -86,6 +88,8 @@ export interface CommandPublisher {
 
 /** How often a write is tried again when its saga changed between the read and the write. */
 const MAX_WRITE_ROUNDS = 5;
+/** Starts that arrive while two are being written are written together, in one statement. */
+const START_BATCHES = { parallel: 2, maxBatch: 64 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -99,6 +103,8 @@ export function isSagaId(value: string): boolean {
  * moved on meanwhile is read and decided again.
  */
 export class Orchestrator {
+  private readonly starts: Batcher<PendingStart>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly registry: DefinitionRegistry,
@@ -108,7 +114,13 @@ export class Orchestrator {
     private readonly logger: Logger,
     private readonly listeners: DecisionListener[] = [],
     private readonly cache = new SagaCache(),
-  ) {}
+  ) {
+    this.starts = new Batcher(
+      (batch) => this.insertStarts(batch),
+      (error) => this.logger.error('could not write a batch of starts', { error: error.message }),
+      START_BATCHES,
+    );
+  }
 
   async start(request: StartSagaRequest): Promise<StartedSaga> {
     const registered = this.registry.currentVersion(request.name);
@@ -144,10 +156,10 @@ export class Orchestrator {
       idempotencyKey: request.idempotencyKey ?? null,
       requestFingerprint: fingerprint,
     };
-    const written = await this.write([plan], (writes, confirmed) =>
-      insertSaga(saga, writes[0]!, confirmed, OUTBOX_LEASE_MS),
+    const written = await new Promise<boolean>((resolve, reject) =>
+      this.starts.add({ plan, saga, resolve, reject }),
     );
-    if (!written.has(id)) {
+    if (!written) {
       return this.findByIdempotencyKey(request.idempotencyKey!, fingerprint);
     }
     this.logger.info('saga started', sagaScope(decision, definition));
@@ -158,6 +170,41 @@ export class Orchestrator {
       status: decision.state.status,
       created: true,
     };
+  }
+
+  /**
+   * Writes a batch of new sagas in one statement. If it fails, each is written on its own, so that one start the
+   * database refuses does not fail the others.
+   */
+  private async insertStarts(batch: PendingStart[]): Promise<void> {
+    const insert = (starts: PendingStart[]) =>
+      this.write(
+        starts.map((start) => start.plan),
+        (writes, confirmed) =>
+          insertSagas(
+            starts.map((start) => start.saga),
+            writes,
+            confirmed,
+            OUTBOX_LEASE_MS,
+          ),
+      );
+    try {
+      const written = await insert(batch);
+      for (const start of batch) start.resolve(written.has(start.plan.write.sagaId));
+      return;
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error as Error);
+        return;
+      }
+    }
+    for (const start of batch) {
+      try {
+        start.resolve((await insert([start])).has(start.plan.write.sagaId));
+      } catch (error) {
+        start.reject(error as Error);
+      }
+    }
   }
 
   /**
@@ -476,6 +523,14 @@ export class Orchestrator {
     }
     return { id: row.id, name: row.name, version: row.version, status: row.status, created: false };
   }
+}
+
+/** A start waiting for its batch: `resolve(false)` when its idempotency key was taken. */
+interface PendingStart {
+  plan: Plan;
+  saga: NewSaga;
+  resolve(written: boolean): void;
+  reject(error: Error): void;
 }
 
 /** The decisions made on one saga and the write that records them. */

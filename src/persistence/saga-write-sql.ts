@@ -118,11 +118,17 @@ WITH input AS (
     RETURNING i.id),
 ${EFFECTS}`;
 
-const INSERT_SAGA = `
+// Two new sagas of one batch with the same idempotency key: the first is inserted, the second skipped.
+const INSERT_SAGAS = `
 WITH written AS (
     INSERT INTO saga_instances (id, name, version, status, correlation_id, idempotency_key,
                                 request_fingerprint, state, revision, last_seq, created_at, updated_at)
-    VALUES ($9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $18, $18)
+    SELECT s.id, s.name, s.version, s.status, s."correlationId", s."idempotencyKey", s."requestFingerprint",
+           s.state, 1, s."lastSeq", s."createdAt", s."createdAt"
+    FROM jsonb_to_recordset($9::jsonb) AS s(id uuid, name text, version integer, status text, "correlationId" text,
+                                             "idempotencyKey" text, "requestFingerprint" text, state jsonb,
+                                             "lastSeq" integer, "createdAt" timestamptz, ordinal integer)
+    ORDER BY s.ordinal
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING id),
 ${EFFECTS}`;
@@ -153,30 +159,33 @@ export function updateSagas(
   };
 }
 
-/** Creates a saga with the effects of its first decision; writes nothing if the idempotency key is taken. */
-export function insertSaga(
-  saga: NewSaga,
-  write: SagaWrite,
+/**
+ * Creates sagas, each with the effects of its first decision (`writes`, in the same order); a saga whose
+ * idempotency key is taken, by an earlier request or by an earlier saga of the batch, is not written.
+ */
+export function insertSagas(
+  sagas: NewSaga[],
+  writes: SagaWrite[],
   confirmedOutboxIds: string[],
   leaseMs: number,
 ): SqlStatement {
-  const { state } = saga;
+  const rows = sagas.map(({ state, idempotencyKey, requestFingerprint }, ordinal) => ({
+    id: state.id,
+    name: state.name,
+    version: state.version,
+    status: state.status,
+    correlationId: state.correlationId,
+    idempotencyKey,
+    requestFingerprint,
+    state,
+    lastSeq: writes[ordinal]!.lastSeq,
+    createdAt: state.createdAt,
+    ordinal,
+  }));
   return {
     name: 'saga-write.insert',
-    text: INSERT_SAGA,
-    values: [
-      ...effectValues([write], confirmedOutboxIds, leaseMs),
-      state.id,
-      state.name,
-      state.version,
-      state.status,
-      state.correlationId,
-      saga.idempotencyKey,
-      saga.requestFingerprint,
-      JSON.stringify(state),
-      write.lastSeq,
-      state.createdAt,
-    ],
+    text: INSERT_SAGAS,
+    values: [...effectValues(writes, confirmedOutboxIds, leaseMs), JSON.stringify(rows)],
   };
 }
 

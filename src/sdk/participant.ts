@@ -11,6 +11,7 @@ import { type CompiledOptions, type ParticipantOptions, compileOptions } from '.
 import { deadLetter } from '../messaging/dead-letter';
 import { declareParticipantQueue, declareSharedTopology } from '../messaging/topology';
 import { publishReply } from './publish';
+import { coalesceWrites } from '../messaging/coalesce-writes';
 
 export interface Participant {
   /** The participant's name: it consumes `sagas.commands.<name>`. */
@@ -129,7 +130,7 @@ class AmqpParticipant implements Participant {
       settle(() => channel.nack(message, false, true));
       return;
     }
-    const work = this.process(channel, message).finally(() => this.inFlight.delete(work));
+    const work = this.process(model, channel, message).finally(() => this.inFlight.delete(work));
     this.inFlight.add(work);
   }
 
@@ -137,7 +138,11 @@ class AmqpParticipant implements Participant {
    * Acknowledges the command only once its reply (or its dead letter) is confirmed. When that publish fails
    * the command is requeued, or, if the channel is gone, redelivered by the broker anyway.
    */
-  private async process(channel: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+  private async process(
+    model: ChannelModel,
+    channel: ConfirmChannel,
+    message: ConsumeMessage,
+  ): Promise<void> {
     try {
       const outcome = await dispatch(
         {
@@ -147,9 +152,14 @@ class AmqpParticipant implements Participant {
         },
         this.env,
       );
-      if (outcome.kind === 'reply') await publishReply(channel, message, outcome.reply);
-      else await deadLetter(channel, message, outcome.reason);
+      const published =
+        outcome.kind === 'reply'
+          ? publishReply(channel, message, outcome.reply)
+          : deadLetter(channel, message, outcome.reason);
+      coalesceWrites(model);
+      await published;
       channel.ack(message);
+      coalesceWrites(model);
     } catch (error) {
       this.options.logger.error('reply not confirmed; the command will be delivered again', {
         messageId: message.properties.messageId,

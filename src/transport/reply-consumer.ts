@@ -2,15 +2,14 @@ import type { Channel, ConsumeMessage } from 'amqplib';
 import { type Reply, replySchema } from '../contracts/reply';
 import { Topology } from '../contracts/topology';
 import type { Logger } from '../orchestrator/logger';
+import { Batcher } from '../orchestrator/batcher';
 import type { Orchestrator, ReplyResult } from '../orchestrator/orchestrator';
 import type { AmqpChannels, AmqpConnection } from './amqp-connection';
 import { deadLetter } from '../messaging/dead-letter';
 
 const PREFETCH = 256;
 const REDELIVERY_DELAY_MS = 1000;
-/** Batches applied at once: one waits on the database while the next is decided. */
-const PARALLEL_BATCHES = 2;
-const MAX_BATCH = 128;
+const BATCHES = { parallel: 2, maxBatch: 128 };
 
 interface QueuedReply {
   channels: AmqpChannels;
@@ -24,9 +23,9 @@ interface QueuedReply {
  * letters.
  */
 export class ReplyConsumer {
-  private inFlight = 0;
-  private queued: QueuedReply[] = [];
-  private batchesRunning = 0;
+  /** Invalid replies being dead-lettered. */
+  private rejecting = 0;
+  private readonly batches: Batcher<QueuedReply>;
   private consumerTag: string | null = null;
   private channel: Channel | null = null;
 
@@ -36,6 +35,11 @@ export class ReplyConsumer {
     private readonly logger: Logger,
     private readonly onDeadLetter: () => void = () => undefined,
   ) {
+    this.batches = new Batcher(
+      (batch) => this.applyBatch(batch),
+      (error) => this.logger.error('could not settle a batch of replies', { error: error.message }),
+      BATCHES,
+    );
     connection.onConnected((channels) => this.consume(channels));
   }
 
@@ -46,7 +50,7 @@ export class ReplyConsumer {
     }
     this.consumerTag = null;
     const until = Date.now() + timeoutMs;
-    while (this.inFlight > 0 && Date.now() < until) {
+    while (this.rejecting + this.batches.inFlight > 0 && Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
@@ -67,31 +71,13 @@ export class ReplyConsumer {
   private onMessage(channels: AmqpChannels, message: ConsumeMessage): void {
     const parsed = parseReply(message.content);
     if (!parsed.ok) {
-      this.inFlight++;
+      this.rejecting++;
       void this.reject(channels, message, parsed.reason)
         .catch((error: Error) => this.logger.error('could not settle a reply', { error: error.message }))
-        .finally(() => this.inFlight--);
+        .finally(() => this.rejecting--);
       return;
     }
-    this.inFlight++;
-    this.queued.push({ channels, message, reply: parsed.reply });
-    this.startBatches();
-  }
-
-  private startBatches(): void {
-    while (this.batchesRunning < PARALLEL_BATCHES && this.queued.length > 0) {
-      const batch = this.queued.splice(0, MAX_BATCH);
-      this.batchesRunning++;
-      void this.applyBatch(batch)
-        .catch((error: Error) =>
-          this.logger.error('could not settle a batch of replies', { error: error.message }),
-        )
-        .finally(() => {
-          this.batchesRunning--;
-          this.inFlight -= batch.length;
-          this.startBatches();
-        });
-    }
+    this.batches.add({ channels, message, reply: parsed.reply });
   }
 
   private async applyBatch(batch: QueuedReply[]): Promise<void> {

@@ -85,6 +85,18 @@ describe('REST API (CONTRACT §4)', () => {
       ],
       ['a missing name', { input: validInput }, 'VALIDATION_FAILED', 'name'],
       ['a missing input', { name: 'order-fulfillment' }, 'VALIDATION_FAILED', 'input'],
+      [
+        'a NUL character in the input, which PostgreSQL cannot store',
+        { name: 'order-fulfillment', input: { ...validInput, orderId: 'o-\u0000' } },
+        'VALIDATION_FAILED',
+        'input.orderId',
+      ],
+      [
+        'a NUL character in the correlation id',
+        { name: 'order-fulfillment', input: validInput, correlationId: 'c-\u0000' },
+        'VALIDATION_FAILED',
+        'correlationId',
+      ],
     ])('400 for %s', async (_, body, code, path) => {
       const response = await engine.request('POST', '/api/sagas', body);
       expect(response.status).toBe(400);

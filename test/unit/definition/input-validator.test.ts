@@ -50,6 +50,19 @@ describe('createInputValidator', () => {
   it('accepts anything without a schema', () => {
     expect(createInputValidator(null)('anything')).toEqual([]);
   });
+
+  it('refuses NUL characters, which PostgreSQL cannot store, with or without a schema', () => {
+    const nul = 'contains a NUL character (\\u0000), which cannot be stored';
+    expect(createInputValidator(null)({ note: 'a\u0000b', tags: ['ok', '\u0000'], 'k\u0000': 1 })).toEqual([
+      { path: 'input.note', message: nul },
+      { path: 'input.tags.1', message: nul },
+      { path: 'input', message: nul },
+    ]);
+    expect(validate({ orderId: 'o\u0000', amount: 0 })).toEqual([
+      { path: 'input.orderId', message: nul },
+      { path: 'input.amount', message: 'must be > 0' },
+    ]);
+  });
 });
 
 describe('checkInputSchema', () => {

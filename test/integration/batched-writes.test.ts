@@ -29,10 +29,13 @@ const giftSaga = orderSaga.replace('name: order-fulfillment', 'name: gift-wrappi
 /** Collects the outbox rows the orchestrator hands over; the broker never confirms anything. */
 class RecordingPublisher implements CommandPublisher {
   readonly published: OutboxRow[] = [];
+  /** The rows of each write, as handed over. */
+  readonly writes: OutboxRow[][] = [];
   readonly givenBack: string[] = [];
 
   publish(rows: OutboxRow[]): void {
     this.published.push(...rows);
+    this.writes.push(rows);
   }
 
   takeConfirmed(): string[] {
@@ -87,7 +90,7 @@ function success(command: Command, output: JsonObject = {}): Reply {
   return successReply(command, output, { messageId: randomUUID(), now: new Date() });
 }
 
-describe('batched replies over real PostgreSQL', () => {
+describe('batched writes over real PostgreSQL', () => {
   let database: TestDatabase;
   let dataSource: DataSource;
   let registry: DefinitionRegistry;
@@ -101,7 +104,7 @@ describe('batched replies over real PostgreSQL', () => {
     await dataSource.initialize();
     await migrateDatabase(dataSource);
 
-    const dir = mkdtempSync(join(tmpdir(), 'batched-replies-'));
+    const dir = mkdtempSync(join(tmpdir(), 'batched-writes-'));
     try {
       writeFileSync(join(dir, 'order-fulfillment.yaml'), orderSaga);
       writeFileSync(join(dir, 'gift-wrapping.yaml'), giftSaga);
@@ -487,5 +490,81 @@ describe('batched replies over real PostgreSQL', () => {
 
     expect(await orchestrator.handleReplies([reply])).toEqual([{ handling: 'applied' }]);
     expect(await sagaRow(sagaId)).toMatchObject({ revision: 2, last_seq: 4 });
+  });
+
+  describe('starts', () => {
+    const input = (orderId: string) => ({ orderId, amount: 10 });
+
+    it('writes starts that arrive together in one statement, each with its log, timer and command', async () => {
+      const { orchestrator, publisher } = instance();
+      const orderIds = ['s-1', 's-2', 's-3', 's-4', 's-5', 's-6'];
+
+      const started = await Promise.all(
+        orderIds.map((orderId) => orchestrator.start({ name: 'order-fulfillment', input: input(orderId) })),
+      );
+
+      // Two starts go at once; the four arriving meanwhile share the next writes.
+      expect(Math.max(...publisher.writes.map((rows) => rows.length))).toBeGreaterThan(1);
+      expect(publisher.writes.flat()).toHaveLength(orderIds.length);
+      for (const [n, saga] of started.entries()) {
+        expect(saga).toMatchObject({ status: 'RUNNING', created: true });
+        expect(await contiguousLog(saga.id)).toEqual(['SagaStarted', 'CommandSent']);
+        expect(await sagaRow(saga.id)).toMatchObject({ revision: 1, last_seq: 2 });
+        expect(await outbox(saga.id)).toEqual([
+          expect.objectContaining({ routing_key: 'inventory', type: 'ReserveInventory' }),
+        ]);
+        expect(await timerKeys(saga.id)).toHaveLength(1);
+        expect(publisher.lastCommandFor(saga.id).payload).toMatchObject({ orderId: orderIds[n] });
+      }
+    });
+
+    it('creates one saga for concurrent starts sharing an Idempotency-Key, and answers every start with it', async () => {
+      const { orchestrator } = instance();
+      const request = {
+        name: 'order-fulfillment',
+        input: input('k-1'),
+        idempotencyKey: `key-${randomUUID()}`,
+      };
+
+      const started = await Promise.all(Array.from({ length: 6 }, () => orchestrator.start(request)));
+
+      expect(new Set(started.map((saga) => saga.id)).size).toBe(1);
+      expect(started.filter((saga) => saga.created)).toHaveLength(1);
+      const { rows } = await runQuery<{ count: string }>(dataSource, {
+        text: 'SELECT count(*) FROM saga_instances WHERE idempotency_key = $1',
+        values: [request.idempotencyKey],
+      });
+      expect(rows[0]!.count).toBe('1');
+      expect(await contiguousLog(started[0]!.id)).toEqual(['SagaStarted', 'CommandSent']);
+    });
+
+    it('writes the other starts of a batch when PostgreSQL refuses one, and says why it refused', async () => {
+      const { orchestrator } = instance();
+      // PostgreSQL cannot store a NUL character; the API refuses one first, the orchestrator must not rely on that.
+      const requests = ['r-1', 'r-2', 'r-3', 'r-4', 'r-5'].map((orderId, n) => ({
+        name: 'order-fulfillment',
+        input: input(orderId),
+        correlationId: n === 3 ? 'bad\u0000' : `c-${orderId}`,
+      }));
+
+      const outcomes = await Promise.allSettled(requests.map((request) => orchestrator.start(request)));
+
+      expect(outcomes[3]).toEqual({
+        status: 'rejected',
+        reason: expect.objectContaining({ code: expect.stringMatching(/^22/) }),
+      });
+      for (const [n, outcome] of outcomes.entries()) {
+        if (n === 3) continue;
+        expect(outcome).toEqual({ status: 'fulfilled', value: expect.objectContaining({ created: true }) });
+        if (outcome.status === 'fulfilled') {
+          expect(await contiguousLog(outcome.value.id)).toEqual(['SagaStarted', 'CommandSent']);
+        }
+      }
+      const { rows } = await runQuery<{ count: string }>(dataSource, {
+        text: `SELECT count(*) FROM saga_instances WHERE state->'input'->>'orderId' = ANY($1::text[])`,
+        values: [requests.map((request) => request.input.orderId)],
+      });
+      expect(rows[0]!.count).toBe('4');
+    });
   });
 });
