@@ -2,6 +2,7 @@ import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
 import { DashboardIndexes1764100000000 } from './1764100000000-DashboardIndexes';
 import { DeadLetters1764200000000 } from './1764200000000-DeadLetters';
 import { HotPathStorage1764300000000 } from './1764300000000-HotPathStorage';
+import { StateCompression1764400000000 } from './1764400000000-StateCompression';
 
 /** Every migration, oldest first. A new migration is added here and never edited once released. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   DashboardIndexes1764100000000,
   DeadLetters1764200000000,
   HotPathStorage1764300000000,
+  StateCompression1764400000000,
 ];
