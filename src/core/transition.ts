@@ -1,5 +1,5 @@
 import type { CommandKind } from '../contracts/command';
-import type { JsonObject, JsonValue } from '../contracts/json';
+import { type JsonObject, type JsonValue, cloneJson } from '../contracts/json';
 import type { Reply, ReplyError } from '../contracts/reply';
 import type { DecisionContext } from './context';
 import { renderPayload } from './definition/expressions';
@@ -65,7 +65,7 @@ export function decide(
   event: SagaEvent,
   ctx: DecisionContext,
 ): Decision {
-  const builder = new DecisionBuilder(definition, structuredClone(state), ctx);
+  const builder = new DecisionBuilder(definition, cloneJson(state), ctx);
   switch (event.type) {
     case 'reply':
       builder.onReply(event.reply);
