@@ -9,7 +9,9 @@ export interface EngineScenario {
   concurrency: number;
   failing: boolean;
   sagas: number;
+  /** Sagas run before measuring: at least this many, and for at least `warmupMs`. */
   warmup: number;
+  warmupMs: number;
 }
 
 export interface EngineResult {
@@ -54,10 +56,15 @@ export async function runEngineScenario(
   };
 
   try {
-    await drive(0, scenario.warmup);
+    const warmupEnds = Date.now() + scenario.warmupMs;
+    let warmed = 0;
+    do {
+      await drive(warmed, scenario.warmup);
+      warmed += scenario.warmup;
+    } while (Date.now() < warmupEnds);
     const cpuBefore = cpuSeconds(enginePid);
     const began = process.hrtime.bigint();
-    const done = await drive(scenario.warmup, scenario.sagas);
+    const done = await drive(warmed, scenario.sagas);
     const seconds = Number(process.hrtime.bigint() - began) / 1e9;
     const cpu = cpuSeconds(enginePid) - cpuBefore;
     const ids = done.map((d) => d.id);

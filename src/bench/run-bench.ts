@@ -26,6 +26,12 @@ function parseArgs(argv: string[]): BenchOptions {
   };
 }
 
+/**
+ * A fresh engine, and one that just ran another scenario, takes a few seconds to settle (compiled code, pool
+ * connections and their prepared statements, caches): every scenario warms up for at least this long.
+ */
+const WARMUP_MS = 3000;
+
 /** Enough sagas for stable numbers at each concurrency, without taking all day at concurrency 1. */
 function sagasFor(concurrency: number, options: BenchOptions): number {
   return options.sagas ?? Math.min(3000, Math.max(300, concurrency * 25));
@@ -61,7 +67,7 @@ async function main(): Promise<void> {
       for (const failing of [false, true]) {
         const label = `c${concurrency}-${failing ? 'fail' : 'ok'}`;
         const result = await runEngineScenario(
-          { concurrency, failing, sagas, warmup },
+          { concurrency, failing, sagas, warmup, warmupMs: WARMUP_MS },
           engine.baseUrl,
           pool,
           pid,

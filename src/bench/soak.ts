@@ -16,7 +16,7 @@ export async function runSoak(baseUrl: string, pool: Pool, pid: number): Promise
     const samples: number[] = [];
     const sampler = setInterval(() => samples.push(memoryMiB(pid).rss), RSS_SAMPLE_MS);
     const result = await runEngineScenario(
-      { concurrency: CONCURRENCY, failing: false, sagas: CHUNK, warmup: 0 },
+      { concurrency: CONCURRENCY, failing: false, sagas: CHUNK, warmup: 0, warmupMs: 0 },
       baseUrl,
       pool,
       pid,
