@@ -28,12 +28,14 @@ export class CompletionWatcher {
   private async run(): Promise<void> {
     while (this.running) {
       if (this.waiting.size > 0) {
-        const { rows } = await this.pool.query<{ id: string; status: string }>(
+        const { rows } = await this.pool.query<{ id: string; status: string }>({
+          // Named, so each connection plans it once: it runs every few milliseconds beside the engine.
+          name: 'bench.saga-statuses',
           // Terminal statuses are picked here, not in SQL: a status condition can lead the planner to the
           // status index, scanning every finished saga instead of looking up the ids.
-          `SELECT id, status FROM saga_instances WHERE id = ANY($1::uuid[])`,
-          [[...this.waiting.keys()]],
-        );
+          text: `SELECT id, status FROM saga_instances WHERE id = ANY($1::uuid[])`,
+          values: [[...this.waiting.keys()]],
+        });
         for (const { id, status } of rows) {
           if (!isTerminal(status as SagaStatus)) continue;
           this.waiting.get(id)?.(status);
