@@ -1,15 +1,13 @@
 import { z } from 'zod';
-import { jsonValueSchema } from '../contracts/json';
+import { jsonValueSchema, unstorableText } from '../contracts/json';
 import { SagaStatus, sagaStatuses } from '../core/status';
 
-/** Text PostgreSQL can store: no U+0000. */
+/** Text PostgreSQL can store. */
 const text = () =>
-  z
-    .string()
-    .refine(
-      (value) => !value.includes('\u0000'),
-      'contains a NUL character (\\u0000), which cannot be stored',
-    );
+  z.string().check((ctx) => {
+    const reason = unstorableText(ctx.value);
+    if (reason !== null) ctx.issues.push({ code: 'custom', message: reason, input: ctx.value });
+  });
 
 export const startSagaBodySchema = z.strictObject({
   name: text().min(1, 'is required'),
@@ -51,7 +49,7 @@ export const graphQuerySchema = z.strictObject({
 export type GraphQuery = z.infer<typeof graphQuerySchema>;
 
 export const statsQuerySchema = z.strictObject({
-  name: z.string().min(1).optional(),
+  name: text().min(1).optional(),
   /** Start of the window for throughput, durations and step rates; default: one hour ago. */
   since: z.iso.datetime({ offset: true }).optional(),
 });

@@ -33,3 +33,13 @@ function copyPlain(value: unknown): unknown {
   for (const key of Object.keys(source)) copy[key] = copyPlain(source[key]);
   return copy;
 }
+
+/**
+ * Why PostgreSQL cannot store this text in jsonb or text, or null when it can: it holds no U+0000 and no unpaired
+ * UTF-16 surrogate.
+ */
+export function unstorableText(value: string): string | null {
+  if (value.includes('\u0000')) return 'contains a NUL character (\\u0000), which cannot be stored';
+  if (/\p{Cs}/u.test(value)) return 'contains an unpaired UTF-16 surrogate, which cannot be stored';
+  return null;
+}

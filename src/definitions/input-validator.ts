@@ -1,6 +1,6 @@
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import type { JsonObject } from '../contracts/json';
+import { type JsonObject, unstorableText } from '../contracts/json';
 
 export interface InputProblem {
   /** Rooted at `input`: `input`, `input.amount`, `input.items.0.sku`. */
@@ -44,19 +44,21 @@ function toProblem(error: ErrorObject): InputProblem {
   return { path: dotted('input', segments), message: error.message ?? 'is invalid' };
 }
 
-/** PostgreSQL stores no U+0000 in jsonb or text: an input carrying one is refused, naming where it is. */
-function nulCharacterProblems(value: unknown, path: string): InputProblem[] {
-  const problem = (at: string) => ({
-    path: at,
-    message: 'contains a NUL character (\\u0000), which cannot be stored',
-  });
-  if (typeof value === 'string') return value.includes('\u0000') ? [problem(path)] : [];
+/** Strings (values and keys) PostgreSQL cannot store are refused, naming where they are. */
+function unstorableProblems(value: unknown, path: string): InputProblem[] {
+  if (typeof value === 'string') {
+    const reason = unstorableText(value);
+    return reason === null ? [] : [{ path, message: reason }];
+  }
   if (Array.isArray(value))
-    return value.flatMap((item, index) => nulCharacterProblems(item, `${path}.${index}`));
+    return value.flatMap((item, index) => unstorableProblems(item, `${path}.${index}`));
   if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, item]) =>
-    key.includes('\u0000') ? [problem(path)] : nulCharacterProblems(item, `${path}.${key}`),
-  );
+  return Object.entries(value).flatMap(([key, item]) => {
+    const reason = unstorableText(key);
+    return reason === null
+      ? unstorableProblems(item, `${path}.${key}`)
+      : [{ path, message: `a key ${reason}` }];
+  });
 }
 
 /**
@@ -66,7 +68,7 @@ function nulCharacterProblems(value: unknown, path: string): InputProblem[] {
 export function createInputValidator(schema: JsonObject | null): InputValidator {
   const validate = schema === null ? null : createAjv(false).compile(schema);
   return (input) => {
-    const unstorable = nulCharacterProblems(input, 'input');
+    const unstorable = unstorableProblems(input, 'input');
     if (validate === null || validate(input)) return unstorable;
     return [...unstorable, ...(validate.errors ?? []).map(toProblem)];
   };

@@ -41,9 +41,12 @@ export function coalesceWrites(model: ChannelModel | null): void {
   if (typeof muxer?._readIncoming === 'function') {
     process.nextTick(() =>
       process.nextTick(() => {
-        muxer._readIncoming?.();
-        corks.delete(stream);
-        stream.uncork();
+        try {
+          muxer._readIncoming?.();
+        } finally {
+          corks.delete(stream);
+          stream.uncork();
+        }
       }),
     );
     return;

@@ -30,11 +30,20 @@ export class Batcher<Item> {
     this.startBatches();
   }
 
+  /** A runner that throws instead of rejecting still ends its batch. */
+  private run(batch: Item[]): Promise<void> {
+    try {
+      return this.runBatch(batch);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
   private startBatches(): void {
     while (this.running < this.options.parallel && this.queued.length > 0) {
       const batch = this.queued.splice(0, this.options.maxBatch);
       this.running++;
-      void this.runBatch(batch)
+      void this.run(batch)
         .catch((error: Error) => this.onError(error))
         .finally(() => {
           this.running--;

@@ -37,6 +37,7 @@ import {
   writtenSagas,
 } from '../persistence/saga-write-sql';
 import { type SqlStatement, runQuery } from '../persistence/sql';
+import { isRefusedValue } from '../persistence/sql-errors';
 import { Batcher } from './batcher';
 import type { Clock, IdGenerator } from './clock';
 import type { Logger } from './logger';
@@ -173,8 +174,8 @@ export class Orchestrator {
   }
 
   /**
-   * Writes a batch of new sagas in one statement. If it fails, each is written on its own, so that one start the
-   * database refuses does not fail the others.
+   * Writes a batch of new sagas in one statement. If PostgreSQL refuses a value in it, each is written on its own,
+   * so that one start the database refuses does not fail the others; any other failure fails them all.
    */
   private async insertStarts(batch: PendingStart[]): Promise<void> {
     const insert = (starts: PendingStart[]) =>
@@ -193,8 +194,8 @@ export class Orchestrator {
       for (const start of batch) start.resolve(written.has(start.plan.write.sagaId));
       return;
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error as Error);
+      if (batch.length === 1 || !isRefusedValue(error)) {
+        for (const start of batch) start.reject(error as Error);
         return;
       }
     }
@@ -403,8 +404,9 @@ export class Orchestrator {
   }
 
   /**
-   * Writes all plans in one statement. If that statement fails, each saga is written on its own, so that one saga
-   * the database refuses (a reply carrying data PostgreSQL cannot store, say) does not hold back the others.
+   * Writes all plans in one statement. If PostgreSQL refuses a value in it, each saga is written on its own, so
+   * that one saga the database refuses (a reply carrying data PostgreSQL cannot store, say) does not hold back the
+   * others; any other failure fails them all.
    */
   private async writeIsolatingFailures(
     plans: Plan[],
@@ -413,8 +415,8 @@ export class Orchestrator {
     try {
       return { written: await this.write(plans), failed };
     } catch (error) {
-      if (plans.length === 1) {
-        failed.set(plans[0]!.write.sagaId, error as Error);
+      if (plans.length === 1 || !isRefusedValue(error)) {
+        for (const plan of plans) failed.set(plan.write.sagaId, error as Error);
         return { written: new Set(), failed };
       }
     }

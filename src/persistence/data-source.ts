@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { Client, type ClientBase } from 'pg';
 import { DataSource } from 'typeorm';
 import { migrations } from '../../migrations';
 import { entities } from './entities';
@@ -9,28 +9,23 @@ import { entities } from './entities';
  * cached plan looks costlier than the average fresh one; for the saga write that kept happening after each vacuum
  * updated the table statistics, and planning the write took as much CPU as running it. Plans are therefore made
  * once per connection. The dashboard's queries, planned without their values, kept their plans (checked on a
- * skewed table of 300,000 sagas).
+ * skewed table of 300,000 sagas). Set on each new connection, so DATABASE_URL's `options` and PGOPTIONS still
+ * apply as given.
  */
-const SESSION_OPTIONS = '-c plan_cache_mode=force_generic_plan';
-
-/** The URL with the engine's session settings added to any `options` it already carries. */
-function withSessionOptions(databaseUrl: string): string {
-  const url = new URL(databaseUrl);
-  const given = url.searchParams.get('options');
-  url.searchParams.set('options', given === null ? SESSION_OPTIONS : `${given} ${SESSION_OPTIONS}`);
-  return url.toString();
+function configureSession(client: ClientBase): Promise<unknown> {
+  return client.query('SET plan_cache_mode = force_generic_plan');
 }
 
 export function createDataSource(databaseUrl: string, poolSize = 10): DataSource {
   return new DataSource({
     type: 'postgres',
-    url: withSessionOptions(databaseUrl),
+    url: databaseUrl,
     entities,
     migrations,
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     logging: false,
-    extra: { max: poolSize, application_name: 'saga-orchestrator' },
+    extra: { max: poolSize, application_name: 'saga-orchestrator', onConnect: configureSession },
   });
 }
 

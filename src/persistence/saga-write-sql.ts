@@ -118,7 +118,8 @@ WITH input AS (
     RETURNING i.id),
 ${EFFECTS}`;
 
-// Two new sagas of one batch with the same idempotency key: the first is inserted, the second skipped.
+// Two new sagas of one batch with the same idempotency key: the first is inserted, the second skipped. Rows go in
+// key order, so two batches sharing keys wait for each other instead of deadlocking.
 const INSERT_SAGAS = `
 WITH written AS (
     INSERT INTO saga_instances (id, name, version, status, correlation_id, idempotency_key,
@@ -128,7 +129,7 @@ WITH written AS (
     FROM jsonb_to_recordset($9::jsonb) AS s(id uuid, name text, version integer, status text, "correlationId" text,
                                              "idempotencyKey" text, "requestFingerprint" text, state jsonb,
                                              "lastSeq" integer, "createdAt" timestamptz, ordinal integer)
-    ORDER BY s.ordinal
+    ORDER BY s."idempotencyKey", s.ordinal
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING id),
 ${EFFECTS}`;

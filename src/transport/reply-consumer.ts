@@ -6,6 +6,7 @@ import { Batcher } from '../orchestrator/batcher';
 import type { Orchestrator, ReplyResult } from '../orchestrator/orchestrator';
 import type { AmqpChannels, AmqpConnection } from './amqp-connection';
 import { deadLetter } from '../messaging/dead-letter';
+import { sqlStateClass } from '../persistence/sql-errors';
 
 const PREFETCH = 256;
 const REDELIVERY_DELAY_MS = 1000;
@@ -94,7 +95,8 @@ export class ReplyConsumer {
   private async settle({ channels, message, reply }: QueuedReply, result: ReplyResult): Promise<void> {
     switch (result.handling) {
       case 'failed':
-        if (isDataException(result.error)) {
+        // SQLSTATE class 22: the reply carries a value PostgreSQL refuses (a NUL character in a string, say).
+        if (sqlStateClass(result.error) === '22') {
           return this.reject(channels, message, `PostgreSQL cannot store the reply: ${result.error.message}`);
         }
         this.logger.error('could not apply reply; it will be redelivered', {
@@ -157,12 +159,6 @@ function parseReply(content: Buffer): ParsedReply {
     return { ok: false, reason: `reply does not match the reply schema: ${problems.join('; ')}` };
   }
   return { ok: true, reply: result.data };
-}
-
-/** SQLSTATE class 22: the reply carries a value PostgreSQL refuses (a NUL character in a string, say). */
-function isDataException(error: Error): boolean {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && code.startsWith('22');
 }
 
 /** The channel may have closed meanwhile; the broker then redelivers the message anyway. */

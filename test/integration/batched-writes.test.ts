@@ -538,6 +538,25 @@ describe('batched writes over real PostgreSQL', () => {
       expect(await contiguousLog(started[0]!.id)).toEqual(['SagaStarted', 'CommandSent']);
     });
 
+    it('inserts one saga when starts with the same Idempotency-Key share one statement', async () => {
+      const { orchestrator, publisher } = instance();
+      const key = `key-${randomUUID()}`;
+      const request = { name: 'order-fulfillment', input: input('k-2'), idempotencyKey: key };
+      // Two other starts take both write slots; the four with the key wait and go together.
+      const others = [
+        orchestrator.start({ name: 'order-fulfillment', input: input('k-3') }),
+        orchestrator.start({ name: 'order-fulfillment', input: input('k-4') }),
+      ];
+
+      const started = await Promise.all(Array.from({ length: 4 }, () => orchestrator.start(request)));
+      await Promise.all(others);
+
+      expect(publisher.writes.map((rows) => rows.length)).toEqual([1, 1, 1]);
+      expect(new Set(started.map((saga) => saga.id)).size).toBe(1);
+      expect(started.map((saga) => saga.created)).toEqual([true, false, false, false]);
+      expect(await contiguousLog(started[0]!.id)).toEqual(['SagaStarted', 'CommandSent']);
+    });
+
     it('writes the other starts of a batch when PostgreSQL refuses one, and says why it refused', async () => {
       const { orchestrator } = instance();
       // PostgreSQL cannot store a NUL character; the API refuses one first, the orchestrator must not rely on that.

@@ -31,6 +31,19 @@ describe('engine database sessions', () => {
     return rows[0]!.value;
   }
 
+  it('keep the settings PGOPTIONS gives when DATABASE_URL gives none', async () => {
+    const before = process.env.PGOPTIONS;
+    process.env.PGOPTIONS = '-c statement_timeout=23456';
+    try {
+      const dataSource = await open(database.url);
+      expect(await setting(dataSource, 'statement_timeout')).toBe('23456ms');
+      expect(await setting(dataSource, 'plan_cache_mode')).toBe('force_generic_plan');
+    } finally {
+      if (before === undefined) delete process.env.PGOPTIONS;
+      else process.env.PGOPTIONS = before;
+    }
+  });
+
   it('plan each named statement once per connection, and keep the settings DATABASE_URL gives', async () => {
     const url = new URL(database.url);
     url.searchParams.set('options', '-c statement_timeout=12345');

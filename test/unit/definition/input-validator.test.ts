@@ -51,12 +51,15 @@ describe('createInputValidator', () => {
     expect(createInputValidator(null)('anything')).toEqual([]);
   });
 
-  it('refuses NUL characters, which PostgreSQL cannot store, with or without a schema', () => {
+  it('refuses strings PostgreSQL cannot store (NUL, unpaired surrogates), with or without a schema', () => {
     const nul = 'contains a NUL character (\\u0000), which cannot be stored';
-    expect(createInputValidator(null)({ note: 'a\u0000b', tags: ['ok', '\u0000'], 'k\u0000': 1 })).toEqual([
+    const surrogate = 'contains an unpaired UTF-16 surrogate, which cannot be stored';
+    expect(
+      createInputValidator(null)({ note: 'a\u0000b', tags: ['ok \u{1F600}', '\ud800'], 'k\u0000': 1 }),
+    ).toEqual([
       { path: 'input.note', message: nul },
-      { path: 'input.tags.1', message: nul },
-      { path: 'input', message: nul },
+      { path: 'input.tags.1', message: surrogate },
+      { path: 'input', message: `a key ${nul}` },
     ]);
     expect(validate({ orderId: 'o\u0000', amount: 0 })).toEqual([
       { path: 'input.orderId', message: nul },
