@@ -173,38 +173,23 @@ export class Orchestrator {
     };
   }
 
-  /**
-   * Writes a batch of new sagas in one statement. If PostgreSQL refuses a value in it, each is written on its own,
-   * so that one start the database refuses does not fail the others; any other failure fails them all.
-   */
+  /** Writes a batch of new sagas in one statement (one by one if PostgreSQL refuses a value in it). */
   private async insertStarts(batch: PendingStart[]): Promise<void> {
-    const insert = (starts: PendingStart[]) =>
-      this.write(
-        starts.map((start) => start.plan),
-        (writes, confirmed) =>
-          insertSagas(
-            starts.map((start) => start.saga),
-            writes,
-            confirmed,
-            OUTBOX_LEASE_MS,
-          ),
-      );
-    try {
-      const written = await insert(batch);
-      for (const start of batch) start.resolve(written.has(start.plan.write.sagaId));
-      return;
-    } catch (error) {
-      if (batch.length === 1 || !isRefusedValue(error)) {
-        for (const start of batch) start.reject(error as Error);
-        return;
-      }
-    }
-    for (const start of batch) {
-      try {
-        start.resolve((await insert([start])).has(start.plan.write.sagaId));
-      } catch (error) {
-        start.reject(error as Error);
-      }
+    const sagaOf = new Map(batch.map((start) => [start.plan, start.saga]));
+    const { written, failed } = await this.writeIsolatingFailures(
+      batch.map((start) => start.plan),
+      (plans) => (writes, confirmed) =>
+        insertSagas(
+          plans.map((plan) => sagaOf.get(plan)!),
+          writes,
+          confirmed,
+          OUTBOX_LEASE_MS,
+        ),
+    );
+    for (const { plan, resolve, reject } of batch) {
+      const error = failed.get(plan.write.sagaId);
+      if (error === undefined) resolve(written.has(plan.write.sagaId));
+      else reject(error);
     }
   }
 
@@ -406,14 +391,15 @@ export class Orchestrator {
   /**
    * Writes all plans in one statement. If PostgreSQL refuses a value in it, each saga is written on its own, so
    * that one saga the database refuses (a reply carrying data PostgreSQL cannot store, say) does not hold back the
-   * others; any other failure fails them all.
+   * others; any other failure fails them all. Replies, timers and operators update sagas; starts insert them.
    */
   private async writeIsolatingFailures(
     plans: Plan[],
+    statementFor: (plans: Plan[]) => WriteStatement = () => updateStatement,
   ): Promise<{ written: Set<string>; failed: Map<string, Error> }> {
     const failed = new Map<string, Error>();
     try {
-      return { written: await this.write(plans), failed };
+      return { written: await this.write(plans, statementFor(plans)), failed };
     } catch (error) {
       if (plans.length === 1 || !isRefusedValue(error)) {
         for (const plan of plans) failed.set(plan.write.sagaId, error as Error);
@@ -423,7 +409,9 @@ export class Orchestrator {
     const written = new Set<string>();
     for (const plan of plans) {
       try {
-        if ((await this.write([plan])).has(plan.write.sagaId)) written.add(plan.write.sagaId);
+        if ((await this.write([plan], statementFor([plan]))).has(plan.write.sagaId)) {
+          written.add(plan.write.sagaId);
+        }
       } catch (error) {
         failed.set(plan.write.sagaId, error as Error);
       }
@@ -457,11 +445,7 @@ export class Orchestrator {
    * Runs the write of the planned sagas as one statement; then publishes the commands queued and reports the
    * decisions of the sagas written. Outbox rows the broker confirmed since the last write are deleted with it.
    */
-  private async write(
-    plans: Plan[],
-    statement: (writes: SagaWrite[], confirmed: string[]) => SqlStatement = (writes, confirmed) =>
-      updateSagas(writes, confirmed, OUTBOX_LEASE_MS),
-  ): Promise<Set<string>> {
+  private async write(plans: Plan[], statement: WriteStatement = updateStatement): Promise<Set<string>> {
     if (plans.length === 0) return new Set();
     const writes = plans.map((plan) => plan.write);
     const confirmed = this.publisher.takeConfirmed();
@@ -526,6 +510,12 @@ export class Orchestrator {
     return { id: row.id, name: row.name, version: row.version, status: row.status, created: false };
   }
 }
+
+/** Builds the statement that writes a batch, given the outbox ids confirmed since the last write. */
+type WriteStatement = (writes: SagaWrite[], confirmed: string[]) => SqlStatement;
+
+const updateStatement: WriteStatement = (writes, confirmed) =>
+  updateSagas(writes, confirmed, OUTBOX_LEASE_MS);
 
 /** A start waiting for its batch: `resolve(false)` when its idempotency key was taken. */
 interface PendingStart {

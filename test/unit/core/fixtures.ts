@@ -223,6 +223,18 @@ export function failureReply(command: Command, error: ReplyError, messageId?: st
   };
 }
 
+/** An `in_progress` report for a command: restarts that attempt's timeout. Each call gets a new id by default. */
+export function progressReply(command: Command, messageId = `progress-${Math.random()}`): Reply {
+  return {
+    message_id: messageId,
+    in_reply_to: command.message_id,
+    saga_id: command.saga.id,
+    step: command.step,
+    kind: command.kind,
+    outcome: 'in_progress',
+  };
+}
+
 // ── effects and log ──────────────────────────────────────────────────────────
 
 export type SendCommand = Extract<Effect, { type: 'send-command' }>;

@@ -1,17 +1,4 @@
-import type { Command } from '../../../src/contracts/command';
-import type { Reply } from '../../../src/contracts/reply';
-import { at, logEntry, orderRunAfter, RETRYABLE, scheduledOf, type SagaRun } from './fixtures';
-
-function progress(command: Command, messageId = `progress-${Math.random()}`): Reply {
-  return {
-    message_id: messageId,
-    in_reply_to: command.message_id,
-    saga_id: command.saga.id,
-    step: command.step,
-    kind: command.kind,
-    outcome: 'in_progress',
-  };
-}
+import { at, logEntry, orderRunAfter, progressReply, RETRYABLE, scheduledOf, type SagaRun } from './fixtures';
 
 /** Reserve done at 1 s; ChargePayment (20 s timeout) outstanding since then. */
 function charging(): SagaRun {
@@ -23,7 +10,7 @@ describe('an in_progress report for the outstanding attempt', () => {
     const run = charging();
     const charge = run.lastCommand;
     run.clock.advance(15_000);
-    const decision = run.reply(progress(charge, 'p-1'));
+    const decision = run.reply(progressReply(charge, 'p-1'));
 
     expect(decision.changed).toBe(true);
     expect(decision.effects.filter((e) => e.type === 'send-command')).toEqual([]);
@@ -52,7 +39,7 @@ describe('an in_progress report for the outstanding attempt', () => {
     const run = charging();
     const charge = run.lastCommand;
     run.clock.advance(15_000);
-    run.reply(progress(charge));
+    run.reply(progressReply(charge));
     run.clock.advance(10_000); // 26 s: past the original 21 s deadline, before the new 36 s one
     run.succeed(charge, { paymentId: 'p-7' });
 
@@ -65,7 +52,7 @@ describe('an in_progress report for the outstanding attempt', () => {
     const first = run.lastCommand;
     run.timeout(first);
     run.retry('charge');
-    const decision = run.reply(progress(first));
+    const decision = run.reply(progressReply(first));
 
     expect(decision).toMatchObject({ changed: false, effects: [] });
     expect(logEntry(decision, 'ReplyIgnored').data).toMatchObject({
@@ -76,7 +63,7 @@ describe('an in_progress report for the outstanding attempt', () => {
   it('does not count as an answer: a later failure of the same command is applied', () => {
     const run = charging();
     const charge = run.lastCommand;
-    run.reply(progress(charge));
+    run.reply(progressReply(charge));
     run.fail(charge, RETRYABLE);
 
     expect(run.step('charge')).toMatchObject({

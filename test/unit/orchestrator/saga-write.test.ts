@@ -1,5 +1,3 @@
-import type { Command } from '../../../src/contracts/command';
-import type { Reply } from '../../../src/contracts/reply';
 import { Topology } from '../../../src/contracts/topology';
 import { type Decision, LogEntryType } from '../../../src/core/effects';
 import { timerKey } from '../../../src/core/timers';
@@ -14,22 +12,11 @@ import {
   orderRunAfter,
   orderSaga,
   OUTPUTS,
+  progressReply,
   RETRYABLE,
   SagaRun,
   scheduledOf,
 } from '../core/fixtures';
-
-/** An `in_progress` report for a command: restarts that attempt's timeout. */
-function progressReply(command: Command, messageId: string): Reply {
-  return {
-    message_id: messageId,
-    in_reply_to: command.message_id,
-    saga_id: command.saga.id,
-    step: command.step,
-    kind: command.kind,
-    outcome: 'in_progress',
-  };
-}
 
 /** One statement must never touch a timer row twice. */
 function expectDisjointTimers(write: SagaWrite): void {
