@@ -101,9 +101,13 @@ WITH input AS (
     SELECT * FROM jsonb_to_recordset($9::jsonb) AS s(id uuid, revision integer, status text, state jsonb,
                                                       "lastSeq" integer, "updatedAt" timestamptz, "failingStep" text,
                                                       "replyIds" text[])),
-  -- Row locks in id order: two writes sharing sagas wait for each other instead of deadlocking.
+  -- Row locks in id order ($10 is sorted): two writes sharing sagas wait for each other instead of deadlocking.
+  -- Each saga is looked up on its own (OFFSET 0 keeps the lookup from being merged into a join), and the update
+  -- below is driven by these rows: the plan is made once per connection, often while the table is still small,
+  -- and a join planned then would scan the whole table on every write for as long as the plan is kept.
   locked AS MATERIALIZED (
-    SELECT i.id FROM saga_instances i WHERE i.id IN (SELECT id FROM input) ORDER BY i.id FOR NO KEY UPDATE),
+    SELECT l.id FROM unnest($10::uuid[]) AS u(id)
+    CROSS JOIN LATERAL (SELECT i.id FROM saga_instances i WHERE i.id = u.id OFFSET 0 FOR NO KEY UPDATE) l),
   written AS (
     UPDATE saga_instances i
     SET revision = i.revision + 1,
@@ -156,7 +160,11 @@ export function updateSagas(
   return {
     name: 'saga-write.update',
     text: UPDATE_SAGAS,
-    values: [...effectValues(writes, confirmedOutboxIds, leaseMs), JSON.stringify(sagas)],
+    values: [
+      ...effectValues(writes, confirmedOutboxIds, leaseMs),
+      JSON.stringify(sagas),
+      sagas.map((saga) => saga.id),
+    ],
   };
 }
 
