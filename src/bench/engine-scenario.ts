@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { stepsPerSaga } from './bench-saga';
 import { CompletionWatcher } from './completion-watcher';
 import { StartClient } from './start-client';
-import { cpuSeconds, memoryMiB } from './process-usage';
+import { type MachineCpu, cpuMsPerStep, cpuSeconds, machineCpu, memoryMiB } from './process-usage';
 import { type Distribution, distribution } from './stats';
 
 export interface EngineScenario {
@@ -26,6 +26,8 @@ export interface EngineResult {
   engineCpuSeconds: number;
   engineCpuPercent: number;
   enginePeakRssMiB: number;
+  /** CPU per step of every process the run used: the engine, PostgreSQL, RabbitMQ and the bench itself. */
+  cpuMsPerStep: MachineCpu;
   unexpectedStatuses: number;
 }
 
@@ -63,10 +65,13 @@ export async function runEngineScenario(
       warmed += scenario.warmup;
     } while (Date.now() < warmupEnds);
     const cpuBefore = cpuSeconds(enginePid);
+    const machineBefore = machineCpu(enginePid);
     const began = process.hrtime.bigint();
     const done = await drive(warmed, scenario.sagas);
     const seconds = Number(process.hrtime.bigint() - began) / 1e9;
     const cpu = cpuSeconds(enginePid) - cpuBefore;
+    const stepCount = scenario.sagas * stepsPerSaga(scenario.failing);
+    const machine = cpuMsPerStep(machineBefore, machineCpu(enginePid), stepCount);
     const ids = done.map((d) => d.id);
     const latencies = await pool.query<{ saga_ms: number }>(
       `SELECT EXTRACT(EPOCH FROM updated_at - created_at) * 1000 AS saga_ms FROM saga_instances WHERE id = ANY($1::uuid[])`,
@@ -86,12 +91,13 @@ export async function runEngineScenario(
       sagas: scenario.sagas,
       seconds,
       sagasPerSecond: scenario.sagas / seconds,
-      stepsPerSecond: (scenario.sagas * stepsPerSaga(scenario.failing)) / seconds,
+      stepsPerSecond: stepCount / seconds,
       sagaLatencyMs: distribution(latencies.rows.map((r) => Number(r.saga_ms))),
       stepLatencyMs: distribution(steps.rows.map((r) => Number(r.step_ms))),
       engineCpuSeconds: cpu,
       engineCpuPercent: (cpu / seconds) * 100,
       enginePeakRssMiB: memoryMiB(enginePid).peak,
+      cpuMsPerStep: machine,
       unexpectedStatuses: done.filter((d) => d.status !== expected).length,
     };
   } finally {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type ConsumeMessage, connect } from 'amqplib';
 import type { Pool } from 'pg';
 import { publishConfirmed } from '../messaging/publish-confirmed';
+import { type MachineCpu, cpuMsPerStep, machineCpu } from './process-usage';
 import { type Distribution, distribution } from './stats';
 
 const COMMANDS = 'bench.floor.commands';
@@ -12,6 +13,8 @@ export interface FloorResult {
   steps: number;
   stepsPerSecond: number;
   stepLatencyMs: Distribution;
+  /** CPU per step of PostgreSQL, RabbitMQ and the bench process (which plays both sides here). */
+  cpuMsPerStep: MachineCpu;
 }
 
 /**
@@ -87,6 +90,7 @@ export async function runFloor(
 
     const latencies: number[] = [];
     let remaining = steps;
+    const machineBefore = machineCpu(null);
     const began = process.hrtime.bigint();
     await Promise.all(
       Array.from({ length: concurrency }, async (_, worker) => {
@@ -94,7 +98,13 @@ export async function runFloor(
       }),
     );
     const seconds = Number(process.hrtime.bigint() - began) / 1e9;
-    return { concurrency, steps, stepsPerSecond: steps / seconds, stepLatencyMs: distribution(latencies) };
+    return {
+      concurrency,
+      steps,
+      stepsPerSecond: steps / seconds,
+      stepLatencyMs: distribution(latencies),
+      cpuMsPerStep: cpuMsPerStep(machineBefore, machineCpu(null), steps),
+    };
   } finally {
     await connection.close();
   }

@@ -1,5 +1,6 @@
 import type { EngineResult } from './engine-scenario';
 import type { FloorResult } from './floor';
+import type { MachineCpu } from './process-usage';
 
 export interface ScenarioRow {
   engine: EngineResult;
@@ -10,6 +11,9 @@ export interface ScenarioRow {
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
 const triple = (d: { p50: number; p95: number; p99: number }) =>
   `${fixed(d.p50)}/${fixed(d.p95)}/${fixed(d.p99)}`;
+const cpuParts = (c: MachineCpu) =>
+  [c.engine, c.postgres, c.rabbitmq, c.bench].map((ms) => fixed(ms, 2)).join('/');
+const cpuTotal = (c: MachineCpu) => fixed(c.engine + c.postgres + c.rabbitmq + c.bench, 2);
 
 /** The bench's table: one line per concurrency and path. */
 export function formatTable(rows: ScenarioRow[]): string {
@@ -23,8 +27,10 @@ export function formatTable(rows: ScenarioRow[]): string {
     'step ms p50/p95/p99',
     'cpu %',
     'peak RSS MiB',
+    'cpu ms/step eng/pg/mq/bench',
     'floor steps/s',
     'floor step ms p50/p95/p99',
+    'floor cpu ms/step',
     'ratio',
   ];
   const lines = rows.map(({ engine, floor, ratio }) => [
@@ -37,8 +43,10 @@ export function formatTable(rows: ScenarioRow[]): string {
     triple(engine.stepLatencyMs),
     fixed(engine.engineCpuPercent, 0),
     fixed(engine.enginePeakRssMiB, 0),
+    `${cpuParts(engine.cpuMsPerStep)} = ${cpuTotal(engine.cpuMsPerStep)}`,
     fixed(floor.stepsPerSecond),
     triple(floor.stepLatencyMs),
+    cpuTotal(floor.cpuMsPerStep),
     fixed(ratio, 2),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
