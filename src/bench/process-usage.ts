@@ -21,7 +21,7 @@ export function memoryMiB(pid: number): { rss: number; peak: number } {
   return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
 }
 
-/** CPU seconds used so far by the engine, by PostgreSQL and RabbitMQ (all their processes), and by the bench. */
+/** CPU milliseconds per step, by process: the engine, PostgreSQL and RabbitMQ (all their processes), the bench. */
 export interface MachineCpu {
   engine: number;
   postgres: number;
@@ -29,8 +29,23 @@ export interface MachineCpu {
   bench: number;
 }
 
-export function machineCpu(enginePid: number | null): MachineCpu {
-  const byCommand = new Map<string, number>();
+/** CPU seconds used so far by each process that counts, by pid. */
+export interface CpuSnapshot {
+  engine: number;
+  postgres: Map<string, number>;
+  rabbitmq: Map<string, number>;
+  bench: number;
+}
+
+const SERVER_COMMANDS = { postgres: 'postgres', rabbitmq: 'beam.smp' } as const;
+
+export function machineCpu(enginePid: number | null): CpuSnapshot {
+  const snapshot: CpuSnapshot = {
+    engine: enginePid === null ? 0 : cpuSeconds(enginePid),
+    postgres: new Map(),
+    rabbitmq: new Map(),
+    bench: 0,
+  };
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     let command: string;
@@ -39,24 +54,26 @@ export function machineCpu(enginePid: number | null): MachineCpu {
     } catch {
       continue;
     }
-    if (command === 'postgres' || command === 'beam.smp') {
-      byCommand.set(command, (byCommand.get(command) ?? 0) + cpuSeconds(pid));
-    }
+    if (command === SERVER_COMMANDS.postgres) snapshot.postgres.set(pid, cpuSeconds(pid));
+    if (command === SERVER_COMMANDS.rabbitmq) snapshot.rabbitmq.set(pid, cpuSeconds(pid));
   }
   const own = process.cpuUsage();
-  return {
-    engine: enginePid === null ? 0 : cpuSeconds(enginePid),
-    postgres: byCommand.get('postgres') ?? 0,
-    rabbitmq: byCommand.get('beam.smp') ?? 0,
-    bench: (own.user + own.system) / 1e6,
-  };
+  snapshot.bench = (own.user + own.system) / 1e6;
+  return snapshot;
 }
 
 /**
- * CPU milliseconds per step spent between two readings, by process. PostgreSQL backends that exit in between
- * take their time with them, which the bench avoids by keeping its connections open.
+ * CPU milliseconds per step spent between two snapshots. A process that started in between counts in full; one
+ * that exited in between (an idle pool connection closing, say) is left out, with whatever it used meanwhile.
  */
-export function cpuMsPerStep(before: MachineCpu, after: MachineCpu, steps: number): MachineCpu {
-  const per = (key: keyof MachineCpu) => ((after[key] - before[key]) * 1000) / steps;
-  return { engine: per('engine'), postgres: per('postgres'), rabbitmq: per('rabbitmq'), bench: per('bench') };
+export function cpuMsPerStep(before: CpuSnapshot, after: CpuSnapshot, steps: number): MachineCpu {
+  const perStep = (seconds: number) => (seconds * 1000) / steps;
+  const grown = (was: Map<string, number>, now: Map<string, number>) =>
+    [...now].reduce((sum, [pid, seconds]) => sum + seconds - (was.get(pid) ?? 0), 0);
+  return {
+    engine: perStep(after.engine - before.engine),
+    postgres: perStep(grown(before.postgres, after.postgres)),
+    rabbitmq: perStep(grown(before.rabbitmq, after.rabbitmq)),
+    bench: perStep(after.bench - before.bench),
+  };
 }
