@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { runEngineScenario } from './engine-scenario';
+import { type EngineResult, runEngineScenario } from './engine-scenario';
 import { memoryMiB } from './process-usage';
 
 const TOTAL = 100_000;
@@ -27,14 +27,19 @@ export async function runSoak(baseUrl: string, pool: Pool, pid: number): Promise
     // collector's sawtooth, which alone moves it by a fifth.
     const samples: number[] = [];
     const sampler = setInterval(() => samples.push(memoryMiB(pid).rss), RSS_SAMPLE_MS);
-    const result = await runEngineScenario(
-      { concurrency: CONCURRENCY, failing: false, sagas: CHUNK, warmup: 0, warmupMs: 0 },
-      baseUrl,
-      pool,
-      pid,
-      `soak-${done}`,
-    );
-    clearInterval(sampler);
+    let result: EngineResult;
+    try {
+      result = await runEngineScenario(
+        { concurrency: CONCURRENCY, failing: false, sagas: CHUNK, warmup: 0, warmupMs: 0 },
+        baseUrl,
+        pool,
+        pid,
+        `soak-${done}`,
+      );
+    } finally {
+      // Stopped even when the chunk fails, so the failure is reported rather than a reading of an engine gone.
+      clearInterval(sampler);
+    }
     samples.push(memoryMiB(pid).rss);
     const rssMiB = samples.reduce((sum, rss) => sum + rss, 0) / samples.length;
     const maxRssMiB = Math.max(...samples);

@@ -11,7 +11,10 @@ export class StartClient {
     private readonly baseUrl: string,
     concurrency: number,
   ) {
-    this.agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+    // A connection left idle for 4 s is closed here, before the server closes it (Node's default keep-alive
+    // timeout is 5 s): a request sent on a connection the server is closing fails with ECONNRESET, which happened
+    // in a soak when a burst of starts reused connections idle since the previous burst.
+    this.agent = new Agent({ keepAlive: true, maxSockets: concurrency, timeout: 4_000 });
   }
 
   /** POST /api/sagas; resolves with the new saga's id, rejects on any status but 201. */
