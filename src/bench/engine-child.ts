@@ -17,8 +17,8 @@ export async function startEngineChild(env: Record<string, string>, port: number
   const profiling = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
   const child = spawn(process.execPath, [...profiling, main], {
     env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'warn', ...env },
-    // LOG_LEVEL=warn: only what went wrong reaches the terminal.
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // LOG_LEVEL=warn: only what went wrong is logged, on the bench's stderr, apart from its table on stdout.
+    stdio: ['ignore', 2, 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   const until = Date.now() + 30_000;

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { stepsPerSaga } from './bench-saga';
 import { CompletionWatcher } from './completion-watcher';
 import { StartClient } from './start-client';
-import { type MachineCpu, cpuMsPerStep, cpuSeconds, machineCpu, memoryMiB } from './process-usage';
+import { type CpuUse, cpuMsPerStep, cpuSnapshot, memoryMiB } from './process-usage';
 import { type Distribution, distribution } from './stats';
 
 export interface EngineScenario {
@@ -27,7 +27,7 @@ export interface EngineResult {
   engineCpuPercent: number;
   enginePeakRssMiB: number;
   /** CPU per step of every process the run used: the engine, PostgreSQL, RabbitMQ and the bench itself. */
-  cpuMsPerStep: MachineCpu;
+  cpuMsPerStep: CpuUse;
   unexpectedStatuses: number;
 }
 
@@ -64,14 +64,13 @@ export async function runEngineScenario(
       await drive(warmed, scenario.warmup);
       warmed += scenario.warmup;
     } while (Date.now() < warmupEnds);
-    const cpuBefore = cpuSeconds(enginePid);
-    const machineBefore = machineCpu(enginePid);
+    const cpuBefore = cpuSnapshot(enginePid);
     const began = process.hrtime.bigint();
     const done = await drive(warmed, scenario.sagas);
     const seconds = Number(process.hrtime.bigint() - began) / 1e9;
-    const cpu = cpuSeconds(enginePid) - cpuBefore;
+    const cpuAfter = cpuSnapshot(enginePid);
+    const cpu = cpuAfter.engine - cpuBefore.engine;
     const stepCount = scenario.sagas * stepsPerSaga(scenario.failing);
-    const machine = cpuMsPerStep(machineBefore, machineCpu(enginePid), stepCount);
     const ids = done.map((d) => d.id);
     const latencies = await pool.query<{ saga_ms: number }>(
       `SELECT EXTRACT(EPOCH FROM updated_at - created_at) * 1000 AS saga_ms FROM saga_instances WHERE id = ANY($1::uuid[])`,
@@ -97,7 +96,7 @@ export async function runEngineScenario(
       engineCpuSeconds: cpu,
       engineCpuPercent: (cpu / seconds) * 100,
       enginePeakRssMiB: memoryMiB(enginePid).peak,
-      cpuMsPerStep: machine,
+      cpuMsPerStep: cpuMsPerStep(cpuBefore, cpuAfter, stepCount),
       unexpectedStatuses: done.filter((d) => d.status !== expected).length,
     };
   } finally {

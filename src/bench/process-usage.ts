@@ -2,15 +2,22 @@ import { readFileSync, readdirSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100;
 
-/** CPU seconds (user + system) a process has used so far, from /proc; 0 once it has exited. */
-export function cpuSeconds(pid: number | string): number {
+/** A process's /proc stat fields after its name, or null once it has exited. */
+function statFields(pid: number | string): string[] | null {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
-    return 0;
+    return null;
   }
-  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+  // The name (field 2) may hold spaces and parentheses; everything after its closing one is plain.
+  return stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+export function cpuSeconds(pid: number): number {
+  const fields = statFields(pid);
+  if (fields === null) throw new Error(`process ${pid} is gone`);
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
@@ -21,31 +28,21 @@ export function memoryMiB(pid: number): { rss: number; peak: number } {
   return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
 }
 
-/** CPU milliseconds per step, by process: the engine, PostgreSQL and RabbitMQ (all their processes), the bench. */
-export interface MachineCpu {
+/** CPU used by the engine, by PostgreSQL and RabbitMQ (all their processes), and by the bench process. */
+export interface CpuUse {
   engine: number;
   postgres: number;
   rabbitmq: number;
   bench: number;
 }
 
-/** CPU seconds used so far by each process that counts, by pid. */
-export interface CpuSnapshot {
-  engine: number;
-  postgres: Map<string, number>;
-  rabbitmq: Map<string, number>;
-  bench: number;
-}
-
-const SERVER_COMMANDS = { postgres: 'postgres', rabbitmq: 'beam.smp' } as const;
-
-export function machineCpu(enginePid: number | null): CpuSnapshot {
-  const snapshot: CpuSnapshot = {
-    engine: enginePid === null ? 0 : cpuSeconds(enginePid),
-    postgres: new Map(),
-    rabbitmq: new Map(),
-    bench: 0,
-  };
+/**
+ * CPU seconds each server has used so far, summed over its processes, including the children they reaped: a
+ * PostgreSQL backend that exits hands its time to the postmaster's count, so connections closing during a run
+ * are still counted.
+ */
+function serverCpuSeconds(): { postgres: number; rabbitmq: number } {
+  const total = { postgres: 0, rabbitmq: 0 };
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     let command: string;
@@ -54,26 +51,31 @@ export function machineCpu(enginePid: number | null): CpuSnapshot {
     } catch {
       continue;
     }
-    if (command === SERVER_COMMANDS.postgres) snapshot.postgres.set(pid, cpuSeconds(pid));
-    if (command === SERVER_COMMANDS.rabbitmq) snapshot.rabbitmq.set(pid, cpuSeconds(pid));
+    const server = command === 'postgres' ? 'postgres' : command === 'beam.smp' ? 'rabbitmq' : null;
+    const fields = server === null ? null : statFields(pid);
+    if (server === null || fields === null) continue;
+    total[server] += fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0) / TICKS_PER_SECOND;
   }
-  const own = process.cpuUsage();
-  snapshot.bench = (own.user + own.system) / 1e6;
-  return snapshot;
+  return total;
 }
 
-/**
- * CPU milliseconds per step spent between two snapshots. A process that started in between counts in full; one
- * that exited in between (an idle pool connection closing, say) is left out, with whatever it used meanwhile.
- */
-export function cpuMsPerStep(before: CpuSnapshot, after: CpuSnapshot, steps: number): MachineCpu {
-  const perStep = (seconds: number) => (seconds * 1000) / steps;
-  const grown = (was: Map<string, number>, now: Map<string, number>) =>
-    [...now].reduce((sum, [pid, seconds]) => sum + seconds - (was.get(pid) ?? 0), 0);
+/** CPU seconds used so far; `enginePid` null when no engine takes part. */
+export function cpuSnapshot(enginePid: number | null): CpuUse {
+  const own = process.cpuUsage();
   return {
-    engine: perStep(after.engine - before.engine),
-    postgres: perStep(grown(before.postgres, after.postgres)),
-    rabbitmq: perStep(grown(before.rabbitmq, after.rabbitmq)),
-    bench: perStep(after.bench - before.bench),
+    engine: enginePid === null ? 0 : cpuSeconds(enginePid),
+    ...serverCpuSeconds(),
+    bench: (own.user + own.system) / 1e6,
+  };
+}
+
+/** CPU milliseconds per step between two snapshots. */
+export function cpuMsPerStep(before: CpuUse, after: CpuUse, steps: number): CpuUse {
+  const perStep = (key: keyof CpuUse) => ((after[key] - before[key]) * 1000) / steps;
+  return {
+    engine: perStep('engine'),
+    postgres: perStep('postgres'),
+    rabbitmq: perStep('rabbitmq'),
+    bench: perStep('bench'),
   };
 }

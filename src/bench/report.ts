@@ -1,6 +1,6 @@
 import type { EngineResult } from './engine-scenario';
 import type { FloorResult } from './floor';
-import type { MachineCpu } from './process-usage';
+import type { CpuUse } from './process-usage';
 
 export interface ScenarioRow {
   engine: EngineResult;
@@ -11,9 +11,9 @@ export interface ScenarioRow {
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
 const triple = (d: { p50: number; p95: number; p99: number }) =>
   `${fixed(d.p50)}/${fixed(d.p95)}/${fixed(d.p99)}`;
-const cpuParts = (c: MachineCpu) =>
+const cpuParts = (c: CpuUse) =>
   [c.engine, c.postgres, c.rabbitmq, c.bench].map((ms) => fixed(ms, 2)).join('/');
-const cpuTotal = (c: MachineCpu) => fixed(c.engine + c.postgres + c.rabbitmq + c.bench, 2);
+const cpuTotal = (c: CpuUse) => fixed(c.engine + c.postgres + c.rabbitmq + c.bench, 2);
 
 /** The bench's table: one line per concurrency and path. */
 export function formatTable(rows: ScenarioRow[]): string {

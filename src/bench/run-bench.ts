@@ -34,9 +34,9 @@ const WARMUP_MS = 3000;
 
 /**
  * Enough sagas for stable numbers at each concurrency, without taking all day at concurrency 1. At concurrency
- * 16 that is 2,000 sagas (6,000 steps on the success path): a hiccup of the machine delays every step in flight at
- * once, and over a run of a second or so those 16 steps alone are more than 1 % of all, so p99 would only say
- * whether a hiccup happened to fall into the run.
+ * 16 that is 2,000 sagas (6,000 steps on the success path). A hiccup of the machine delays every step in flight
+ * at once; in a run of 400 sagas those 16 steps alone were more than 1 % of all, so its p99 only said whether a
+ * hiccup happened to fall into it.
  */
 function sagasFor(concurrency: number, options: BenchOptions): number {
   return options.sagas ?? Math.min(3000, Math.max(300, concurrency * 125));

@@ -18,15 +18,17 @@ export interface SagasAndProcessedReplies {
 
 /**
  * Reads the sagas that replies name, and which of the replies were already applied, in one round trip. Each saga
- * is looked up on its own, for the reason the saga write gives (saga-write-sql.ts).
+ * is looked up on its own (OFFSET 0 keeps the subquery from being merged into a join), for the reason the saga
+ * write gives (saga-write-sql.ts).
  */
 export function readSagasForReplies(sagaIds: string[], messageIds: string[]): SqlStatement {
   return {
     name: 'saga.read-for-replies',
     text: `SELECT coalesce((SELECT json_agg(json_build_object('id', s.id, 'state', s.state,
                                                              'revision', s.revision, 'last_seq', s.last_seq))
-                            FROM unnest($1::uuid[]) AS r(id)
-                            CROSS JOIN LATERAL (SELECT * FROM saga_instances s WHERE s.id = r.id OFFSET 0) s),
+                            FROM unnest($1::uuid[]) AS wanted(id)
+                            CROSS JOIN LATERAL (SELECT i.id, i.state, i.revision, i.last_seq FROM saga_instances i
+                                                WHERE i.id = wanted.id OFFSET 0) s),
                            '[]'::json) AS sagas,
                   ARRAY(SELECT p.message_id FROM processed_replies p WHERE p.message_id = ANY($2::text[])) AS processed`,
     values: [sagaIds, messageIds],

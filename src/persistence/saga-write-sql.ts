@@ -102,12 +102,12 @@ WITH input AS (
                                                       "lastSeq" integer, "updatedAt" timestamptz, "failingStep" text,
                                                       "replyIds" text[])),
   -- Row locks in id order ($10 is sorted): two writes sharing sagas wait for each other instead of deadlocking.
-  -- Each saga is looked up on its own (OFFSET 0 keeps the lookup from being merged into a join), and the update
-  -- below is driven by these rows: the plan is made once per connection, often while the table is still small,
-  -- and a join planned then would scan the whole table on every write for as long as the plan is kept.
+  -- Each saga is looked up and locked on its own (a locking subquery is never merged into a join), and the update
+  -- joins the rows found. The plan is made once per connection, often while the table is still small; a join
+  -- planned then scanned the whole table on every write for as long as the plan was kept.
   locked AS MATERIALIZED (
     SELECT l.id FROM unnest($10::uuid[]) AS u(id)
-    CROSS JOIN LATERAL (SELECT i.id FROM saga_instances i WHERE i.id = u.id OFFSET 0 FOR NO KEY UPDATE) l),
+    CROSS JOIN LATERAL (SELECT i.id FROM saga_instances i WHERE i.id = u.id FOR NO KEY UPDATE) l),
   written AS (
     UPDATE saga_instances i
     SET revision = i.revision + 1,
