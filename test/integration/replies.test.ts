@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Channel, type ChannelModel, connect } from 'amqplib';
 import { type Command, commandSchema } from '../../src/contracts/command';
+import { successReply } from '../../src/sdk/replies';
 import { orderSagaYaml } from '../support/order-saga';
 import { type TestEngine, startTestEngine } from '../support/test-engine';
 import { waitFor } from '../support/wait-for';
@@ -45,16 +46,9 @@ describe('reply handling: duplicates, unknown sagas and poison messages', () => 
     });
   }
 
-  function successReply(command: Command, messageId = randomUUID()) {
-    return {
-      message_id: messageId,
-      in_reply_to: command.message_id,
-      saga_id: command.saga.id,
-      step: command.step,
-      kind: command.kind,
-      outcome: 'success',
-      output: { reservationId: 'r-1' },
-    };
+  /** A participant's success reply, built as the SDK builds it. */
+  function reserved(command: Command) {
+    return successReply(command, { reservationId: 'r-1' }, { messageId: randomUUID(), now: new Date() });
   }
 
   it('applies a reply once: a redelivered copy and a second reply to the same command change nothing', async () => {
@@ -63,14 +57,14 @@ describe('reply handling: duplicates, unknown sagas and poison messages', () => 
       input: { orderId: 'dup-1', amount: 3 },
     });
     const reserve = await nextCommand('sagas.commands.inventory');
-    const reply = successReply(reserve);
+    const reply = reserved(reserve);
     publishReply(reply);
     await nextCommand('sagas.commands.payments');
     const before = (await engine.request('GET', `/api/sagas/${created.id}`)).body;
     const logBefore = (await engine.request('GET', `/api/sagas/${created.id}/events`)).body.items;
 
     publishReply(reply); // same message_id: de-duplicated
-    publishReply(successReply(reserve)); // new message_id, same command: ignored and logged
+    publishReply(reserved(reserve)); // new message_id, same command: ignored and logged
     const logAfter = await waitFor('the ignored reply in the log', async () => {
       const { body } = await engine.request('GET', `/api/sagas/${created.id}/events`);
       return body.items.length > logBefore.length ? body.items : undefined;
@@ -138,7 +132,7 @@ describe('reply handling: duplicates, unknown sagas and poison messages', () => 
     const reserve = await nextCommand('sagas.commands.inventory');
     const before = (await engine.request('GET', '/api/dead-letters?limit=500')).body.items.length;
     // Valid JSON and a valid reply, but jsonb cannot hold a NUL character.
-    publishReply({ ...successReply(reserve), output: { reservationId: 'r\u0000' } });
+    publishReply({ ...reserved(reserve), output: { reservationId: 'r\u0000' } });
 
     const letters = await deadLetters(before + 1);
     expect(letters.map((letter: { reason: string }) => letter.reason)).toEqual(
@@ -146,7 +140,7 @@ describe('reply handling: duplicates, unknown sagas and poison messages', () => 
     );
     expect((await engine.request('GET', `/api/sagas/${created.id}`)).body.status).toBe('RUNNING');
 
-    publishReply(successReply(reserve));
+    publishReply(reserved(reserve));
     await nextCommand('sagas.commands.payments');
   });
 
