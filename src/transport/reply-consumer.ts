@@ -10,7 +10,8 @@ import { sqlStateClass } from '../persistence/sql-errors';
 
 const PREFETCH = 256;
 const REDELIVERY_DELAY_MS = 1000;
-const BATCHES = { parallel: 2, maxBatch: 128 };
+/** One batch at a time, for the reason given at the orchestrator's `START_BATCHES`. */
+const BATCHES = { parallel: 1, maxBatch: 128 };
 
 interface QueuedReply {
   channels: AmqpChannels;

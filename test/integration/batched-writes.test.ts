@@ -542,16 +542,13 @@ describe('batched writes over real PostgreSQL', () => {
       const { orchestrator, publisher } = instance();
       const key = `key-${randomUUID()}`;
       const request = { name: 'order-fulfillment', input: input('k-2'), idempotencyKey: key };
-      // Two other starts take both write slots; the four with the key wait and go together.
-      const others = [
-        orchestrator.start({ name: 'order-fulfillment', input: input('k-3') }),
-        orchestrator.start({ name: 'order-fulfillment', input: input('k-4') }),
-      ];
+      // Another start takes the write slot; the four with the key wait and go together.
+      const other = orchestrator.start({ name: 'order-fulfillment', input: input('k-3') });
 
       const started = await Promise.all(Array.from({ length: 4 }, () => orchestrator.start(request)));
-      await Promise.all(others);
+      await other;
 
-      expect(publisher.writes.map((rows) => rows.length)).toEqual([1, 1, 1]);
+      expect(publisher.writes.map((rows) => rows.length)).toEqual([1, 1]);
       expect(new Set(started.map((saga) => saga.id)).size).toBe(1);
       expect(started.map((saga) => saga.created)).toEqual([true, false, false, false]);
       expect(await contiguousLog(started[0]!.id)).toEqual(['SagaStarted', 'CommandSent']);
