@@ -1,24 +1,19 @@
 import type { DataSource } from 'typeorm';
 import { silentLogger } from '../../src/orchestrator/logger';
-import { createDataSource, ensureDatabase, migrateDatabase } from '../../src/persistence/data-source';
 import { HotTableVacuum } from '../../src/persistence/hot-table-vacuum';
 import { runQuery } from '../../src/persistence/sql';
-import { type TestDatabase, createTestDatabase } from '../support/database';
+import { type MigratedDatabase, createMigratedDatabase } from '../support/database';
 
 describe('vacuuming the tables the hot path updates', () => {
-  let database: TestDatabase;
+  let database: MigratedDatabase;
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    await ensureDatabase(database.url);
-    dataSource = createDataSource(database.url, 2);
-    await dataSource.initialize();
-    await migrateDatabase(dataSource);
+    database = await createMigratedDatabase(2);
+    dataSource = database.dataSource;
   });
 
   afterAll(async () => {
-    if (dataSource?.isInitialized) await dataSource.destroy();
     await database?.drop();
   });
 

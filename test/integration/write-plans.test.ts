@@ -1,10 +1,9 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createDataSource, ensureDatabase, migrateDatabase } from '../../src/persistence/data-source';
 import { readSagasForReplies } from '../../src/persistence/saga-sql';
 import { updateSagas } from '../../src/persistence/saga-write-sql';
 import type { SqlStatement } from '../../src/persistence/sql';
-import { type TestDatabase, createTestDatabase } from '../support/database';
+import { type MigratedDatabase, createMigratedDatabase } from '../support/database';
 
 interface PlanNode {
   'Node Type': string;
@@ -24,18 +23,15 @@ function nodesOf(node: PlanNode): PlanNode[] {
  * planned for an empty table would read every saga on every write as the table grows.
  */
 describe('hot path statements planned on empty tables', () => {
-  let database: TestDatabase;
+  let database: MigratedDatabase;
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    await ensureDatabase(database.url);
-    dataSource = await createDataSource(database.url, 2).initialize();
-    await migrateDatabase(dataSource);
+    database = await createMigratedDatabase(2);
+    dataSource = database.dataSource;
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
     await database?.drop();
   });
 
