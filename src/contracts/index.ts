@@ -2,3 +2,5 @@ export * from './json';
 export * from './topology';
 export * from './command';
 export * from './reply';
+export * from './limits';
+export * from './bounded-json';

@@ -1,22 +1,25 @@
 import { z } from 'zod';
 import { commandKindSchema } from './command';
 import { jsonObjectSchema } from './json';
+import { WireLimits } from './limits';
+
+const id = () => z.string().min(1).max(WireLimits.maxIdLength);
 
 export const ReplyOutcome = { success: 'success', failure: 'failure', inProgress: 'in_progress' } as const;
 export type ReplyOutcome = (typeof ReplyOutcome)[keyof typeof ReplyOutcome];
 
 export const replyErrorSchema = z.object({
-  code: z.string().min(1),
+  code: z.string().min(1).max(WireLimits.maxIdLength),
   message: z.string(),
   retryable: z.boolean(),
 });
 export type ReplyError = z.infer<typeof replyErrorSchema>;
 
 const replyBase = {
-  message_id: z.string().min(1),
-  in_reply_to: z.string().min(1),
-  saga_id: z.string().min(1),
-  step: z.string().min(1),
+  message_id: id(),
+  in_reply_to: id(),
+  saga_id: id(),
+  step: id(),
   kind: commandKindSchema,
   timestamp: z.string().optional(),
 };

@@ -1,0 +1,9 @@
+/** Bounds on what crosses the wire (CONTRACT §7); the engine, the SDK and any participant can rely on them. */
+export const WireLimits = {
+  /** Longest string id: `message_id`, `in_reply_to`, `saga_id`, `step`, `idempotency_key`, `correlation_id`. */
+  maxIdLength: 200,
+  /** Deepest nesting of arrays and objects in a reply, counted from its root (`{}` is one level). */
+  maxReplyDepth: 64,
+  /** Default of `MAX_REPLY_BYTES`: the largest reply the engine takes. */
+  maxReplyBytes: 1_048_576,
+} as const;
