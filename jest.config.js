@@ -1,4 +1,7 @@
-/** Two projects: `unit` (pure core, no I/O) and `integration` (real PostgreSQL and RabbitMQ). */
+/**
+ * `unit` (pure core, no I/O), `integration` (real PostgreSQL and RabbitMQ, with the hostile-input suite) and
+ * `fault` (processes, kills, outages).
+ */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 module.exports = {
@@ -13,7 +16,11 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/test/integration/**/*.test.ts',
+        '<rootDir>/test/e2e/**/*.test.ts',
+        '<rootDir>/test/hostile/**/*.test.ts',
+      ],
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'],
     },
     {
