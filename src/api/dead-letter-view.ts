@@ -1,6 +1,9 @@
 import type { DeadLetterRow } from '../persistence/dead-letter-sql';
 
-/** Content is shown as text when it is valid UTF-8, else as base64. */
+/**
+ * Content is shown as text when it is valid UTF-8, else as base64. In a listing it may be the start of the message
+ * only: `truncated` says so, `contentBytes` gives the whole size.
+ */
 export function deadLetterView(row: DeadLetterRow) {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(row.content);
   const isText = Buffer.from(text, 'utf8').equals(row.content);
@@ -14,6 +17,8 @@ export function deadLetterView(row: DeadLetterRow) {
     contentType: (row.properties.contentType as string | undefined) ?? null,
     encoding: isText ? 'utf8' : 'base64',
     content: isText ? text : row.content.toString('base64'),
+    contentBytes: row.content_bytes,
+    truncated: row.content.length < row.content_bytes,
     headers: (row.properties.headers as Record<string, unknown> | undefined) ?? {},
   };
 }

@@ -5,12 +5,14 @@ import { type ListDeadLettersQuery, listDeadLettersQuerySchema } from './dto';
 import { deadLetterView } from './dead-letter-view';
 import { ENGINE } from './tokens';
 import { ZodValidationPipe } from './zod-validation.pipe';
+import { AdminAccess, ReadAccess } from './auth/access';
 
 @Controller('api/dead-letters')
+@ReadAccess()
 export class DeadLettersController {
   constructor(@Inject(ENGINE) private readonly engine: Engine) {}
 
-  /** Newest first, with the reason each message could not be processed. */
+  /** Newest first, with the reason each message could not be processed; of each content only the start. */
   @Get()
   async list(@Query(new ZodValidationPipe(listDeadLettersQuerySchema, 'query')) query: ListDeadLettersQuery) {
     const rows = await this.engine.deadLetters.list(query.limit + 1, query.cursor ?? null);
@@ -21,8 +23,17 @@ export class DeadLettersController {
     };
   }
 
+  /** One dead letter with its whole content. */
+  @Get(':id')
+  async get(@Param('id') id: string) {
+    const letter = await this.engine.deadLetters.find(id);
+    if (letter === null) throw new DeadLetterNotFoundError(id);
+    return deadLetterView(letter);
+  }
+
   /** Admin: publishes the message again to where it first went, then removes it from the list. */
   @Post(':id/replay')
+  @AdminAccess()
   @HttpCode(202)
   async replay(@Param('id') id: string) {
     const letter = await this.engine.deadLetters.find(id);
@@ -36,6 +47,7 @@ export class DeadLettersController {
 
   /** Admin: forgets the message. */
   @Delete(':id')
+  @AdminAccess()
   @HttpCode(204)
   async delete(@Param('id') id: string): Promise<void> {
     if (!(await this.engine.deadLetters.delete(id))) throw new DeadLetterNotFoundError(id);

@@ -6,8 +6,10 @@ import { UnknownDefinitionError, ValidationFailedError } from '../core/errors';
 import { type GraphQuery, graphQuerySchema } from './dto';
 import { ZodValidationPipe } from './zod-validation.pipe';
 import { ENGINE } from './tokens';
+import { ReadAccess } from './auth/access';
 
 @Controller('api/definitions')
+@ReadAccess()
 export class DefinitionsController {
   constructor(@Inject(ENGINE) private readonly engine: Engine) {}
 

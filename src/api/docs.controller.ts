@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { buildOpenApiDocument } from './openapi';
+import { ReadAccess } from './auth/access';
 
 const document = buildOpenApiDocument(process.env.npm_package_version ?? '0.1.0');
 
@@ -16,6 +17,7 @@ const page = `<!doctype html>
 const init = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#ui' });`;
 
 @Controller('api')
+@ReadAccess()
 export class DocsController {
   @Get('openapi.json')
   openapi() {

@@ -1,57 +1,91 @@
 import { z } from 'zod';
-import { jsonValueSchema, unstorableText } from '../contracts/json';
+import { jsonValueSchema } from '../contracts/json';
 import { SagaStatus, sagaStatuses } from '../core/status';
-
-/** Text PostgreSQL can store. */
-const text = () =>
-  z.string().check((ctx) => {
-    const reason = unstorableText(ctx.value);
-    if (reason !== null) ctx.issues.push({ code: 'custom', message: reason, input: ctx.value });
-  });
+import type { TraceContext } from '../core/state';
+import { headerValue, nameValue, storableText, timestampValue, versionValue, wireId } from './bounded-values';
 
 export const startSagaBodySchema = z.strictObject({
-  name: text().min(1, 'is required'),
+  name: nameValue(),
   input: jsonValueSchema,
-  correlationId: text().min(1).max(256).optional(),
+  correlationId: wireId().optional(),
 });
 export type StartSagaBody = z.infer<typeof startSagaBodySchema>;
+
+/** W3C trace context: version 00-fe, a non-zero trace id and parent id, flags. */
+const TRACEPARENT = /^(?!ff)[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+const MAX_TRACESTATE_LENGTH = 512;
+
+/**
+ * Headers of a start. An empty `X-Request-Id` counts as absent; an invalid `traceparent` is ignored with its
+ * `tracestate`, as W3C Trace Context asks of every receiver.
+ */
+export const startHeadersSchema = z
+  .object({
+    'idempotency-key': headerValue(200).min(1, 'must not be empty').optional(),
+    'x-request-id': headerValue(200).optional(),
+    traceparent: z.string().optional(),
+    tracestate: z.string().optional(),
+  })
+  .transform((headers) => ({
+    idempotencyKey: headers['idempotency-key'],
+    requestId: headers['x-request-id'] || undefined,
+    trace: traceContext(headers.traceparent, headers.tracestate),
+  }));
+export type StartHeaders = z.infer<typeof startHeadersSchema>;
+
+/** Headers of an operator action: `X-Request-Id` becomes the causation id of what it sends. */
+export const operatorHeadersSchema = z
+  .object({ 'x-request-id': headerValue(200).optional() })
+  .transform((headers) => ({ requestId: headers['x-request-id'] || undefined }));
+export type OperatorHeaders = z.infer<typeof operatorHeadersSchema>;
+
+function traceContext(traceparent?: string, tracestate?: string): TraceContext | undefined {
+  if (traceparent === undefined || !TRACEPARENT.test(traceparent)) return undefined;
+  const state =
+    tracestate !== undefined &&
+    tracestate.length <= MAX_TRACESTATE_LENGTH &&
+    /^[\x20-\x7e]*$/.test(tracestate)
+      ? tracestate
+      : undefined;
+  return state === undefined ? { traceparent } : { traceparent, tracestate: state };
+}
 
 const statusSchema = z.enum(SagaStatus, { error: `must be one of ${sagaStatuses.join(', ')}` });
 
 /** `status` may repeat (`?status=A&status=B`) or list several (`?status=A,B`). */
 export const listSagasQuerySchema = z.strictObject({
   status: z
-    .union([z.string(), z.array(z.string())])
+    .union([z.string().max(200), z.array(z.string().max(200)).max(sagaStatuses.length * 2)])
     .transform((value) =>
       (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).filter(Boolean),
     )
     .pipe(z.array(statusSchema))
     .optional(),
-  name: text().min(1).optional(),
-  version: z.coerce.number().int().positive().optional(),
-  correlationId: text().min(1).optional(),
-  failingStep: text().min(1).optional(),
-  createdFrom: z.iso.datetime({ offset: true }).optional(),
-  createdTo: z.iso.datetime({ offset: true }).optional(),
+  name: nameValue().optional(),
+  version: versionValue().optional(),
+  correlationId: wireId().optional(),
+  failingStep: nameValue().optional(),
+  createdFrom: timestampValue().optional(),
+  createdTo: timestampValue().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().min(1).optional(),
+  cursor: z.string().min(1).max(200).optional(),
 });
 export type ListSagasQuery = z.infer<typeof listSagasQuerySchema>;
 
 export const abortSagaBodySchema = z.strictObject({
-  reason: text().trim().min(1, 'is required').max(1000),
+  reason: storableText(1000).trim().min(1, 'is required'),
 });
 export type AbortSagaBody = z.infer<typeof abortSagaBodySchema>;
 
 export const graphQuerySchema = z.strictObject({
-  version: z.coerce.number().int().positive().optional(),
+  version: versionValue().optional(),
 });
 export type GraphQuery = z.infer<typeof graphQuerySchema>;
 
 export const statsQuerySchema = z.strictObject({
-  name: text().min(1).optional(),
+  name: nameValue().optional(),
   /** Start of the window for throughput, durations and step rates; default: one hour ago. */
-  since: z.iso.datetime({ offset: true }).optional(),
+  since: timestampValue().optional(),
 });
 export type StatsQuery = z.infer<typeof statsQuerySchema>;
 
@@ -63,3 +97,14 @@ export const listDeadLettersQuerySchema = z.strictObject({
     .optional(),
 });
 export type ListDeadLettersQuery = z.infer<typeof listDeadLettersQuerySchema>;
+
+/** A page of a saga's log, oldest first; `cursor` is the `seq` of the last entry of the page before. */
+export const listEventsQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(1000),
+  cursor: z
+    .string()
+    .regex(/^\d{1,9}$/, 'is not a cursor from this API')
+    .transform(Number)
+    .optional(),
+});
+export type ListEventsQuery = z.infer<typeof listEventsQuerySchema>;

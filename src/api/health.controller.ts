@@ -2,8 +2,10 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Engine } from '../app/engine';
 import { ENGINE } from './tokens';
+import { Public } from './auth/access';
 
 @Controller('health')
+@Public()
 export class HealthController {
   constructor(@Inject(ENGINE) private readonly engine: Engine) {}
 

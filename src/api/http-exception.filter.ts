@@ -9,7 +9,15 @@ import {
   ValidationFailedError,
 } from '../core/errors';
 import type { Logger } from '../orchestrator/logger';
-import { ApiForbiddenError, ApiUnauthorizedError, DeadLetterNotFoundError } from './api-errors';
+import { isRefusedValue } from '../persistence/sql-errors';
+import { BrokerUnavailableError, DeadLetterNotReplayableError } from '../transport/dead-letter-archive';
+import {
+  ApiForbiddenError,
+  ApiUnauthorizedError,
+  DeadLetterNotFoundError,
+  RateLimitedError,
+  RouteAccessUndeclaredError,
+} from './api-errors';
 import { errorBody } from './error-body';
 
 const statusOfDomainError = new Map<string, number>([
@@ -21,6 +29,10 @@ const statusOfDomainError = new Map<string, number>([
   [ApiUnauthorizedError.name, HttpStatus.UNAUTHORIZED],
   [ApiForbiddenError.name, HttpStatus.FORBIDDEN],
   [DeadLetterNotFoundError.name, HttpStatus.NOT_FOUND],
+  [RouteAccessUndeclaredError.name, HttpStatus.FORBIDDEN],
+  [RateLimitedError.name, HttpStatus.TOO_MANY_REQUESTS],
+  [DeadLetterNotReplayableError.name, HttpStatus.CONFLICT],
+  [BrokerUnavailableError.name, HttpStatus.SERVICE_UNAVAILABLE],
 ]);
 
 const codeOfHttpStatus: Record<number, string> = {
@@ -49,6 +61,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const message = status === 404 ? 'no such route' : exception.message;
       response.status(status).json(errorBody(codeOfHttpStatus[status] ?? 'HTTP_ERROR', message));
+      return;
+    }
+    if (isRefusedValue(exception)) {
+      // Starts are written one by one once a batch fails this way, so the value is this request's own.
+      this.logger.warn('request refused by PostgreSQL', { error: (exception as Error).message });
+      response
+        .status(400)
+        .json(errorBody('INVALID_VALUE', `PostgreSQL refused a value: ${(exception as Error).message}`));
       return;
     }
     if (isDatabaseUnavailable(exception)) {

@@ -1,6 +1,8 @@
 import type { JsonObject } from '../contracts/json';
 import type { StepState } from '../core/state';
 import type { SagaEventEntity, SagaInstanceEntity } from '../persistence/entities';
+import { isSagaId } from '../orchestrator/orchestrator';
+import { isStorableTime } from './bounded-values';
 import { attemptHistory } from './saga-history';
 
 /** The API's shape of a saga (CONTRACT §4): derived from the stored state, nothing internal leaks. */
@@ -67,9 +69,10 @@ export function encodeCursor(saga: SagaInstanceEntity): string {
   return Buffer.from(`${saga.createdAt.toISOString()}|${saga.id}`).toString('base64url');
 }
 
+/** The position a cursor names, or null when it is not one this API made (checked, never passed on as is). */
 export function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (createdAt === undefined || id === undefined) return null;
+  const [createdAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (createdAt === undefined || id === undefined || rest.length > 0 || !isSagaId(id)) return null;
   const date = new Date(createdAt);
-  return Number.isNaN(date.getTime()) ? null : { createdAt: date, id };
+  return isStorableTime(date) ? { createdAt: date, id } : null;
 }

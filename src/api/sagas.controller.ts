@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { JsonObject } from '../contracts/json';
 import { SagaNotFoundError, ValidationFailedError } from '../core/errors';
@@ -7,33 +7,42 @@ import type { Engine } from '../app/engine';
 import { ENGINE } from './tokens';
 import {
   type AbortSagaBody,
+  type ListEventsQuery,
   type ListSagasQuery,
+  type OperatorHeaders,
+  type StartHeaders,
   type StartSagaBody,
   abortSagaBodySchema,
+  listEventsQuerySchema,
   listSagasQuerySchema,
+  operatorHeadersSchema,
+  startHeadersSchema,
   startSagaBodySchema,
 } from './dto';
 import { decodeCursor, encodeCursor, eventView, sagaDetailView, sagaSummaryView } from './saga-view';
 import { ZodValidationPipe } from './zod-validation.pipe';
+import { RequestHeaders } from './request-headers.decorator';
+import { AdminAccess, ReadAccess, StartRateLimited } from './auth/access';
 
 @Controller('api/sagas')
+@ReadAccess()
 export class SagasController {
   constructor(@Inject(ENGINE) private readonly engine: Engine) {}
 
   @Post()
+  @AdminAccess()
+  @StartRateLimited()
   @HttpCode(201)
   async start(
     @Body(new ZodValidationPipe(startSagaBodySchema, 'request body')) body: StartSagaBody,
-    @Headers() headers: Record<string, string | undefined>,
+    @RequestHeaders(new ZodValidationPipe(startHeadersSchema, 'headers')) headers: StartHeaders,
     @Res({ passthrough: true }) response: Response,
   ): Promise<JsonObject> {
     const saga = await this.engine.orchestrator.start({
       name: body.name,
       input: body.input,
       correlationId: body.correlationId,
-      idempotencyKey: headers['idempotency-key'],
-      requestId: headers['x-request-id'],
-      trace: traceContext(headers),
+      ...headers,
     });
     if (!saga.created) response.status(200);
     return { id: saga.id, name: saga.name, version: saga.version, status: saga.status };
@@ -41,10 +50,11 @@ export class SagasController {
 
   /** Admin: resumes a COMPENSATION_FAILED saga (202); 200 when it is already compensating; 409 otherwise. */
   @Post(':id/retry')
+  @AdminAccess()
   @HttpCode(202)
   async retry(
     @Param('id') id: string,
-    @Headers('x-request-id') requestId: string | undefined,
+    @RequestHeaders(new ZodValidationPipe(operatorHeadersSchema, 'headers')) { requestId }: OperatorHeaders,
     @Res({ passthrough: true }) response: Response,
   ): Promise<JsonObject> {
     const result = await this.engine.orchestrator.retry(id, requestId);
@@ -54,11 +64,12 @@ export class SagasController {
 
   /** Admin: stops a RUNNING saga and compensates (202); 200 when it is already compensating; 409 otherwise. */
   @Post(':id/abort')
+  @AdminAccess()
   @HttpCode(202)
   async abort(
     @Param('id') id: string,
     @Body(new ZodValidationPipe(abortSagaBodySchema, 'request body')) body: AbortSagaBody,
-    @Headers('x-request-id') requestId: string | undefined,
+    @RequestHeaders(new ZodValidationPipe(operatorHeadersSchema, 'headers')) { requestId }: OperatorHeaders,
     @Res({ passthrough: true }) response: Response,
   ): Promise<JsonObject> {
     const result = await this.engine.orchestrator.abort(id, body.reason, requestId);
@@ -80,8 +91,8 @@ export class SagasController {
       version: query.version,
       correlationId: query.correlationId,
       failingStep: query.failingStep,
-      createdFrom: query.createdFrom === undefined ? undefined : new Date(query.createdFrom),
-      createdTo: query.createdTo === undefined ? undefined : new Date(query.createdTo),
+      createdFrom: query.createdFrom,
+      createdTo: query.createdTo,
       limit: query.limit + 1,
       after,
     });
@@ -96,14 +107,26 @@ export class SagasController {
   @Get(':id')
   async get(@Param('id') id: string): Promise<JsonObject> {
     const saga = await this.findSaga(id);
-    return sagaDetailView(saga, await this.engine.reader.findEvents(id));
+    return sagaDetailView(saga, await this.engine.reader.findAttemptEvents(id));
   }
 
+  /** The saga's log, oldest first, a page at a time (`limit` ≤ 1000; `nextCursor` reads on). */
   @Get(':id/events')
-  async events(@Param('id') id: string): Promise<JsonObject> {
+  async events(
+    @Param('id') id: string,
+    @Query(new ZodValidationPipe(listEventsQuerySchema, 'query')) query: ListEventsQuery,
+  ): Promise<JsonObject> {
     await this.findSaga(id);
-    const events = await this.engine.reader.findEvents(id);
-    return { items: events.map(eventView) };
+    const events = await this.engine.reader.findEvents(id, {
+      afterSeq: query.cursor ?? 0,
+      limit: query.limit + 1,
+    });
+    const page = events.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(eventView),
+      nextCursor: events.length > query.limit && last !== undefined ? String(last.seq) : null,
+    };
   }
 
   private async findSaga(id: string) {
@@ -111,10 +134,4 @@ export class SagasController {
     if (saga === null) throw new SagaNotFoundError(id);
     return saga;
   }
-}
-
-function traceContext(headers: Record<string, string | undefined>) {
-  const { traceparent, tracestate } = headers;
-  if (traceparent === undefined) return undefined;
-  return tracestate === undefined ? { traceparent } : { traceparent, tracestate };
 }

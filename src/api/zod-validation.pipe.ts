@@ -6,7 +6,7 @@ import { ValidationFailedError } from '../core/errors';
 export class ZodValidationPipe<Schema extends z.ZodType> implements PipeTransform<unknown, z.infer<Schema>> {
   constructor(
     private readonly schema: Schema,
-    private readonly part: 'request body' | 'query',
+    private readonly part: 'request body' | 'query' | 'headers',
   ) {}
 
   transform(value: unknown): z.infer<Schema> {

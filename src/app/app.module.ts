@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { ApiKeyGuard } from '../api/api-key.guard';
+import { APP_FILTER, APP_GUARD, Reflector } from '@nestjs/core';
+import { ApiKeyGuard } from '../api/auth/api-key.guard';
+import { StartRateLimitGuard } from '../api/auth/start-rate-limit.guard';
 import { DeadLettersController } from '../api/dead-letters.controller';
 import { DefinitionsController } from '../api/definitions.controller';
 import { DocsController } from '../api/docs.controller';
@@ -31,7 +32,17 @@ export class AppModule {
       ],
       providers: [
         { provide: ENGINE, useValue: engine },
-        { provide: APP_GUARD, useValue: new ApiKeyGuard(config.apiKeys) },
+        // Guards run in this order: the key first, so the rate limit counts authenticated callers only.
+        {
+          provide: APP_GUARD,
+          useFactory: (reflector: Reflector) => new ApiKeyGuard(config.apiKeys, reflector),
+          inject: [Reflector],
+        },
+        {
+          provide: APP_GUARD,
+          useFactory: (reflector: Reflector) => new StartRateLimitGuard(config.startRateLimit, reflector),
+          inject: [Reflector],
+        },
         { provide: APP_FILTER, useValue: new HttpExceptionFilter(logger) },
       ],
     };

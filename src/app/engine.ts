@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { AppConfig } from '../config/config';
+import { type AppConfig, ConfigError } from '../config/config';
 import { loadDefinitionFiles } from '../definitions/definition-files';
 import type { DefinitionRegistry } from '../definitions/definition-registry';
 import { syncDefinitions } from '../definitions/definition-sync';
@@ -10,6 +10,12 @@ import { EngineMetrics } from '../observability/engine-metrics';
 import { type SagaStats, readSagaStats } from '../observability/saga-stats';
 import type { StatsWindow } from '../persistence/stats-sql';
 import { Orchestrator } from '../orchestrator/orchestrator';
+import {
+  type ReplyAuthorization,
+  openReplies,
+  repliesFromParticipantUsers,
+} from '../orchestrator/reply-authorization';
+import { SagaCache } from '../orchestrator/saga-cache';
 import { TimerPoller } from '../orchestrator/timer-poller';
 import { createDataSource, ensureDatabase, migrateDatabase } from '../persistence/data-source';
 import { SagaReader } from '../persistence/saga-reader';
@@ -20,6 +26,23 @@ import { DeadLetterArchive } from '../transport/dead-letter-archive';
 import { OutboxRelay } from '../transport/outbox-relay';
 import { ReplyConsumer } from '../transport/reply-consumer';
 import { declareParticipantQueue, declareSharedTopology } from '../messaging/topology';
+
+/**
+ * With `REPLY_AUTH=user-id` every participant a definition names needs a broker user: without one, none of its
+ * replies could ever be accepted.
+ */
+function replyAuthorizationFor(config: AppConfig, participants: string[]): ReplyAuthorization {
+  if (config.replyAuth === 'off') return openReplies;
+  const missing = participants.filter((participant) => !config.participantUsers.has(participant));
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing.map(
+        (participant) => `PARTICIPANT_USERS: names no broker user for participant "${participant}"`,
+      ),
+    );
+  }
+  return repliesFromParticipantUsers(config.participantUsers);
+}
 
 /** Saga definition files that cannot be loaded: the service refuses to start. */
 export class DefinitionFilesError extends Error {
@@ -73,9 +96,10 @@ export class Engine {
         definitions: files.definitions.map(({ definition }) => `${definition.name}@${definition.version}`),
       });
 
-      const connection = new AmqpConnection(config.amqpUrl, logger);
       const participants = registry.participants();
-      connection.onConnected(async ({ publish }) => {
+      const replyAuthorization = replyAuthorizationFor(config, participants);
+      const connection = new AmqpConnection(config.amqpUrl, logger);
+      connection.onChannelsOpen(async ({ publish }) => {
         await declareSharedTopology(publish);
         for (const participant of participants) await declareParticipantQueue(publish, participant);
       });
@@ -89,9 +113,15 @@ export class Engine {
         options.newId ?? randomIds,
         logger,
         [metrics],
+        new SagaCache(config.sagaCacheBytes),
+        replyAuthorization,
       );
-      const consumer = new ReplyConsumer(connection, orchestrator, logger, () => metrics.replyDeadLettered());
       const deadLetters = new DeadLetterArchive(dataSource, connection, logger);
+      const consumer = new ReplyConsumer(connection, orchestrator, logger, {
+        maxReplyBytes: config.maxReplyBytes,
+        storeDeadLetter: (message, reason) => deadLetters.storeDirectly(message, reason),
+        onDeadLetter: () => metrics.replyDeadLettered(),
+      });
       const poller = new TimerPoller(orchestrator, logger);
       const vacuum = new HotTableVacuum(dataSource, logger);
       await connection.start();

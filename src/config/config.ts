@@ -1,42 +1,83 @@
 import { z } from 'zod';
+import { WireLimits } from '../contracts/limits';
 import { type LogLevel, logLevels } from '../orchestrator/logger';
+import { DEFAULT_SAGA_CACHE_BYTES } from '../orchestrator/saga-cache';
 
-const apiKeysSchema = z
-  .string()
-  .transform((raw, ctx) => {
-    const keys: ApiKey[] = [];
-    for (const pair of raw
-      .split(',')
-      .map((p) => p.trim())
-      .filter(Boolean)) {
+const NAME = /^[a-z0-9-]+$/;
+
+function pairs(raw: string): Array<[string, string] | null> {
+  return raw
+    .split(',')
+    .map((pair) => pair.trim())
+    .filter(Boolean)
+    .map((pair) => {
       const separator = pair.lastIndexOf(':');
-      const key = pair.slice(0, separator);
-      const role = pair.slice(separator + 1);
-      if (separator <= 0 || (role !== 'read' && role !== 'admin')) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'expected comma-separated key:role pairs, role read or admin',
-        });
-        return z.NEVER;
-      }
-      keys.push({ key, role });
-    }
-    return keys;
-  })
-  .optional();
+      return separator <= 0 ? null : [pair.slice(0, separator), pair.slice(separator + 1)];
+    });
+}
 
-/** Every option with its default (CONTRACT §1). */
+const apiKeysSchema = z.string().transform((raw, ctx) => {
+  const keys: ApiKey[] = [];
+  for (const pair of pairs(raw)) {
+    const [key, role] = pair ?? [];
+    if (key === undefined || (role !== 'read' && role !== 'admin')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected comma-separated key:role pairs, role read or admin',
+      });
+      return z.NEVER;
+    }
+    keys.push({ key, role });
+  }
+  if (keys.length === 0) {
+    // An empty value must not open the API: a deployment that meant to set keys would run without any.
+    ctx.addIssue({ code: 'custom', message: 'is set but holds no key; unset it to run an open API' });
+    return z.NEVER;
+  }
+  return keys;
+});
+
+const participantUsersSchema = z.string().transform((raw, ctx) => {
+  const users = new Map<string, string>();
+  for (const pair of pairs(raw)) {
+    const [participant, user] = pair ?? [];
+    if (participant === undefined || user === undefined || !NAME.test(participant) || user === '') {
+      ctx.addIssue({ code: 'custom', message: 'expected comma-separated participant:user pairs' });
+      return z.NEVER;
+    }
+    users.set(participant, user);
+  }
+  return users;
+});
+
+/** `true`, `false`, a number of proxy hops, or addresses and subnets: Express's `trust proxy` setting. */
+const trustProxySchema = z.string().transform((raw): TrustProxy => {
+  if (raw === 'true') return true;
+  if (raw === 'false' || raw === '') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw
+    .split(',')
+    .map((address) => address.trim())
+    .filter(Boolean);
+});
+
+const positiveInteger = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** Every option with its default (documented in the README's configuration table). */
 const environmentSchema = z.object({
   DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/sagas'),
   AMQP_URL: z.url().default('amqp://guest:guest@127.0.0.1:5672'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   SAGAS_DIR: z.string().min(1).default('./sagas'),
-  API_KEYS: apiKeysSchema,
-  MAX_BODY_BYTES: z.coerce.number().int().positive().default(1048576),
-  /** Sagas a caller (API key, or client address when the API is open) may start per second, per instance. */
-  START_RATE_LIMIT: z.coerce.number().positive().default(200),
-  /** Starts allowed at once above that rate. */
-  START_RATE_BURST: z.coerce.number().int().positive().default(400),
+  API_KEYS: apiKeysSchema.optional(),
+  MAX_BODY_BYTES: positiveInteger.default(1_048_576),
+  MAX_REPLY_BYTES: positiveInteger.default(WireLimits.maxReplyBytes),
+  SAGA_CACHE_BYTES: z.coerce.number().int().min(0).default(DEFAULT_SAGA_CACHE_BYTES),
+  START_RATE_LIMIT: z.coerce.number().positive().optional(),
+  START_RATE_BURST: positiveInteger.optional(),
+  TRUST_PROXY: trustProxySchema.default(false),
+  REPLY_AUTH: z.enum(['off', 'user-id']).default('off'),
+  PARTICIPANT_USERS: participantUsersSchema.default(new Map()),
   LOG_LEVEL: z.enum(logLevels).default('info'),
 });
 
@@ -45,6 +86,7 @@ export interface ApiKey {
   key: string;
   role: ApiRole;
 }
+export type TrustProxy = boolean | number | string[];
 
 export interface AppConfig {
   databaseUrl: string;
@@ -54,7 +96,14 @@ export interface AppConfig {
   /** null when API_KEYS is unset: the API is open. */
   apiKeys: ApiKey[] | null;
   maxBodyBytes: number;
-  startRateLimit: { perSecond: number; burst: number };
+  maxReplyBytes: number;
+  sagaCacheBytes: number;
+  /** null when START_RATE_LIMIT is unset: starts are not limited. */
+  startRateLimit: { perSecond: number; burst: number } | null;
+  trustProxy: TrustProxy;
+  /** With `user-id`, a reply counts only from the broker user `participantUsers` names for its participant. */
+  replyAuth: 'off' | 'user-id';
+  participantUsers: ReadonlyMap<string, string>;
   logLevel: LogLevel;
 }
 
@@ -72,14 +121,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const value = parsed.data;
+  const problems: string[] = [];
+  if (value.START_RATE_BURST !== undefined && value.START_RATE_LIMIT === undefined) {
+    problems.push('START_RATE_BURST: has no effect without START_RATE_LIMIT');
+  }
+  if (value.REPLY_AUTH === 'user-id' && value.PARTICIPANT_USERS.size === 0) {
+    problems.push('PARTICIPANT_USERS: is required with REPLY_AUTH=user-id (participant:user pairs)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     databaseUrl: value.DATABASE_URL,
     amqpUrl: value.AMQP_URL,
     port: value.PORT,
     sagasDir: value.SAGAS_DIR,
-    apiKeys: value.API_KEYS && value.API_KEYS.length > 0 ? value.API_KEYS : null,
+    apiKeys: value.API_KEYS ?? null,
     maxBodyBytes: value.MAX_BODY_BYTES,
-    startRateLimit: { perSecond: value.START_RATE_LIMIT, burst: value.START_RATE_BURST },
+    maxReplyBytes: value.MAX_REPLY_BYTES,
+    sagaCacheBytes: value.SAGA_CACHE_BYTES,
+    startRateLimit:
+      value.START_RATE_LIMIT === undefined
+        ? null
+        : {
+            perSecond: value.START_RATE_LIMIT,
+            burst: value.START_RATE_BURST ?? Math.max(1, Math.ceil(value.START_RATE_LIMIT * 2)),
+          },
+    trustProxy: value.TRUST_PROXY,
+    replyAuth: value.REPLY_AUTH,
+    participantUsers: value.PARTICIPANT_USERS,
     logLevel: value.LOG_LEVEL,
   };
 }

@@ -23,21 +23,22 @@ export class ValidationFailedError extends SagaEngineError {
 export class UnknownDefinitionError extends SagaEngineError {
   readonly code = 'DEFINITION_NOT_FOUND';
   constructor(name: string) {
-    super(`no saga definition named "${name}"`, [{ path: 'name', message: `unknown saga "${name}"` }]);
+    const shown = JSON.stringify(name.slice(0, 100));
+    super(`no saga definition named ${shown}`, [{ path: 'name', message: `unknown saga ${shown}` }]);
   }
 }
 
 export class SagaNotFoundError extends SagaEngineError {
   readonly code = 'SAGA_NOT_FOUND';
   constructor(id: string) {
-    super(`no saga with id "${id}"`);
+    super(`no saga with id ${JSON.stringify(id.slice(0, 100))}`);
   }
 }
 
 export class IdempotencyConflictError extends SagaEngineError {
   readonly code = 'IDEMPOTENCY_CONFLICT';
   constructor(key: string) {
-    super(`Idempotency-Key "${key}" was already used with a different request`);
+    super(`Idempotency-Key ${JSON.stringify(key)} was already used with a different request`);
   }
 }
 

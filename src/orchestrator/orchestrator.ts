@@ -31,14 +31,16 @@ import {
 import {
   type NewSaga,
   type SagaWrite,
+  type SagaWriteStatement,
   type WrittenSagasRow,
   insertSagas,
   updateSagas,
   writtenSagas,
 } from '../persistence/saga-write-sql';
-import { type SqlStatement, runQuery } from '../persistence/sql';
+import { runQuery } from '../persistence/sql';
 import { isRefusedValue } from '../persistence/sql-errors';
 import { Batcher } from './batcher';
+import { type ReplyAuthorization, openReplies } from './reply-authorization';
 import type { Clock, IdGenerator } from './clock';
 import type { Logger } from './logger';
 import { SagaCache } from './saga-cache';
@@ -64,8 +66,14 @@ export interface StartedSaga {
 
 export type ReplyHandling = 'applied' | 'ignored' | 'duplicate' | 'unknown-saga';
 
-/** What became of one reply of a batch; `failed` replies were not applied and should come again. */
-export type ReplyResult = { handling: ReplyHandling } | { handling: 'failed'; error: Error };
+/**
+ * What became of one reply of a batch. `failed` replies were not applied: they should come again unless the error
+ * is about the reply itself; `refused` replies can never be applied (not authorized, or they break the decision).
+ */
+export type ReplyResult =
+  | { handling: ReplyHandling }
+  | { handling: 'failed'; error: Error }
+  | { handling: 'refused'; reason: string };
 
 export interface OperatorOutcome {
   status: SagaStatus;
@@ -119,6 +127,7 @@ export class Orchestrator {
     private readonly logger: Logger,
     private readonly listeners: DecisionListener[] = [],
     private readonly cache = new SagaCache(),
+    private readonly replyAuthorization: ReplyAuthorization = openReplies,
   ) {
     this.starts = new Batcher(
       (batch) => this.insertStarts(batch),
@@ -199,9 +208,10 @@ export class Orchestrator {
 
   /**
    * Applies a batch of replies with one read and one write for all of them; replies to one saga are applied in
-   * the order given. The caller acknowledges each message only after its result is known.
+   * the order given. `userIds` are the AMQP `user_id`s the replies came with (for the reply authorization). The
+   * caller acknowledges each message only after its result is known.
    */
-  async handleReplies(batch: Reply[]): Promise<ReplyResult[]> {
+  async handleReplies(batch: Reply[], userIds: Array<string | null> = []): Promise<ReplyResult[]> {
     // Saga ids are stored in lower case; a participant may write them otherwise.
     const replies = batch.map((reply) => ({ ...reply, saga_id: reply.saga_id.toLowerCase() }));
     const results = new Array<ReplyResult | undefined>(replies.length);
@@ -224,7 +234,7 @@ export class Orchestrator {
         }
         break;
       }
-      pending = await this.applyReplies(replies, pending, results, round === 1);
+      pending = await this.applyReplies(replies, userIds, pending, results, round === 1);
     }
     // A second copy of a message in the batch is a duplicate only once the first copy's effect committed.
     for (const [copy, first] of copies) {
@@ -240,6 +250,7 @@ export class Orchestrator {
    */
   private async applyReplies(
     replies: Reply[],
+    userIds: Array<string | null>,
     indexes: number[],
     results: Array<ReplyResult | undefined>,
     cached: boolean,
@@ -266,16 +277,33 @@ export class Orchestrator {
 
     const planned: Array<{ plan: Plan; indexes: number[] }> = [];
     for (const [sagaId, group] of bySaga) {
-      const groupReplies = group.map((index) => replies[index]!);
+      const saga = sagaById.get(sagaId)!;
+      let definition: SagaDefinition;
+      try {
+        definition = this.definitionOf(saga);
+      } catch (error) {
+        for (const index of group) results[index] = { handling: 'failed', error: error as Error };
+        continue;
+      }
+      const accepted = group.filter((index) => {
+        const step = definition.steps.find((s) => s.name === replies[index]!.step);
+        const refusal = this.replyAuthorization.refusal(step?.participant ?? null, userIds[index] ?? null);
+        if (refusal !== null) results[index] = { handling: 'refused', reason: refusal };
+        return refusal === null;
+      });
+      if (accepted.length === 0) continue;
+      const groupReplies = accepted.map((index) => replies[index]!);
       try {
         const plan = this.plan(
-          sagaById.get(sagaId)!,
+          saga,
           groupReplies.map((reply) => ({ type: 'reply', reply })),
           { processedReplies: groupReplies.map((reply) => reply.message_id) },
         );
-        planned.push({ plan, indexes: group });
+        planned.push({ plan, indexes: accepted });
       } catch (error) {
-        for (const index of group) results[index] = { handling: 'failed', error: error as Error };
+        // Deciding is deterministic: a reply the decision cannot take would fail the same way every time.
+        const reason = `reply cannot be applied: ${(error as Error).message}`;
+        for (const index of accepted) results[index] = { handling: 'refused', reason };
       }
     }
 
@@ -454,8 +482,9 @@ export class Orchestrator {
     const writes = plans.map((plan) => plan.write);
     const confirmed = this.publisher.takeConfirmed();
     let row: WrittenSagasRow;
+    const sql = statement(writes, confirmed);
     try {
-      row = (await runQuery<WrittenSagasRow>(this.dataSource, statement(writes, confirmed))).rows[0]!;
+      row = (await runQuery<WrittenSagasRow>(this.dataSource, sql)).rows[0]!;
     } catch (error) {
       this.publisher.giveBackConfirmed(confirmed);
       for (const plan of plans) this.cache.forget(plan.write.sagaId);
@@ -470,7 +499,11 @@ export class Orchestrator {
         continue;
       }
       const state = plan.decisions.at(-1)!.state;
-      this.cache.remember({ id: sagaId, state, revision: expectedRevision + 1, last_seq: lastSeq });
+      // A write that changed nothing carried no state to measure: the saga keeps the size it had, if known.
+      const bytes = plan.write.state === null ? this.cache.bytesOf(sagaId) : sql.rowBytes.get(sagaId);
+      if (bytes === undefined) this.cache.forget(sagaId);
+      else
+        this.cache.remember({ id: sagaId, state, revision: expectedRevision + 1, last_seq: lastSeq }, bytes);
       this.committed(plan);
     }
     return written;
@@ -516,7 +549,7 @@ export class Orchestrator {
 }
 
 /** Builds the statement that writes a batch, given the outbox ids confirmed since the last write. */
-type WriteStatement = (writes: SagaWrite[], confirmed: string[]) => SqlStatement;
+type WriteStatement = (writes: SagaWrite[], confirmed: string[]) => SagaWriteStatement;
 
 const updateStatement: WriteStatement = (writes, confirmed) =>
   updateSagas(writes, confirmed, OUTBOX_LEASE_MS);

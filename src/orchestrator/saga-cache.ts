@@ -1,39 +1,60 @@
 import { isTerminal } from '../core/status';
 import type { SagaRow } from '../persistence/saga-sql';
 
+/** Default of `SAGA_CACHE_BYTES`. */
+export const DEFAULT_SAGA_CACHE_BYTES = 64 * 1024 * 1024;
+
 /**
- * The last row this instance wrote for each saga it is driving, so that applying a reply usually needs no read.
- * Only a hint: every write checks the revision, and a saga changed elsewhere is read again. Least recently used
- * sagas are dropped beyond `capacity`; ended sagas are not kept.
+ * The last row this engine process wrote for each saga it is driving, so that applying a reply usually needs no
+ * read. Only a hint: every write checks the revision, and a saga changed elsewhere is read again. Bounded by the
+ * size of the rows as written (their JSON length, which the write measured anyway), not by their number: one saga
+ * with large outputs weighs as much as thousands of small ones. Least recently used sagas go first; a row larger
+ * than the whole budget and ended sagas are not kept.
  */
 export class SagaCache {
-  private readonly rows = new Map<string, SagaRow>();
+  private readonly rows = new Map<string, { row: SagaRow; bytes: number }>();
+  private bytes = 0;
 
-  constructor(private readonly capacity = 10_000) {}
+  constructor(private readonly capacityBytes = DEFAULT_SAGA_CACHE_BYTES) {}
 
   get(sagaId: string): SagaRow | undefined {
-    const row = this.rows.get(sagaId);
-    if (row !== undefined) {
-      this.rows.delete(sagaId);
-      this.rows.set(sagaId, row);
-    }
-    return row;
+    const entry = this.rows.get(sagaId);
+    if (entry === undefined) return undefined;
+    this.rows.delete(sagaId);
+    this.rows.set(sagaId, entry);
+    return entry.row;
   }
 
-  remember(row: SagaRow): void {
-    this.rows.delete(row.id);
-    if (isTerminal(row.state.status)) return;
-    this.rows.set(row.id, row);
-    if (this.rows.size > this.capacity) {
-      this.rows.delete(this.rows.keys().next().value!);
+  remember(row: SagaRow, bytes: number): void {
+    this.forget(row.id);
+    if (isTerminal(row.state.status) || bytes > this.capacityBytes) return;
+    this.rows.set(row.id, { row, bytes });
+    this.bytes += bytes;
+    for (const [id, oldest] of this.rows) {
+      if (this.bytes <= this.capacityBytes) break;
+      this.rows.delete(id);
+      this.bytes -= oldest.bytes;
     }
+  }
+
+  /** The bytes counted for a saga held, if any. */
+  bytesOf(sagaId: string): number | undefined {
+    return this.rows.get(sagaId)?.bytes;
   }
 
   forget(sagaId: string): void {
+    const entry = this.rows.get(sagaId);
+    if (entry === undefined) return;
     this.rows.delete(sagaId);
+    this.bytes -= entry.bytes;
   }
 
   get size(): number {
     return this.rows.size;
+  }
+
+  /** The JSON length of the rows held. */
+  get sizeBytes(): number {
+    return this.bytes;
   }
 }

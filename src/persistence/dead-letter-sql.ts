@@ -7,7 +7,9 @@ export interface DeadLetterRow {
   original_exchange: string;
   original_routing_key: string;
   properties: Record<string, unknown>;
+  /** The whole content, or its first bytes in a listing (`content_bytes` tells the whole size). */
   content: Buffer;
+  content_bytes: number;
   received_at: Date;
 }
 
@@ -19,6 +21,9 @@ export interface NewDeadLetter {
   properties: Record<string, unknown>;
   content: Buffer;
 }
+
+const COLUMNS = `id, message_id, reason, original_exchange, original_routing_key, properties, received_at,
+                 octet_length(content) AS content_bytes`;
 
 export function insertDeadLetter(letter: NewDeadLetter): SqlStatement {
   return {
@@ -35,16 +40,17 @@ export function insertDeadLetter(letter: NewDeadLetter): SqlStatement {
   };
 }
 
-/** Newest first, keyset on id (ids grow with arrival). */
-export function listDeadLetters(limit: number, beforeId: string | null): SqlStatement {
+/** Newest first, keyset on id (ids grow with arrival); only the first `previewBytes` of each content. */
+export function listDeadLetters(limit: number, beforeId: string | null, previewBytes: number): SqlStatement {
   return {
-    text: `SELECT * FROM dead_letters WHERE ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $1`,
-    values: [limit, beforeId],
+    text: `SELECT ${COLUMNS}, substring(content FROM 1 FOR $3) AS content FROM dead_letters
+           WHERE ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $1`,
+    values: [limit, beforeId, previewBytes],
   };
 }
 
 export function findDeadLetter(id: string): SqlStatement {
-  return { text: `SELECT * FROM dead_letters WHERE id = $1`, values: [id] };
+  return { text: `SELECT ${COLUMNS}, content FROM dead_letters WHERE id = $1`, values: [id] };
 }
 
 export function deleteDeadLetter(id: string): SqlStatement {

@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import { type DataSource, In, MoreThan } from 'typeorm';
+import { LogEntryType } from '../core/effects';
 import type { SagaStatus } from '../core/status';
 import { SagaEventEntity, SagaInstanceEntity } from './entities';
 
@@ -15,6 +16,10 @@ export interface SagaListFilter {
   after?: { createdAt: Date; id: string };
 }
 
+const ATTEMPT_ENTRY_TYPES = Object.values(LogEntryType).filter(
+  (type) => type !== LogEntryType.attemptExtended && type !== LogEntryType.replyIgnored,
+);
+
 /** Reads for the dashboard API; never takes locks. */
 export class SagaReader {
   constructor(private readonly dataSource: DataSource) {}
@@ -23,8 +28,24 @@ export class SagaReader {
     return this.dataSource.getRepository(SagaInstanceEntity).findOneBy({ id });
   }
 
-  findEvents(sagaId: string): Promise<SagaEventEntity[]> {
-    return this.dataSource.getRepository(SagaEventEntity).find({ where: { sagaId }, order: { seq: 'ASC' } });
+  /** A page of the saga's log, oldest first, after the entry `afterSeq`. */
+  findEvents(sagaId: string, page: { afterSeq: number; limit: number }): Promise<SagaEventEntity[]> {
+    return this.dataSource.getRepository(SagaEventEntity).find({
+      where: { sagaId, seq: MoreThan(page.afterSeq) },
+      order: { seq: 'ASC' },
+      take: page.limit,
+    });
+  }
+
+  /**
+   * The log entries that make up the attempts of a saga's steps. Progress reports and ignored replies are left
+   * out: nothing bounds how many a participant sends, and none of them starts or ends an attempt.
+   */
+  findAttemptEvents(sagaId: string): Promise<SagaEventEntity[]> {
+    return this.dataSource.getRepository(SagaEventEntity).find({
+      where: { sagaId, type: In(ATTEMPT_ENTRY_TYPES) },
+      order: { seq: 'ASC' },
+    });
   }
 
   /** Newest first; keyset pagination on (created_at, id) stays stable while new sagas arrive. */

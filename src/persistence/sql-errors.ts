@@ -5,11 +5,17 @@ export function sqlStateClass(error: unknown): string | null {
 }
 
 /**
- * PostgreSQL refused a value it was given (SQLSTATE class 22, data exception, or 23, integrity constraint
- * violation): the fault lies with one item of a batch, so writing the items one by one isolates it. Any other
- * failure (the database unreachable, say) would only fail again for each item.
+ * SQLSTATE classes that mean PostgreSQL refused a value it was given: 22 data exception (a NUL in text, a date out
+ * of range), 23 integrity constraint violation, 54 program limit exceeded (an index row or a value too large).
+ */
+const REFUSED_VALUE_CLASSES: ReadonlySet<string> = new Set(['22', '23', '54']);
+
+/**
+ * PostgreSQL refused a value it was given: the fault lies with one item of a batch (one reply, one start), so
+ * writing the items one by one isolates it, and retrying that item can never succeed. Any other failure (the
+ * database unreachable, shutting down, out of connections) is about the database and worth retrying.
  */
 export function isRefusedValue(error: unknown): boolean {
   const sqlClass = sqlStateClass(error);
-  return sqlClass === '22' || sqlClass === '23';
+  return sqlClass !== null && REFUSED_VALUE_CLASSES.has(sqlClass);
 }

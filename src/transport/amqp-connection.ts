@@ -1,5 +1,6 @@
 import { type Channel, type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
 import { coalesceWrites } from '../messaging/coalesce-writes';
+import { hardenAmqplib } from '../messaging/harden-amqplib';
 import type { Logger } from '../orchestrator/logger';
 
 export interface AmqpChannels {
@@ -9,25 +10,43 @@ export interface AmqpChannels {
   consume: Channel;
 }
 
-type SetupHandler = (channels: AmqpChannels) => Promise<void>;
+type OpenHandler = (channels: AmqpChannels) => Promise<void>;
+/** `connectionUp`: the channels closed on their own while the connection stayed up (a channel error). */
+type LossHandler = (channels: AmqpChannels, connectionUp: boolean) => void;
+
+const REOPEN_DELAY_MS = { initial: 100, max: 5000 };
 
 /**
- * One broker connection that reconnects by itself with exponential backoff (amqplib's recovery). After each
- * (re)connect, fresh channels are made and every registered setup handler runs again (topology, consumers).
+ * One broker connection that reconnects by itself with exponential backoff (amqplib's recovery), and a pair of
+ * channels on it that is opened again whenever either channel closes — after a reconnect, and also when the
+ * broker closes a channel while the connection stays up (a channel error). Every registered open handler runs on
+ * each new pair (topology, consumers).
  */
 export class AmqpConnection {
-  private model: Awaited<ReturnType<typeof connectRecovering>> | null = null;
+  private recovering: Awaited<ReturnType<typeof connectRecovering>> | null = null;
+  /** The connection the channels live on; null while it is down. */
+  private model: ChannelModel | null = null;
   private channels: AmqpChannels | null = null;
-  private connected: ChannelModel | null = null;
-  private readonly setupHandlers: SetupHandler[] = [];
+  private closing = false;
+  private reopenTimer: NodeJS.Timeout | null = null;
+  private readonly openHandlers: OpenHandler[] = [];
+  private readonly lossHandlers: LossHandler[] = [];
 
   constructor(
     private readonly url: string,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    hardenAmqplib();
+  }
 
-  onConnected(handler: SetupHandler): void {
-    this.setupHandlers.push(handler);
+  /** Runs on every new pair of channels, before they are handed out. */
+  onChannelsOpen(handler: OpenHandler): void {
+    this.openHandlers.push(handler);
+  }
+
+  /** Runs when the channels close unexpectedly (their deliveries in flight will come again). */
+  onChannelsLost(handler: LossHandler): void {
+    this.lossHandlers.push(handler);
   }
 
   get current(): AmqpChannels | null {
@@ -40,42 +59,63 @@ export class AmqpConnection {
 
   /** Frames sent from now until the event-loop turn ends leave in one socket write. */
   coalesceWrites(): void {
-    coalesceWrites(this.connected);
+    coalesceWrites(this.model);
   }
 
   /** Messages ready in a queue, read on a short-lived channel; null while the broker is unreachable. */
   async queueDepth(queue: string): Promise<number | null> {
-    if (this.model === null || !this.isConnected) return null;
+    const exists = await this.checkQueue(queue);
+    return exists === null || exists === false ? null : exists.messageCount;
+  }
+
+  /**
+   * Whether a queue exists, asked on a short-lived channel of its own (a missing queue closes the channel that
+   * asked); null while the broker is unreachable.
+   */
+  async checkQueue(queue: string): Promise<{ messageCount: number } | false | null> {
+    const model = this.model;
+    if (model === null || !this.isConnected) return null;
+    let channel: Channel;
     try {
-      const channel = await this.model.createChannel();
-      try {
-        return (await channel.checkQueue(queue)).messageCount;
-      } finally {
-        await channel.close().catch(() => undefined);
-      }
+      channel = await model.createChannel();
     } catch (error) {
-      this.logger.warn('could not read a queue depth', { queue, error: (error as Error).message });
+      this.logger.warn('could not open a channel to check a queue', {
+        queue,
+        error: (error as Error).message,
+      });
       return null;
+    }
+    channel.on('error', () => undefined);
+    try {
+      return { messageCount: (await channel.checkQueue(queue)).messageCount };
+    } catch (error) {
+      if ((error as { code?: number }).code === 404) return false;
+      this.logger.warn('could not check a queue', { queue, error: (error as Error).message });
+      return null;
+    } finally {
+      await channel.close().catch(() => undefined);
     }
   }
 
   async start(): Promise<void> {
-    this.model = await connectRecovering(this.url, (model) => this.setup(model));
-    this.model.on('disconnect', (error: Error) => {
-      this.channels = null;
+    this.recovering = await connectRecovering(this.url, (model) => this.connected(model));
+    this.recovering.on('disconnect', (error: Error) => {
+      this.model = null;
       this.logger.warn('broker connection lost; reconnecting', { error: error.message });
     });
-    this.model.on('reconnect-scheduled', ({ attempt, delay }: { attempt: number; delay: number }) => {
+    this.recovering.on('reconnect-scheduled', ({ attempt, delay }: { attempt: number; delay: number }) => {
       this.logger.warn('broker reconnect scheduled', { attempt, delayMs: delay });
     });
-    this.model.on('error', (error: Error) =>
+    this.recovering.on('error', (error: Error) =>
       this.logger.warn('broker connection error', { error: error.message }),
     );
-    await this.model.waitForConnect();
+    await this.recovering.waitForConnect();
   }
 
   /** Closes the channels first: acknowledgements sent just before are flushed, not lost with the connection. */
   async close(): Promise<void> {
+    this.closing = true;
+    if (this.reopenTimer !== null) clearTimeout(this.reopenTimer);
     const channels = this.channels;
     this.channels = null;
     const warn = (error: Error) => this.logger.warn('closing broker connection', { error: error.message });
@@ -83,27 +123,73 @@ export class AmqpConnection {
       await channels.consume.close().catch(warn);
       await channels.publish.close().catch(warn);
     }
-    await this.model?.close().catch(warn);
+    await this.recovering?.close().catch(warn);
   }
 
-  private async setup(model: ChannelModel): Promise<void> {
+  /** After each (re)connect: amqplib's recovery waits for this before it reports the connection up. */
+  private async connected(model: ChannelModel): Promise<void> {
+    this.model = model;
+    model.on('close', () => {
+      if (this.model === model) this.model = null;
+    });
+    await this.openChannels(model);
+    this.logger.info('broker connected');
+  }
+
+  private async openChannels(model: ChannelModel): Promise<void> {
     const publish = await model.createConfirmChannel();
     const consume = await model.createChannel();
+    const channels = { publish, consume };
+    let lost = false;
     for (const channel of [publish, consume]) {
       channel.on('error', (error: Error) =>
         this.logger.warn('broker channel error', { error: error.message }),
       );
       channel.on('close', () => {
-        this.channels = null;
+        if (lost) return;
+        lost = true;
+        this.channelsClosed(model, channels);
       });
     }
-    this.connected = model;
-    const channels = { publish, consume };
-    for (const handler of this.setupHandlers) {
+    for (const handler of this.openHandlers) {
       await handler(channels);
     }
+    if (lost) throw new Error('a channel closed while it was being set up');
     this.channels = channels;
-    this.logger.info('broker connected');
+  }
+
+  /**
+   * Either channel of the pair in use closed: the other goes too, and both are opened again on the same
+   * connection if it is still up (a lost connection is amqplib's recovery's to mend, and it opens new channels itself).
+   */
+  private channelsClosed(model: ChannelModel, channels: AmqpChannels): void {
+    void channels.publish.close().catch(() => undefined);
+    void channels.consume.close().catch(() => undefined);
+    // Channels that close while being set up were never handed out: whoever was opening them retries.
+    if (this.channels !== channels || this.closing) return;
+    this.channels = null;
+    // The connection's own close event, if it is closing, comes in the same turn.
+    setImmediate(() => {
+      const connectionUp = this.model === model;
+      for (const handler of this.lossHandlers) handler(channels, connectionUp);
+      if (!connectionUp) return;
+      this.logger.warn('broker channel closed while the connection is up; opening new channels');
+      this.reopen(model, REOPEN_DELAY_MS.initial);
+    });
+  }
+
+  private reopen(model: ChannelModel, delayMs: number): void {
+    if (this.closing || this.model !== model || this.channels !== null) return;
+    this.openChannels(model).then(
+      () => this.logger.info('broker channels opened again'),
+      (error: Error) => {
+        this.logger.warn('could not open broker channels; retrying', { error: error.message, delayMs });
+        this.reopenTimer = setTimeout(
+          () => this.reopen(model, Math.min(delayMs * 2, REOPEN_DELAY_MS.max)),
+          delayMs,
+        );
+      },
+    );
   }
 }
 

@@ -1,65 +1,131 @@
-import type { Channel, ConsumeMessage } from 'amqplib';
+import type { Channel, ConsumeMessage, Options } from 'amqplib';
 import type { DataSource } from 'typeorm';
-import { Topology } from '../contracts/topology';
+import { Topology, commandQueueName } from '../contracts/topology';
+import { SagaEngineError } from '../core/errors';
+import { boundedReason } from '../messaging/dead-letter';
+import { DeliveryStrikes } from '../messaging/delivery-strikes';
 import { publishConfirmed } from '../messaging/publish-confirmed';
 import type { Logger } from '../orchestrator/logger';
 import {
   type DeadLetterRow,
+  type NewDeadLetter,
   deleteDeadLetter,
   findDeadLetter,
   insertDeadLetter,
   listDeadLetters,
 } from '../persistence/dead-letter-sql';
 import { runQuery } from '../persistence/sql';
+import { isRefusedValue } from '../persistence/sql-errors';
 import type { AmqpChannels, AmqpConnection } from './amqp-connection';
 
 const RETRY_DELAY_MS = 1000;
 const ENGINE_HEADERS = [Topology.errorHeader, 'x-saga-original-exchange', 'x-saga-original-routing-key'];
+const DEAD_LETTER_ID = /^\d{1,18}$/;
+const PARTICIPANT = /^[a-z0-9-]{1,100}$/;
+/** Of a listing's messages only the start of each is sent; `GET /api/dead-letters/{id}` gives it whole. */
+export const DEAD_LETTER_PREVIEW_BYTES = 4096;
+
+/** A dead letter can only go back where saga messages go; anywhere else it would be a way to publish anything. */
+export class DeadLetterNotReplayableError extends SagaEngineError {
+  readonly code = 'DEAD_LETTER_NOT_REPLAYABLE';
+}
+
+/** The broker is unreachable, so nothing can be replayed now. */
+export class BrokerUnavailableError extends SagaEngineError {
+  readonly code = 'UNAVAILABLE';
+  constructor() {
+    super('the broker is unreachable; retry later');
+  }
+}
 
 /**
  * Drains `sagas.dead-letter` — from the engine, the SDK or any participant — into the `dead_letters` table, where
  * operators list them and replay or delete each one. A message is acknowledged only once it is stored.
  */
 export class DeadLetterArchive {
+  private readonly strikes = new DeliveryStrikes();
+  private consumeChannel: Channel | null = null;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly connection: AmqpConnection,
     private readonly logger: Logger,
   ) {
-    connection.onConnected((channels) => this.consume(channels));
+    connection.onChannelsOpen((channels) => this.consume(channels));
+    connection.onChannelsLost((channels, connectionUp) => {
+      if (channels.consume !== this.consumeChannel) return;
+      if (connectionUp) this.strikes.channelBroke();
+      else this.strikes.connectionLost();
+    });
   }
 
   list(limit: number, beforeId: string | null): Promise<DeadLetterRow[]> {
-    return runQuery<DeadLetterRow>(this.dataSource, listDeadLetters(limit, beforeId)).then((r) => r.rows);
+    return runQuery<DeadLetterRow>(
+      this.dataSource,
+      listDeadLetters(limit, beforeId, DEAD_LETTER_PREVIEW_BYTES),
+    ).then((r) => r.rows);
   }
 
   async find(id: string): Promise<DeadLetterRow | null> {
-    if (!/^\d{1,18}$/.test(id)) return null;
+    if (!DEAD_LETTER_ID.test(id)) return null;
     return (await runQuery<DeadLetterRow>(this.dataSource, findDeadLetter(id))).rows[0] ?? null;
   }
 
-  /** Publishes the message again where it first went (with confirm), then forgets it. */
+  /**
+   * Publishes the message again where it first went (with confirm), then forgets it. Only to the saga topology:
+   * `sagas.commands` with a participant's routing key, or the `sagas.replies` queue; and only when that queue
+   * exists, asked first so that a missing one cannot close the engine's publishing channel.
+   */
   async replay(letter: DeadLetterRow): Promise<void> {
+    const queue = replayQueue(letter);
+    if (queue === null) {
+      throw new DeadLetterNotReplayableError(
+        `dead letter ${letter.id} came from exchange "${letter.original_exchange}" with routing key ` +
+          `"${letter.original_routing_key}": only messages to ${Topology.commandsExchange} or ` +
+          `${Topology.repliesQueue} can be replayed`,
+      );
+    }
+    const exists = await this.connection.checkQueue(queue);
+    if (exists === null) throw new BrokerUnavailableError();
+    if (exists === false) {
+      throw new DeadLetterNotReplayableError(
+        `dead letter ${letter.id} cannot be replayed: queue ${queue} does not exist`,
+      );
+    }
     const channel = this.connection.current?.publish;
-    if (channel === undefined) throw new Error('the broker is unreachable');
-    const properties = { ...letter.properties } as Record<string, unknown> & {
-      headers?: Record<string, unknown>;
-    };
-    const headers = { ...(properties.headers ?? {}) };
-    for (const name of ENGINE_HEADERS) delete headers[name];
-    await publishConfirmed(channel, letter.original_exchange, letter.original_routing_key, letter.content, {
-      ...properties,
-      headers: { ...headers, 'x-saga-replayed-from': letter.id },
-    });
+    if (channel === undefined) throw new BrokerUnavailableError();
+    await publishConfirmed(
+      channel,
+      letter.original_exchange,
+      letter.original_routing_key,
+      letter.content,
+      replayProperties(letter),
+    );
     await runQuery(this.dataSource, deleteDeadLetter(letter.id));
   }
 
   async delete(id: string): Promise<boolean> {
-    if (!/^\d{1,18}$/.test(id)) return false;
+    if (!DEAD_LETTER_ID.test(id)) return false;
     return (await runQuery(this.dataSource, deleteDeadLetter(id))).rowCount > 0;
   }
 
+  /** Stores a message as a dead letter without the broker (when publishing it to the dead letters failed). */
+  async storeDirectly(message: ConsumeMessage, reason: string): Promise<void> {
+    await runQuery(
+      this.dataSource,
+      insertDeadLetter({
+        messageId: (message.properties.messageId as string | undefined) ?? null,
+        reason: boundedReason(reason),
+        originalExchange: message.fields.exchange,
+        originalRoutingKey: message.fields.routingKey,
+        properties: storableProperties(message),
+        content: message.content,
+      }),
+    );
+  }
+
   private async consume(channels: AmqpChannels): Promise<void> {
+    this.consumeChannel = channels.consume;
     await channels.consume.consume(
       Topology.deadLetterQueue,
       (message) => {
@@ -71,20 +137,26 @@ export class DeadLetterArchive {
 
   private async store(channel: Channel, message: ConsumeMessage): Promise<void> {
     const headers = message.properties.headers ?? {};
+    const struck = this.strikes.received(message);
+    const letter: NewDeadLetter = {
+      messageId: (message.properties.messageId as string | undefined) ?? null,
+      reason: boundedReason(String(struck ?? headers[Topology.errorHeader] ?? 'no reason given')),
+      originalExchange: String(headers['x-saga-original-exchange'] ?? ''),
+      originalRoutingKey: String(headers['x-saga-original-routing-key'] ?? ''),
+      properties: storableProperties(message),
+      content: message.content,
+    };
     try {
-      await runQuery(
-        this.dataSource,
-        insertDeadLetter({
-          messageId: (message.properties.messageId as string | undefined) ?? null,
-          reason: String(headers[Topology.errorHeader] ?? 'no reason given'),
-          originalExchange: String(headers['x-saga-original-exchange'] ?? ''),
-          originalRoutingKey: String(headers['x-saga-original-routing-key'] ?? ''),
-          properties: { ...message.properties } as Record<string, unknown>,
-          content: message.content,
-        }),
-      );
+      await runQuery(this.dataSource, insertDeadLetter(letter)).catch((error: unknown) => {
+        if (!isRefusedValue(error)) throw error;
+        // Properties PostgreSQL will not take (a NUL in a header name, say) must not keep the message out.
+        const properties = { propertiesDropped: (error as Error).message };
+        return runQuery(this.dataSource, insertDeadLetter({ ...letter, properties }));
+      });
+      this.strikes.settled(message, true);
       channel.ack(message);
     } catch (error) {
+      this.strikes.settled(message, false);
       this.logger.warn('could not store a dead letter; it stays in the queue', {
         error: (error as Error).message,
       });
@@ -97,4 +169,32 @@ export class DeadLetterArchive {
       }, RETRY_DELAY_MS);
     }
   }
+}
+
+/** Where a replay goes, as a queue that must exist; null when the letter did not come from the saga topology. */
+function replayQueue(letter: DeadLetterRow): string | null {
+  const { original_exchange: exchange, original_routing_key: routingKey } = letter;
+  if (exchange === Topology.commandsExchange && PARTICIPANT.test(routingKey))
+    return commandQueueName(routingKey);
+  if (exchange === '' && routingKey === Topology.repliesQueue) return Topology.repliesQueue;
+  return null;
+}
+
+/**
+ * The message's properties as published again: the engine's own headers go, and so do `userId` (RabbitMQ takes
+ * only the publishing connection's user) and `expiration` (the message would be dropped on arrival).
+ */
+function replayProperties(letter: DeadLetterRow): Options.Publish {
+  const { userId: _userId, expiration: _expiration, headers: stored, ...properties } = letter.properties;
+  const headers = { ...((stored as Record<string, unknown> | undefined) ?? {}) };
+  for (const name of ENGINE_HEADERS) delete headers[name];
+  return { ...properties, headers: { ...headers, 'x-saga-replayed-from': letter.id } } as Options.Publish;
+}
+
+/** Header values that are not JSON (a buffer, say) are stored as their JSON form; jsonb cannot hold U+0000. */
+function storableProperties(message: ConsumeMessage): Record<string, unknown> {
+  const json = JSON.stringify({ ...message.properties }, (_key, value: unknown) =>
+    typeof value === 'string' ? value.replaceAll('\u0000', '\ufffd') : value,
+  );
+  return JSON.parse(json) as Record<string, unknown>;
 }

@@ -1,12 +1,16 @@
-import type { Channel, ConsumeMessage } from 'amqplib';
+import type { ConsumeMessage } from 'amqplib';
+import { parseBoundedJson } from '../contracts/bounded-json';
+import { WireLimits } from '../contracts/limits';
 import { type Reply, replySchema } from '../contracts/reply';
 import { Topology } from '../contracts/topology';
-import type { Logger } from '../orchestrator/logger';
-import { Batcher } from '../orchestrator/batcher';
-import type { Orchestrator, ReplyResult } from '../orchestrator/orchestrator';
-import type { AmqpChannels, AmqpConnection } from './amqp-connection';
 import { deadLetter } from '../messaging/dead-letter';
-import { sqlStateClass } from '../persistence/sql-errors';
+import { DeliveryStrikes } from '../messaging/delivery-strikes';
+import { UNDECODABLE_HEADERS } from '../messaging/harden-amqplib';
+import { Batcher } from '../orchestrator/batcher';
+import type { Logger } from '../orchestrator/logger';
+import type { Orchestrator, ReplyResult } from '../orchestrator/orchestrator';
+import { isRefusedValue } from '../persistence/sql-errors';
+import type { AmqpChannels, AmqpConnection } from './amqp-connection';
 
 const PREFETCH = 256;
 const REDELIVERY_DELAY_MS = 1000;
@@ -19,38 +23,52 @@ interface QueuedReply {
   reply: Reply;
 }
 
+export interface ReplyConsumerOptions {
+  /** `MAX_REPLY_BYTES`: larger replies are dead-lettered unread. */
+  maxReplyBytes: number;
+  /** Stores a dead letter without the broker, when publishing it failed; resolves once it is stored. */
+  storeDeadLetter(message: ConsumeMessage, reason: string): Promise<void>;
+  onDeadLetter?(): void;
+}
+
 /**
  * Consumes `sagas.replies`: applies replies in batches (all replies that arrived while the previous batch was
- * being written, one read and one write for the lot), then acknowledges each; poison messages go to the dead
- * letters.
+ * being written, one read and one write for the lot), then acknowledges each. Whatever cannot be applied — too
+ * large, too deep, not a reply, refused by PostgreSQL, or breaking its channel again and again — is moved to the
+ * dead letters with the reason; only a failure of the database itself makes a reply come again.
  */
 export class ReplyConsumer {
   /** Invalid replies being dead-lettered. */
   private rejecting = 0;
   private readonly batches: Batcher<QueuedReply>;
-  private consumerTag: string | null = null;
-  private channel: Channel | null = null;
+  private readonly strikes = new DeliveryStrikes();
+  private consumer: { channels: AmqpChannels; tag: string } | null = null;
 
   constructor(
     private readonly connection: AmqpConnection,
     private readonly orchestrator: Orchestrator,
     private readonly logger: Logger,
-    private readonly onDeadLetter: () => void = () => undefined,
+    private readonly options: ReplyConsumerOptions,
   ) {
     this.batches = new Batcher(
       (batch) => this.applyBatch(batch),
       (error) => this.logger.error('could not settle a batch of replies', { error: error.message }),
       BATCHES,
     );
-    connection.onConnected((channels) => this.consume(channels));
+    connection.onChannelsOpen((channels) => this.consume(channels));
+    connection.onChannelsLost((channels, connectionUp) => {
+      if (this.consumer?.channels !== channels) return;
+      this.consumer = null;
+      if (connectionUp) this.strikes.channelBroke();
+      else this.strikes.connectionLost();
+    });
   }
 
   /** Stops taking replies and waits for those being applied (bounded). */
   async stop(timeoutMs = 5000): Promise<void> {
-    if (this.channel !== null && this.consumerTag !== null) {
-      await this.channel.cancel(this.consumerTag).catch(() => undefined);
-    }
-    this.consumerTag = null;
+    const consumer = this.consumer;
+    this.consumer = null;
+    if (consumer !== null) await consumer.channels.consume.cancel(consumer.tag).catch(() => undefined);
     const until = Date.now() + timeoutMs;
     while (this.rejecting + this.batches.inFlight > 0 && Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -59,107 +77,131 @@ export class ReplyConsumer {
 
   private async consume(channels: AmqpChannels): Promise<void> {
     await channels.consume.prefetch(PREFETCH);
-    this.channel = channels.consume;
     const { consumerTag } = await channels.consume.consume(
       Topology.repliesQueue,
       (message) => {
-        if (message !== null) void this.onMessage(channels, message);
+        if (message !== null) this.onMessage(channels, message);
       },
       { noAck: false },
     );
-    this.consumerTag = consumerTag;
+    this.consumer = { channels, tag: consumerTag };
   }
 
+  /** Nothing thrown here may reach amqplib: it would close the channel, and the message would come again. */
   private onMessage(channels: AmqpChannels, message: ConsumeMessage): void {
-    const parsed = parseReply(message.content);
-    if (!parsed.ok) {
-      this.rejecting++;
-      void this.reject(channels, message, parsed.reason)
-        .catch((error: Error) => this.logger.error('could not settle a reply', { error: error.message }))
-        .finally(() => this.rejecting--);
-      return;
+    try {
+      const refused = this.strikes.received(message) ?? this.check(message);
+      if (typeof refused === 'string') {
+        this.reject(channels, message, refused);
+        return;
+      }
+      this.batches.add({ channels, message, reply: refused });
+    } catch (error) {
+      this.reject(channels, message, `reply could not be handled: ${(error as Error).message}`);
     }
-    this.batches.add({ channels, message, reply: parsed.reply });
+  }
+
+  /** The reply, or why it is refused. */
+  private check(message: ConsumeMessage): Reply | string {
+    const undecodable = message.properties.headers?.[UNDECODABLE_HEADERS];
+    if (undecodable !== undefined) return String(undecodable);
+    const parsed = parseBoundedJson(message.content, {
+      maxBytes: this.options.maxReplyBytes,
+      maxDepth: WireLimits.maxReplyDepth,
+      storableText: true,
+    });
+    if (!parsed.ok) return `reply ${parsed.reason}`;
+    const result = replySchema.safeParse(parsed.value);
+    if (result.success) return result.data;
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
+    return `reply does not match the reply schema: ${problems.join('; ')}`;
   }
 
   private async applyBatch(batch: QueuedReply[]): Promise<void> {
     let results: ReplyResult[];
     try {
-      results = await this.orchestrator.handleReplies(batch.map((queued) => queued.reply));
+      results = await this.orchestrator.handleReplies(
+        batch.map((queued) => queued.reply),
+        batch.map((queued) => userIdOf(queued.message)),
+      );
     } catch (error) {
       results = batch.map(() => ({ handling: 'failed', error: error as Error }));
     }
     this.connection.coalesceWrites();
-    await Promise.all(batch.map((queued, index) => this.settle(queued, results[index]!)));
+    for (const [index, queued] of batch.entries()) this.settle(queued, results[index]!);
   }
 
-  private async settle({ channels, message, reply }: QueuedReply, result: ReplyResult): Promise<void> {
+  private settle({ channels, message, reply }: QueuedReply, result: ReplyResult): void {
+    const scope = { sagaId: reply.saga_id, step: reply.step, messageId: reply.message_id };
     switch (result.handling) {
       case 'failed':
-        // SQLSTATE class 22: the reply carries a value PostgreSQL refuses (a NUL character in a string, say).
-        if (sqlStateClass(result.error) === '22') {
-          return this.reject(channels, message, `PostgreSQL cannot store the reply: ${result.error.message}`);
+        if (isRefusedValue(result.error)) {
+          return this.reject(channels, message, `PostgreSQL refused the reply: ${result.error.message}`);
         }
         this.logger.error('could not apply reply; it will be redelivered', {
-          messageId: reply.message_id,
-          sagaId: reply.saga_id,
+          ...scope,
           error: result.error.message,
         });
-        setTimeout(() => safely(() => channels.consume.nack(message, false, true)), REDELIVERY_DELAY_MS);
-        return;
+        return this.giveBack(channels, message);
+      case 'refused':
+        return this.reject(channels, message, result.reason);
       case 'unknown-saga':
         return this.reject(channels, message, `reply names unknown saga "${reply.saga_id}"`);
       case 'duplicate':
       case 'ignored':
         this.logger.info(`reply ${result.handling === 'duplicate' ? 'already applied' : 'ignored'}`, {
-          sagaId: reply.saga_id,
-          step: reply.step,
-          messageId: reply.message_id,
+          ...scope,
           inReplyTo: reply.in_reply_to,
         });
         break;
       case 'applied':
         break;
     }
+    this.acknowledge(channels, message);
+  }
+
+  /**
+   * Moves a message to the dead letters: through the broker, else straight into the database (a message the
+   * broker will not take back, say); if both fail, it comes again later.
+   */
+  private reject(channels: AmqpChannels, message: ConsumeMessage, reason: string): void {
+    this.rejecting++;
+    void deadLetter(channels.publish, message, reason)
+      .catch((error: Error) => {
+        this.logger.warn('could not publish a dead letter; storing it directly', { error: error.message });
+        return this.options.storeDeadLetter(message, reason);
+      })
+      .then(
+        () => {
+          this.acknowledge(channels, message);
+          this.options.onDeadLetter?.();
+          this.logger.warn('reply dead-lettered', { reason, messageId: message.properties.messageId });
+        },
+        (error: Error) => {
+          this.logger.error('could not dead-letter reply; it will be redelivered', { error: error.message });
+          this.giveBack(channels, message);
+        },
+      )
+      .finally(() => this.rejecting--);
+  }
+
+  private acknowledge(channels: AmqpChannels, message: ConsumeMessage): void {
+    this.strikes.settled(message, true);
     safely(() => channels.consume.ack(message));
   }
 
-  /** Moves a message to the dead letters; if that fails, it comes again later. */
-  private async reject(channels: AmqpChannels, message: ConsumeMessage, reason: string): Promise<void> {
-    const messageId = message.properties.messageId as string | undefined;
-    try {
-      await deadLetter(channels.publish, message, reason);
-    } catch (error) {
-      this.logger.error('could not dead-letter reply; it will be redelivered', {
-        messageId,
-        error: (error as Error).message,
-      });
-      setTimeout(() => safely(() => channels.consume.nack(message, false, true)), REDELIVERY_DELAY_MS);
-      return;
-    }
-    safely(() => channels.consume.ack(message));
-    this.onDeadLetter();
-    this.logger.warn('reply dead-lettered', { reason, messageId });
+  private giveBack(channels: AmqpChannels, message: ConsumeMessage): void {
+    this.strikes.settled(message, false);
+    setTimeout(() => safely(() => channels.consume.nack(message, false, true)), REDELIVERY_DELAY_MS);
   }
 }
 
-type ParsedReply = { ok: true; reply: Reply } | { ok: false; reason: string };
-
-function parseReply(content: Buffer): ParsedReply {
-  let json: unknown;
-  try {
-    json = JSON.parse(content.toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'reply is not valid JSON' };
-  }
-  const result = replySchema.safeParse(json);
-  if (!result.success) {
-    const problems = result.error.issues.map(
-      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
-    );
-    return { ok: false, reason: `reply does not match the reply schema: ${problems.join('; ')}` };
-  }
-  return { ok: true, reply: result.data };
+/** RabbitMQ has checked it against the publishing connection's user. */
+function userIdOf(message: ConsumeMessage): string | null {
+  const userId: unknown = message.properties.userId;
+  return typeof userId === 'string' && userId !== '' ? userId : null;
 }
 
 /** The channel may have closed meanwhile; the broker then redelivers the message anyway. */

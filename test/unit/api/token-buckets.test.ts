@@ -1,4 +1,4 @@
-import { TokenBuckets } from '../../../src/api/token-bucket';
+import { TokenBuckets } from '../../../src/api/auth/token-buckets';
 
 describe('TokenBuckets', () => {
   it('allows a burst, then one request per refill interval, per caller', () => {
@@ -17,5 +17,18 @@ describe('TokenBuckets', () => {
     expect([buckets.take('a', 60_000), buckets.take('a', 60_000), buckets.take('a', 60_000)]).toEqual([
       0, 0, 100,
     ]);
+  });
+});
+
+describe('TokenBuckets memory', () => {
+  it('keeps at most maxCallers buckets, forgetting the least recently used, never the active ones', () => {
+    const buckets = new TokenBuckets(1, 1, 3);
+    buckets.take('real', 0);
+    for (let n = 0; n < 100; n++) {
+      buckets.take(`forged-${n}`, 0);
+      // The real caller keeps calling: its empty bucket is never forgotten, so it stays limited.
+      if (n % 2 === 0) expect(buckets.take('real', 0)).toBeGreaterThan(0);
+    }
+    expect(buckets.callers).toBe(3);
   });
 });

@@ -1,4 +1,8 @@
-/** A token bucket per caller: `ratePerSecond` tokens refill continuously, up to `burst`. Time is passed in. */
+/**
+ * A token bucket per caller: `ratePerSecond` tokens refill continuously, up to `burst`. Time is passed in. At most
+ * `maxCallers` buckets are kept; beyond that the least recently used one goes — it has refilled the longest, so
+ * forgetting it costs its caller nothing, and no flood of new callers can reset anyone else's bucket.
+ */
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
@@ -13,14 +17,17 @@ export class TokenBuckets {
     const bucket = this.buckets.get(caller) ?? { tokens: this.burst, at: nowMs };
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((nowMs - bucket.at) / 1000) * this.ratePerSecond);
     bucket.at = nowMs;
-    if (!this.buckets.has(caller)) {
-      if (this.buckets.size >= this.maxCallers) this.buckets.clear();
-      this.buckets.set(caller, bucket);
-    }
+    this.buckets.delete(caller);
+    this.buckets.set(caller, bucket);
+    if (this.buckets.size > this.maxCallers) this.buckets.delete(this.buckets.keys().next().value!);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return 0;
     }
     return Math.ceil(((1 - bucket.tokens) / this.ratePerSecond) * 1000);
+  }
+
+  get callers(): number {
+    return this.buckets.size;
   }
 }

@@ -1,0 +1,26 @@
+/**
+ * Who may answer a saga's commands. Open by default; with `REPLY_AUTH=user-id`, a reply counts only when its AMQP
+ * `user_id` (which RabbitMQ checks against the publishing connection's user) is the broker user configured for the
+ * participant of the step it answers.
+ */
+export interface ReplyAuthorization {
+  /** Why a reply to a step of `participant` (null: the saga has no such step) sent by `userId` is refused. */
+  refusal(participant: string | null, userId: string | null): string | null;
+}
+
+export const openReplies: ReplyAuthorization = { refusal: () => null };
+
+export function repliesFromParticipantUsers(users: ReadonlyMap<string, string>): ReplyAuthorization {
+  return {
+    refusal(participant, userId) {
+      if (participant === null) return 'reply names a step the saga does not have';
+      const expected = users.get(participant);
+      if (expected === undefined) return `no broker user is configured for participant "${participant}"`;
+      if (userId === null) return `reply has no user_id; participant "${participant}" must send it`;
+      if (userId !== expected) {
+        return `reply was sent by broker user "${userId}", not by "${expected}" of participant "${participant}"`;
+      }
+      return null;
+    },
+  };
+}
