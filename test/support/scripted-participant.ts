@@ -16,6 +16,13 @@ export interface ReceivedCommand {
   properties: ConsumeMessage['properties'];
 }
 
+export interface ScriptedParticipantOptions {
+  /** Set as the AMQP `userId` of every reply (RabbitMQ takes only the connection's own user). */
+  userId?: string;
+  /** Check that the exchange and queue exist instead of declaring them (a broker user without configure rights). */
+  passive?: boolean;
+}
+
 /**
  * A participant written against the wire protocol alone (raw amqplib, no SDK): it records every command it
  * receives and answers as its script says.
@@ -29,6 +36,7 @@ export class ScriptedParticipant {
     private readonly url: string,
     readonly name: string,
     private readonly script: (command: Command, received: ReceivedCommand[]) => ScriptedAnswer,
+    private readonly options: ScriptedParticipantOptions = {},
   ) {}
 
   async start(): Promise<void> {
@@ -36,9 +44,14 @@ export class ScriptedParticipant {
     const channel = await this.connection.createConfirmChannel();
     this.channel = channel;
     const queue = commandQueueName(this.name);
-    await channel.assertExchange(Topology.commandsExchange, 'direct', { durable: true });
-    await channel.assertQueue(queue, { durable: true });
-    await channel.bindQueue(queue, Topology.commandsExchange, this.name);
+    if (this.options.passive === true) {
+      await channel.checkExchange(Topology.commandsExchange);
+      await channel.checkQueue(queue);
+    } else {
+      await channel.assertExchange(Topology.commandsExchange, 'direct', { durable: true });
+      await channel.assertQueue(queue, { durable: true });
+      await channel.bindQueue(queue, Topology.commandsExchange, this.name);
+    }
     await channel.consume(queue, (message) => {
       if (message !== null) this.onMessage(channel, message);
     });
@@ -88,6 +101,7 @@ export class ScriptedParticipant {
         contentType: 'application/json',
         messageId: reply.message_id,
         correlationId: command.message_id,
+        ...(this.options.userId === undefined ? {} : { userId: this.options.userId }),
       });
     }
     channel.ack(message);

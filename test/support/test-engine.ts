@@ -63,7 +63,14 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
     const address = app.http.getHttpServer().address() as AddressInfo;
     baseUrl = `http://127.0.0.1:${address.port}`;
   };
-  await boot();
+  try {
+    await boot();
+  } catch (error) {
+    await vhost.drop();
+    await database.drop();
+    rmSync(sagasDir, { recursive: true, force: true });
+    throw error;
+  }
 
   const engine: TestEngine = {
     get app() {
@@ -87,7 +94,12 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
       return {
         status: response.status,
         headers: response.headers,
-        body: text === '' ? null : JSON.parse(text),
+        body:
+          text === ''
+            ? null
+            : response.headers.get('content-type')?.includes('json')
+              ? JSON.parse(text)
+              : text,
       };
     },
     async stopEngine() {
