@@ -163,4 +163,40 @@ describe('definition limits', () => {
       'payload.yaml: steps.1.payload: is nested deeper than 32 levels',
     ]);
   });
+
+  it('reports a file larger than 1 MiB before reading it', () => {
+    const valid = `${sagaYaml()}\n#`;
+    const padded = (bytes: number) => valid.padEnd(bytes, 'x');
+    expect(problemsOf('size.yaml', padded(1_048_576))).toEqual([]);
+    expect(problemsOf('size.yaml', padded(1_048_577))).toEqual([
+      'size.yaml: file is 1048577 bytes, more than the limit of 1048576',
+    ]);
+    expect(problemsOf('size.json', ' '.repeat(2_000_000))).toEqual([
+      'size.json: file is 2000000 bytes, more than the limit of 1048576',
+    ]);
+  });
+
+  it.each<[string, string, (levels: number) => string]>([
+    ['JSON', 'deep.json', (levels) => `{"name": "deep", "version": 1, "x": ${nestedMapping(levels - 1)}}`],
+    [
+      'flow YAML',
+      'deep.yaml',
+      (levels) => `{"name": "deep", "version": 1, "x": ${nestedMapping(levels - 1)}}`,
+    ],
+    [
+      'block YAML',
+      'deep.yaml',
+      (levels) => {
+        const keys = Array.from({ length: levels - 2 }, (_, i) => `${' '.repeat(i)}x:`);
+        return ['name: deep', 'version: 1', ...keys, `${' '.repeat(levels - 2)}x: {}`].join('\n');
+      },
+    ],
+    ['block YAML lists', 'deep.yaml', (levels) => `name: deep\nversion: 1\nx:\n${'- '.repeat(levels - 2)}[]`],
+  ])('reports %s nested deeper than 64 levels', (_case, file, nested) => {
+    expect(problemsOf(file, nested(64))).toEqual([
+      `${file}: steps: is required`,
+      `${file}: x: unknown field`,
+    ]);
+    expect(problemsOf(file, nested(65))).toEqual([`${file}: file is nested deeper than 64 levels`]);
+  });
 });
