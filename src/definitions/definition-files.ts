@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { findUnstorableText } from '../contracts/bounded-json';
 import { jsonObjectSchema, type JsonObject } from '../contracts/json';
 import { canonicalJson, compileDefinition, DefinitionLimits, type SagaDefinition } from '../core/definition';
 import { readDefinitionText } from './definition-text';
@@ -55,6 +56,8 @@ function loadFile(
   const input = jsonObjectSchema.safeParse(parsed.value.input);
   const schemaProblem = input.success ? checkInputSchema(input.data) : null;
   if (schemaProblem !== null) messages.push(`input: ${schemaProblem}`);
+  const unstorable = findUnstorableText(parsed.value);
+  if (unstorable !== null) messages.push(unstorable);
 
   const document = jsonObjectSchema.safeParse(parsed.value);
   if (!compiled.ok || !document.success || messages.length > 0) return { ok: false, messages };
@@ -63,6 +66,15 @@ function loadFile(
     ok: true,
     loaded: { file, definition: compiled.definition, document: document.data, fingerprint },
   };
+}
+
+/** A bound this loader misses must still be a problem of the file, not a crash of the service. */
+function loadFileSafely(dir: string, file: string): ReturnType<typeof loadFile> {
+  try {
+    return loadFile(dir, file);
+  } catch (error) {
+    return { ok: false, messages: [`could not be checked: ${errorMessage(error)}`] };
+  }
 }
 
 function listFiles(dir: string): { ok: true; files: string[] } | { ok: false; problem: string } {
@@ -91,7 +103,7 @@ export function loadDefinitionFiles(dir: string): DefinitionFiles {
   const problems: string[] = [];
   const firstFile = new Map<string, string>();
   for (const file of listing.files) {
-    const result = loadFile(dir, file);
+    const result = loadFileSafely(dir, file);
     if (!result.ok) {
       problems.push(...result.messages.map((message) => `${file}: ${message}`));
       continue;

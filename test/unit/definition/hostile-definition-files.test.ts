@@ -188,6 +188,23 @@ describe('hostile definition files', () => {
     ]);
   });
 
+  it.each<[string, string, string, string]>([
+    [
+      'a NUL character',
+      'nul.yaml',
+      `${sagaYaml()}\ndescription: "a\\0b"`,
+      'nul.yaml: description: contains a NUL character (\\u0000), which cannot be stored',
+    ],
+    [
+      'an unpaired surrogate',
+      'surrogate.json',
+      '{"name": "demo", "version": 1, "steps": [{"name": "a", "participant": "p", "action": "A", "payload": {"x": "\\ud800"}}]}',
+      'surrogate.json: steps.0.payload.x: contains an unpaired UTF-16 surrogate, which cannot be stored',
+    ],
+  ])('reports text the database cannot store: %s', (_case, file, content, expected) => {
+    expect(problemsOf(file, content)).toEqual([expected]);
+  });
+
   it('reports a link to a folder named like a definition file', () => {
     const dir = definitionFolder({});
     mkdirSync(join(dir, 'folder'));
