@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { findUnstorableText } from '../contracts/bounded-json';
 import { jsonObjectSchema, type JsonObject } from '../contracts/json';
-import { canonicalJson, compileDefinition, type SagaDefinition } from '../core/definition';
+import { canonicalJson, compileDefinition, DefinitionLimits, type SagaDefinition } from '../core/definition';
+import { readDefinitionText } from './definition-text';
 import { checkInputSchema } from './input-validator';
+import { parseJsonDefinition } from './json-definition';
+import { errorMessage } from './parsed-file';
+import { parseYamlDefinition } from './yaml-definition';
 
 export interface LoadedDefinition {
   /** The file's name relative to the folder, e.g. `order-fulfillment.yaml`. */
@@ -24,48 +28,6 @@ export interface DefinitionFiles {
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
-type Parsed = { ok: true; value: unknown } | { ok: false; messages: string[] };
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function parseYaml(text: string): Parsed {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    return {
-      ok: false,
-      messages: document.errors.map((error) => {
-        const { line, col } = lineCounter.linePos(error.pos[0]);
-        return `${error.message} at line ${line}, column ${col}`;
-      }),
-    };
-  }
-  try {
-    return { ok: true, value: document.toJS() };
-  } catch (error) {
-    return { ok: false, messages: [errorMessage(error)] };
-  }
-}
-
-/** Node's JSON errors give a character position; add the line and column a reader needs. */
-function withLineColumn(message: string, text: string): string {
-  const position = /at position (\d+)(?! \(line)/.exec(message);
-  if (position === null) return message;
-  const before = text.slice(0, Number(position[1])).split('\n');
-  return `${message} (line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})`;
-}
-
-function parseJson(text: string): Parsed {
-  const source = text.replace(/^\uFEFF/, '');
-  try {
-    return { ok: true, value: JSON.parse(source) };
-  } catch (error) {
-    return { ok: false, messages: [`invalid JSON: ${withLineColumn(errorMessage(error), source)}`] };
-  }
-}
-
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -80,13 +42,10 @@ function loadFile(
   dir: string,
   file: string,
 ): { ok: true; loaded: LoadedDefinition } | { ok: false; messages: string[] } {
-  let text: string;
-  try {
-    text = readFileSync(join(dir, file), 'utf8');
-  } catch (error) {
-    return { ok: false, messages: [`cannot read file: ${errorMessage(error)}`] };
-  }
-  const parsed = extname(file) === '.json' ? parseJson(text) : parseYaml(text);
+  const read = readDefinitionText(join(dir, file), DefinitionLimits.maxFileBytes);
+  if (!read.ok) return { ok: false, messages: [read.message] };
+  const parsed =
+    extname(file) === '.json' ? parseJsonDefinition(read.bytes, read.text) : parseYamlDefinition(read.text);
   if (!parsed.ok) return parsed;
   if (!isMapping(parsed.value)) return { ok: false, messages: [notMappingMessage(parsed.value)] };
 
@@ -97,6 +56,8 @@ function loadFile(
   const input = jsonObjectSchema.safeParse(parsed.value.input);
   const schemaProblem = input.success ? checkInputSchema(input.data) : null;
   if (schemaProblem !== null) messages.push(`input: ${schemaProblem}`);
+  const unstorable = findUnstorableText(parsed.value);
+  if (unstorable !== null) messages.push(unstorable);
 
   const document = jsonObjectSchema.safeParse(parsed.value);
   if (!compiled.ok || !document.success || messages.length > 0) return { ok: false, messages };
@@ -105,6 +66,15 @@ function loadFile(
     ok: true,
     loaded: { file, definition: compiled.definition, document: document.data, fingerprint },
   };
+}
+
+/** A bound this loader misses must still be a problem of the file, not a crash of the service. */
+function loadFileSafely(dir: string, file: string): ReturnType<typeof loadFile> {
+  try {
+    return loadFile(dir, file);
+  } catch (error) {
+    return { ok: false, messages: [`could not be checked: ${errorMessage(error)}`] };
+  }
 }
 
 function listFiles(dir: string): { ok: true; files: string[] } | { ok: false; problem: string } {
@@ -133,7 +103,7 @@ export function loadDefinitionFiles(dir: string): DefinitionFiles {
   const problems: string[] = [];
   const firstFile = new Map<string, string>();
   for (const file of listing.files) {
-    const result = loadFile(dir, file);
+    const result = loadFileSafely(dir, file);
     if (!result.ok) {
       problems.push(...result.messages.map((message) => `${file}: ${message}`));
       continue;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { JsonObject } from '../../contracts/json';
 import { compilePayload } from './expressions';
+import { DefinitionLimits } from './limits';
 import { payloadSchema, sagaDefinitionFileSchema, type SagaDefinitionFile } from './schema';
 import type { PayloadTemplate, SagaDefinition } from './types';
 
@@ -80,6 +81,8 @@ interface RawStep {
 
 function rawSteps(document: unknown): RawStep[] {
   if (!isRecord(document) || !Array.isArray(document.steps)) return [];
+  // Too many steps is one problem, reported by the schema; checking each step would cost the square of their count.
+  if (document.steps.length > DefinitionLimits.maxSteps) return [];
   return document.steps.map((step: unknown) => {
     const fields = isRecord(step) ? step : {};
     const payload = payloadSchema.safeParse(fields.payload ?? {});

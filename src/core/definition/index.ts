@@ -1,4 +1,6 @@
 export * from './types';
+export * from './limits';
+export * from './nesting-depth';
 export * from './duration';
 export * from './schema';
 export * from './expressions';

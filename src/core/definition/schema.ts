@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { jsonObjectSchema } from '../../contracts/json';
 import { durationSchema, positiveDurationSchema } from './duration';
+import { DefinitionLimits, describeDaysLimit } from './limits';
+import { nestsDeeperThan } from './nesting-depth';
 import type { RetryPolicy } from './types';
 
 /** Step retry when the file omits `retry` or some of its fields (CONTRACT §2). */
@@ -24,24 +26,53 @@ export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
 
 const NAME_PATTERN = /^[a-z0-9-]+$/;
 
-const nameSchema = z.string().regex(NAME_PATTERN, {
-  error: (issue) => `invalid name ${JSON.stringify(issue.input)}: use only lowercase letters, digits and "-"`,
-});
+function atMostCharacters(limit: number) {
+  return { error: `must be at most ${limit} characters`, abort: true };
+}
 
-const commandNameSchema = z.string().min(1, { error: 'must not be empty' });
+function atMost(limit: number) {
+  return { error: `must be at most ${limit}` };
+}
+
+// The length is checked first: the pattern's message quotes the name.
+const nameSchema = z
+  .string()
+  .max(DefinitionLimits.maxNameLength, atMostCharacters(DefinitionLimits.maxNameLength))
+  .regex(NAME_PATTERN, {
+    error: (issue) =>
+      `invalid name ${JSON.stringify(issue.input)}: use only lowercase letters, digits and "-"`,
+  });
+
+const commandNameSchema = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .max(DefinitionLimits.maxCommandNameLength, atMostCharacters(DefinitionLimits.maxCommandNameLength));
 
 const positiveIntegerSchema = z
   .number()
   .int({ error: 'must be a positive integer' })
   .positive({ error: 'must be a positive integer' });
 
+/** A duration in milliseconds of at most `limitMs`, zero allowed or not. */
+function boundedDuration(schema: typeof durationSchema, limitMs: number) {
+  return schema.pipe(z.number().max(limitMs, { error: `must be at most ${describeDaysLimit(limitMs)}` }));
+}
+
+const stepDurationSchema = boundedDuration(durationSchema, DefinitionLimits.maxStepDurationMs);
+
 function retryPolicySchema(defaults: Readonly<RetryPolicy>) {
   return z
     .strictObject({
-      attempts: positiveIntegerSchema.optional(),
-      backoff: durationSchema.optional(),
-      multiplier: z.number().min(1, { error: 'must be at least 1' }).optional(),
-      maxBackoff: durationSchema.optional(),
+      attempts: positiveIntegerSchema
+        .max(DefinitionLimits.maxAttempts, atMost(DefinitionLimits.maxAttempts))
+        .optional(),
+      backoff: stepDurationSchema.optional(),
+      multiplier: z
+        .number()
+        .min(1, { error: 'must be at least 1' })
+        .max(DefinitionLimits.maxMultiplier, atMost(DefinitionLimits.maxMultiplier))
+        .optional(),
+      maxBackoff: stepDurationSchema.optional(),
     })
     .transform((value, ctx): RetryPolicy => {
       const policy: RetryPolicy = {
@@ -66,14 +97,19 @@ function retryPolicySchema(defaults: Readonly<RetryPolicy>) {
 }
 
 /** A step's payload: a mapping of JSON values whose strings may hold `${...}` expressions. */
-export const payloadSchema = jsonObjectSchema;
+export const payloadSchema = jsonObjectSchema.refine(
+  (payload) => !nestsDeeperThan(payload, DefinitionLimits.maxPayloadDepth),
+  { error: `is nested deeper than ${DefinitionLimits.maxPayloadDepth} levels` },
+);
 
 const stepSchema = z.strictObject({
   name: nameSchema,
   participant: nameSchema,
   action: commandNameSchema,
   compensation: commandNameSchema.optional(),
-  timeout: positiveDurationSchema.default(DEFAULT_STEP_TIMEOUT_MS),
+  timeout: boundedDuration(positiveDurationSchema, DefinitionLimits.maxStepDurationMs).default(
+    DEFAULT_STEP_TIMEOUT_MS,
+  ),
   retry: retryPolicySchema(DEFAULT_RETRY),
   compensationRetry: retryPolicySchema(DEFAULT_COMPENSATION_RETRY),
   payload: payloadSchema.default(() => ({})),
@@ -85,11 +121,19 @@ const stepSchema = z.strictObject({
  */
 export const sagaDefinitionFileSchema = z.strictObject({
   name: nameSchema,
-  version: positiveIntegerSchema,
-  description: z.string().optional(),
+  version: positiveIntegerSchema.max(DefinitionLimits.maxVersion, atMost(DefinitionLimits.maxVersion)),
+  description: z
+    .string()
+    .max(DefinitionLimits.maxDescriptionLength, atMostCharacters(DefinitionLimits.maxDescriptionLength))
+    .optional(),
   input: jsonObjectSchema.optional(),
-  timeout: positiveDurationSchema.optional(),
-  steps: z.array(stepSchema).min(1, { error: 'must list at least one step' }),
+  timeout: boundedDuration(positiveDurationSchema, DefinitionLimits.maxSagaTimeoutMs).optional(),
+  // The count is checked before any step: a list too long is refused without a message per step.
+  steps: z
+    .array(z.unknown())
+    .min(1, { error: 'must list at least one step' })
+    .max(DefinitionLimits.maxSteps, { error: `must list at most ${DefinitionLimits.maxSteps} steps` })
+    .pipe(z.array(stepSchema)),
 });
 
 export type SagaDefinitionFile = z.infer<typeof sagaDefinitionFileSchema>;

@@ -1,41 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDefinitionFiles } from '../../../src/definitions/definition-files';
+import { definitionFolder as folder, removeDefinitionFolders, sagaYaml as saga } from './definition-folder';
 
 const EXAMPLE_DIR = join(__dirname, '../../../sagas');
 const DURATION_HELP = 'expected a number with a unit (ms, s, m, h) or an integer of milliseconds';
 
-const folders: string[] = [];
-
-/** A temporary folder holding the given files. */
-function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'saga-definitions-'));
-  folders.push(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
-
-afterAll(() => {
-  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A valid two-step definition; `extra` lines are appended to the second step. */
-function saga(extra = '', name = 'demo', version = 1): string {
-  return [
-    `name: ${name}`,
-    `version: ${version}`,
-    'steps:',
-    '  - name: first',
-    '    participant: alpha',
-    '    action: DoFirst',
-    '    compensation: UndoFirst',
-    '  - name: second',
-    '    participant: beta',
-    '    action: DoSecond',
-    extra,
-  ].join('\n');
-}
+afterAll(removeDefinitionFolders);
 
 describe('loadDefinitionFiles', () => {
   it('loads the example file with zero problems', () => {
