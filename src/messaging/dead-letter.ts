@@ -2,8 +2,16 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { Topology } from '../contracts/topology';
 import { publishConfirmed } from './publish-confirmed';
 
-/** Moves a message nobody can process to `sagas.dead-letter`, the reason in header `x-saga-error`. */
-export function deadLetter(channel: ConfirmChannel, message: ConsumeMessage, reason: string): Promise<void> {
+/**
+ * Moves a message nobody can process to `sagas.dead-letter`, the reason in header `x-saga-error`. `userId`, when
+ * given, is the AMQP `userId` property of the dead letter (RabbitMQ checks it against the connection's user).
+ */
+export function deadLetter(
+  channel: ConfirmChannel,
+  message: ConsumeMessage,
+  reason: string,
+  userId?: string,
+): Promise<void> {
   const properties = message.properties;
   return publishConfirmed(channel, Topology.deadLetterExchange, '', message.content, {
     persistent: true,
@@ -12,6 +20,7 @@ export function deadLetter(channel: ConfirmChannel, message: ConsumeMessage, rea
     correlationId: properties.correlationId as string | undefined,
     type: properties.type as string | undefined,
     timestamp: properties.timestamp as number | undefined,
+    userId,
     headers: {
       ...(properties.headers ?? {}),
       [Topology.errorHeader]: reason,
