@@ -52,10 +52,7 @@ export const FailureCode = {
  */
 export async function dispatch(delivery: Delivery, env: DispatchEnvironment): Promise<Dispatch> {
   const parsed = parseCommand(delivery.content);
-  if (!parsed.ok) {
-    env.logger.warn('message moved to the dead-letter queue', { reason: parsed.reason });
-    return { kind: 'dead-letter', reason: parsed.reason };
-  }
+  if (!parsed.ok) return { kind: 'dead-letter', reason: parsed.reason };
   const reply = await answer(parsed.command, delivery, env);
   return { kind: 'reply', reply };
 }
