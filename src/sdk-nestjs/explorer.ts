@@ -35,7 +35,7 @@ export class SagaParticipantHost implements OnApplicationBootstrap, OnModuleDest
 
   /** Resolves once the participant consumes its queue (it waits for the broker, retrying). */
   async onApplicationBootstrap(): Promise<void> {
-    const { url, participant, prefetch, idempotency, logger } = this.options;
+    const { url, participant, prefetch, idempotency, logger, maxCommandBytes, maxReplyBytes } = this.options;
     const found = this.handlers();
     if (found.size === 0) {
       throw new Error(
@@ -50,6 +50,8 @@ export class SagaParticipantHost implements OnApplicationBootstrap, OnModuleDest
       idempotency,
       handlers,
       logger: logger ?? nestLogger(),
+      maxCommandBytes,
+      maxReplyBytes,
     });
     await this.participant.start();
   }

@@ -14,6 +14,10 @@ export interface SagaParticipantModuleOptions {
   idempotency?: IdempotencyStore;
   /** Default: Nest's `Logger` with context `SagaParticipant`. */
   logger?: ParticipantLogger;
+  /** Largest command body read, in bytes; a larger one is dead-lettered. Default 8 MiB. */
+  maxCommandBytes?: number;
+  /** Largest reply sent, in bytes; a larger one becomes an `OUTPUT_TOO_LARGE` failure. Default 1 MiB. */
+  maxReplyBytes?: number;
 }
 
 export interface SagaParticipantModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {

@@ -4,15 +4,18 @@ import { coalesceWrites } from '../messaging/coalesce-writes';
 import { deadLetter } from '../messaging/dead-letter';
 import type { DeliveryStrikes } from '../messaging/delivery-strikes';
 import { UnencodableMessageError } from '../messaging/publish-confirmed';
+import { checkDelivery } from './delivery-checks';
 import { type DispatchEnvironment, dispatch } from './dispatch';
 import type { ParticipantLogger } from './options';
-import { publishReply } from './publish';
+import { type ReplyRoute, publishReply, replyRoute } from './publish';
+import { boundReply } from './reply-bounds';
 import { cutText } from './text';
 
 export interface DeliveryHandlerEnvironment {
   dispatch: DispatchEnvironment;
   logger: ParticipantLogger;
   strikes: DeliveryStrikes;
+  maxReplyBytes: number;
   /** True once the participant is stopping: new deliveries are given back. */
   stopping(): boolean;
 }
@@ -73,17 +76,20 @@ export class DeliveryHandler {
 
   private async process(on: DeliveryChannel, message: ConsumeMessage): Promise<void> {
     await this.settleAfter(on, message, async () => {
+      const check = checkDelivery(message);
+      if (!check.ok) return this.deadLetter(on, message, check.reason);
+      const route = replyRoute(message, check.replyQueue);
       const outcome = await dispatch(
         {
           content: message.content,
           headers: message.properties.headers ?? {},
-          sendProgress: (progress) => this.publish(on, message, progress),
+          sendProgress: (progress) => this.publish(on, route, progress),
         },
         this.env.dispatch,
       );
       if (outcome.kind === 'dead-letter') return this.deadLetter(on, message, outcome.reason);
       try {
-        await this.publish(on, message, outcome.reply);
+        await this.publish(on, route, outcome.reply);
       } catch (error) {
         if (!(error instanceof UnencodableMessageError)) throw error;
         await this.deadLetter(on, message, `its reply cannot be published: ${error.message}`);
@@ -119,8 +125,17 @@ export class DeliveryHandler {
     }
   }
 
-  private publish(on: DeliveryChannel, command: ConsumeMessage, reply: Reply): Promise<void> {
-    const published = publishReply(on.channel, command, reply);
+  private publish(on: DeliveryChannel, route: ReplyRoute, reply: Reply): Promise<void> {
+    const bounded = boundReply(reply, this.env.maxReplyBytes);
+    if (bounded.refused !== null) {
+      this.env.logger.error('reply replaced by an OUTPUT_TOO_LARGE failure', {
+        sagaId: reply.saga_id,
+        step: reply.step,
+        inReplyTo: reply.in_reply_to,
+        error: bounded.refused,
+      });
+    }
+    const published = publishReply(on.channel, route, bounded.reply, bounded.body);
     coalesceWrites(on.model);
     return published;
   }

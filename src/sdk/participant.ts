@@ -1,6 +1,7 @@
 import { type ChannelModel, type RecoveringChannelModel, connect } from 'amqplib';
 import { commandQueueName } from '../contracts/topology';
 import { DeliveryStrikes } from '../messaging/delivery-strikes';
+import { hardenAmqplib } from '../messaging/harden-amqplib';
 import { ChannelClosure, ConsumerChannel } from './consumer-channel';
 import { DeliveryHandler } from './delivery-handler';
 import { type CompiledOptions, type ParticipantOptions, compileOptions } from './options';
@@ -19,7 +20,9 @@ export interface Participant {
 
 /** A participant service's side of the wire protocol (CONTRACT §3): commands in, replies out. */
 export function createParticipant(options: ParticipantOptions): Participant {
-  return new AmqpParticipant(compileOptions(options));
+  const compiled = compileOptions(options);
+  hardenAmqplib();
+  return new AmqpParticipant(compiled);
 }
 
 /** Reconnect delays: 200 ms doubling up to 10 s, ±20 %. */
@@ -44,9 +47,11 @@ class AmqpParticipant implements Participant {
         logger: options.logger,
         now: () => new Date(),
         newId: () => crypto.randomUUID(),
+        maxCommandBytes: options.maxCommandBytes,
       },
       logger: options.logger,
       strikes: this.strikes,
+      maxReplyBytes: options.maxReplyBytes,
       stopping: () => this.stopping !== null,
     });
   }
