@@ -18,6 +18,8 @@ export interface SagaParticipantModuleOptions {
   maxCommandBytes?: number;
   /** Largest reply sent, in bytes; a larger one becomes an `OUTPUT_TOO_LARGE` failure. Default 1 MiB. */
   maxReplyBytes?: number;
+  /** Stamp every published message with the AMQP `userId` of the broker user in `url`. Default false. */
+  replyUserId?: boolean;
 }
 
 export interface SagaParticipantModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {

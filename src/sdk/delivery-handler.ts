@@ -16,6 +16,8 @@ export interface DeliveryHandlerEnvironment {
   logger: ParticipantLogger;
   strikes: DeliveryStrikes;
   maxReplyBytes: number;
+  /** AMQP `userId` of every message published, or null. */
+  userId: string | null;
   /** True once the participant is stopping: new deliveries are given back. */
   stopping(): boolean;
 }
@@ -78,7 +80,7 @@ export class DeliveryHandler {
     await this.settleAfter(on, message, async () => {
       const check = checkDelivery(message);
       if (!check.ok) return this.deadLetter(on, message, check.reason);
-      const route = replyRoute(message, check.replyQueue);
+      const route = replyRoute(message, check.replyQueue, this.env.userId);
       const outcome = await dispatch(
         {
           content: message.content,
@@ -150,7 +152,8 @@ export class DeliveryHandler {
       messageId: message.properties.messageId,
       reason: cut,
     });
-    const published = deadLetter(on.channel, message, cut);
+    const userId = this.env.userId ?? undefined;
+    const published = deadLetter(on.channel, message, cut, userId);
     coalesceWrites(on.model);
     try {
       await published;
@@ -158,7 +161,7 @@ export class DeliveryHandler {
       if (!(error instanceof UnencodableMessageError)) throw error;
       const headers = { 'x-saga-headers-dropped': error.message };
       const stripped = { ...message, properties: { ...message.properties, headers } };
-      await deadLetter(on.channel, stripped, cut);
+      await deadLetter(on.channel, stripped, cut, userId);
     }
   }
 }

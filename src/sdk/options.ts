@@ -3,6 +3,7 @@ import { ParticipantOptionsError } from './errors';
 import { type CompiledHandler, type HandlerDeclaration, compileHandler } from './handlers';
 import type { IdempotencyStore } from './idempotency';
 import { minReplyBytes } from './reply-bounds';
+import { brokerUser } from './reply-identity';
 
 /** Structured logging: a message plus the fields that scope it (saga id, step, message id…). */
 export interface ParticipantLogger {
@@ -42,6 +43,12 @@ export interface ParticipantOptions {
    * `MAX_REPLY_BYTES`: set both together.
    */
   maxReplyBytes?: number;
+  /**
+   * Stamp every message the participant publishes (replies, progress reports, dead letters) with the AMQP
+   * `userId` property: the user name in `url` (`guest` when it names none). RabbitMQ refuses a `userId` other
+   * than the connection's user, so the engine can tell which broker user sent a reply. Default false.
+   */
+  replyUserId?: boolean;
 }
 
 /** Options checked once, with their defaults applied. */
@@ -54,6 +61,8 @@ export interface CompiledOptions {
   idempotency: IdempotencyStore | null;
   maxCommandBytes: number;
   maxReplyBytes: number;
+  /** The AMQP `userId` stamped on every published message, or null. */
+  userId: string | null;
 }
 
 const participantName = /^[a-z0-9-]+$/;
@@ -90,6 +99,16 @@ export function compileOptions(options: ParticipantOptions): CompiledOptions {
       `maxReplyBytes: must be an integer of at least ${minReplyBytes} (got ${String(maxReplyBytes)})`,
     );
   }
+  const { replyUserId = false } = options;
+  if (typeof replyUserId !== 'boolean') {
+    problems.push(`replyUserId: must be true or false (got ${JSON.stringify(replyUserId)})`);
+  }
+  let userId: string | null = null;
+  if (replyUserId === true && typeof url === 'string' && url.length > 0) {
+    const identity = brokerUser(url);
+    if (identity.ok) userId = identity.user;
+    else problems.push(identity.problem);
+  }
   const { idempotency } = options;
   if (
     idempotency !== undefined &&
@@ -109,6 +128,7 @@ export function compileOptions(options: ParticipantOptions): CompiledOptions {
     idempotency: idempotency ?? null,
     maxCommandBytes,
     maxReplyBytes,
+    userId,
   };
 }
 

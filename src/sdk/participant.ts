@@ -52,6 +52,7 @@ class AmqpParticipant implements Participant {
       logger: options.logger,
       strikes: this.strikes,
       maxReplyBytes: options.maxReplyBytes,
+      userId: options.userId,
       stopping: () => this.stopping !== null,
     });
   }

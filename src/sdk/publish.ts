@@ -15,11 +15,13 @@ const maxTraceHeaderBytes = 4096;
 export interface ReplyRoute {
   /** The command's `replyTo` queue, reached through the default exchange. */
   queue: string;
+  /** AMQP `userId` of every reply, or null for none. */
+  userId: string | null;
   headers: Record<string, string>;
 }
 
-export function replyRoute(command: ConsumeMessage, queue: string): ReplyRoute {
-  return { queue, headers: pickTraceHeaders(command.properties.headers) };
+export function replyRoute(command: ConsumeMessage, queue: string, userId: string | null): ReplyRoute {
+  return { queue, userId, headers: pickTraceHeaders(command.properties.headers) };
 }
 
 /** Publishes a reply (its JSON already encoded in `body`) and resolves once the broker confirmed it. */
@@ -34,6 +36,7 @@ export function publishReply(
     contentType: 'application/json',
     messageId: reply.message_id,
     correlationId: reply.in_reply_to,
+    userId: route.userId ?? undefined,
     headers: route.headers,
   });
 }
