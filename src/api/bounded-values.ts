@@ -12,8 +12,14 @@ export const storableText = (max: number) =>
       if (reason !== null) ctx.issues.push({ code: 'custom', message: reason, input: ctx.value });
     });
 
-/** An id that travels in commands (`correlation_id`, `causation_id`): the wire's id limit. */
-export const wireId = () => storableText(WireLimits.maxIdLength).min(1, 'must not be empty');
+/**
+ * An id that travels in commands (`correlation_id`, `causation_id`): the wire's id limit, and at most 255 bytes,
+ * because a command carries its correlation id as an AMQP property too.
+ */
+export const wireId = () =>
+  storableText(WireLimits.maxIdLength)
+    .min(1, 'must not be empty')
+    .refine((value) => Buffer.byteLength(value) <= 255, 'must be at most 255 bytes in UTF-8');
 
 /** Saga names, step names: what definition files allow. */
 export const nameValue = () => storableText(100).min(1, 'must not be empty');

@@ -43,3 +43,8 @@ export function unstorableText(value: string): string | null {
   if (/\p{Cs}/u.test(value)) return 'contains an unpaired UTF-16 surrogate, which cannot be stored';
   return null;
 }
+
+/** The text with every character PostgreSQL cannot store (U+0000, unpaired surrogates) replaced by U+FFFD. */
+export function storableTextOf(value: string): string {
+  return value.replace(/\p{Cs}/gu, '\ufffd').replaceAll('\u0000', '\ufffd');
+}

@@ -1,6 +1,23 @@
-import type { ConfirmChannel, Options } from 'amqplib';
+import { type ConfirmChannel, IllegalOperationError, type Options } from 'amqplib';
 
-/** Publishes and resolves once the broker has confirmed (persisted) the message. */
+/**
+ * amqplib refused to encode the message (a property too long, headers too large or too deep for its encoder):
+ * it can never be published as it is, unlike a message refused because the channel closed.
+ */
+export class UnencodableMessageError extends Error {
+  override readonly name = 'UnencodableMessageError';
+
+  constructor(cause: unknown) {
+    super(`the message cannot be encoded: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+  }
+}
+
+/**
+ * Publishes and resolves once the broker has confirmed (persisted) the message. Rejects with
+ * `UnencodableMessageError` when amqplib cannot encode it, with amqplib's error otherwise.
+ */
 export function publishConfirmed(
   channel: ConfirmChannel,
   exchange: string,
@@ -14,7 +31,8 @@ export function publishConfirmed(
         error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
       );
     } catch (error) {
-      reject(error instanceof Error ? error : new Error(String(error)));
+      if (error instanceof IllegalOperationError) reject(error);
+      else reject(new UnencodableMessageError(error));
     }
   });
 }

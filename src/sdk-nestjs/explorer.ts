@@ -35,7 +35,8 @@ export class SagaParticipantHost implements OnApplicationBootstrap, OnModuleDest
 
   /** Resolves once the participant consumes its queue (it waits for the broker, retrying). */
   async onApplicationBootstrap(): Promise<void> {
-    const { url, participant, prefetch, idempotency, logger } = this.options;
+    const { url, participant, prefetch, idempotency, logger, maxCommandBytes, maxReplyBytes, replyUserId } =
+      this.options;
     const found = this.handlers();
     if (found.size === 0) {
       throw new Error(
@@ -50,6 +51,9 @@ export class SagaParticipantHost implements OnApplicationBootstrap, OnModuleDest
       idempotency,
       handlers,
       logger: logger ?? nestLogger(),
+      maxCommandBytes,
+      maxReplyBytes,
+      replyUserId,
     });
     await this.participant.start();
   }

@@ -14,6 +14,12 @@ export interface SagaParticipantModuleOptions {
   idempotency?: IdempotencyStore;
   /** Default: Nest's `Logger` with context `SagaParticipant`. */
   logger?: ParticipantLogger;
+  /** Largest command body read, in bytes; a larger one is dead-lettered. Default 8 MiB. */
+  maxCommandBytes?: number;
+  /** Largest reply sent, in bytes; a larger one becomes an `OUTPUT_TOO_LARGE` failure. Default 1 MiB. */
+  maxReplyBytes?: number;
+  /** Stamp every published message with the AMQP `userId` of the broker user in `url`. Default false. */
+  replyUserId?: boolean;
 }
 
 export interface SagaParticipantModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {

@@ -1,7 +1,11 @@
-import { type Command, commandSchema } from '../contracts/command';
+import type { Command } from '../contracts/command';
+import { WireLimits } from '../contracts/limits';
 import type { FinalReply, Reply, ReplyError } from '../contracts/reply';
+import { parseCommand } from './command-parsing';
 import { CommandSession, InvalidOutputError, toOutput } from './context';
 import { BusinessError, ParticipantError } from './errors';
+import { FailureCode } from './failure-codes';
+import { cutText } from '../messaging/dead-letter';
 import type { CompiledHandler } from './handlers';
 import {
   type AttemptRef,
@@ -22,6 +26,8 @@ export interface DispatchEnvironment {
   logger: ParticipantLogger;
   now: () => Date;
   newId: () => string;
+  /** Largest command body read, in bytes. */
+  maxCommandBytes: number;
 }
 
 /** One delivered message and how to report progress on it. */
@@ -32,30 +38,13 @@ export interface Delivery {
   sendProgress(reply: Reply): Promise<void>;
 }
 
-/** The `error.code` of the failures the SDK itself replies. */
-export const FailureCode = {
-  /** No handler for the command's `type` (not retryable). */
-  unknownCommand: 'UNKNOWN_COMMAND',
-  /** The payload does not match the handler's schema; the message names every failing field (not retryable). */
-  invalidPayload: 'INVALID_PAYLOAD',
-  /** The handler threw something other than a `ParticipantError` (retryable). */
-  handlerError: 'HANDLER_ERROR',
-  /** The handler returned something other than a JSON object (not retryable). */
-  invalidOutput: 'INVALID_OUTPUT',
-  /** The idempotency store could not be read, so the command was not handled (retryable). */
-  idempotencyStoreError: 'IDEMPOTENCY_STORE_ERROR',
-} as const;
-
 /**
  * Parses and validates the message, answers it from the idempotency store or runs its handler, and builds the
  * reply. Never throws.
  */
 export async function dispatch(delivery: Delivery, env: DispatchEnvironment): Promise<Dispatch> {
-  const parsed = parseCommand(delivery.content);
-  if (!parsed.ok) {
-    env.logger.warn('message moved to the dead-letter queue', { reason: parsed.reason });
-    return { kind: 'dead-letter', reason: parsed.reason };
-  }
+  const parsed = parseCommand(delivery.content, env.maxCommandBytes);
+  if (!parsed.ok) return { kind: 'dead-letter', reason: parsed.reason };
   const reply = await answer(parsed.command, delivery, env);
   return { kind: 'reply', reply };
 }
@@ -228,31 +217,17 @@ async function record(
   }
 }
 
-export function parseCommand(
-  content: Buffer,
-): { ok: true; command: Command } | { ok: false; reason: string } {
-  let body: unknown;
-  try {
-    body = JSON.parse(content.toString('utf8'));
-  } catch (error) {
-    return { ok: false, reason: `not valid JSON: ${(error as Error).message}` };
-  }
-  const result = commandSchema.safeParse(body);
-  if (!result.success) {
-    const issues = result.error.issues.map(
-      (issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`,
-    );
-    return { ok: false, reason: `not a command: ${issues.join('; ')}` };
-  }
-  return { ok: true, command: result.data };
-}
-
-/** A `ParticipantError` keeps its code and retryable flag; anything else is a retryable `HANDLER_ERROR`. */
+/**
+ * A `ParticipantError` keeps its code (cut to `WireLimits.maxIdLength`, the longest the engine reads; empty means
+ * `HANDLER_ERROR`) and its retryable flag; anything else is a retryable `HANDLER_ERROR`.
+ */
 export function replyError(thrown: unknown): ReplyError {
   if (thrown instanceof ParticipantError) {
     const code =
-      typeof thrown.code === 'string' && thrown.code !== '' ? thrown.code : FailureCode.handlerError;
-    return { code, message: thrown.message, retryable: thrown.retryable };
+      typeof thrown.code === 'string' && thrown.code !== ''
+        ? cutText(thrown.code, WireLimits.maxIdLength)
+        : FailureCode.handlerError;
+    return { code, message: String(thrown.message), retryable: thrown.retryable === true };
   }
   return { code: FailureCode.handlerError, message: errorMessage(thrown), retryable: true };
 }

@@ -5,7 +5,7 @@ export type { ParticipantLogger, ParticipantOptions } from './options';
 export type { CommandContext } from './context';
 export { defineHandler } from './handlers';
 export type { CommandHandler, HandlerDeclaration, HandlerDefinition, HandlerResult } from './handlers';
-export { FailureCode } from './dispatch';
+export { FailureCode } from './failure-codes';
 export { BusinessError, ParticipantError, ParticipantOptionsError, RetryableError } from './errors';
 export { answers, createMemoryIdempotencyStore, supersedes } from './idempotency';
 export type {

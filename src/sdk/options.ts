@@ -1,6 +1,9 @@
+import { WireLimits } from '../contracts/limits';
 import { ParticipantOptionsError } from './errors';
 import { type CompiledHandler, type HandlerDeclaration, compileHandler } from './handlers';
 import type { IdempotencyStore } from './idempotency';
+import { minReplyBytes } from './reply-bounds';
+import { brokerUser } from './reply-identity';
 
 /** Structured logging: a message plus the fields that scope it (saga id, step, message id…). */
 export interface ParticipantLogger {
@@ -29,6 +32,23 @@ export interface ParticipantOptions {
    * Default none: every delivery runs its handler.
    */
   idempotency?: IdempotencyStore;
+  /**
+   * Largest command body read, in bytes; a larger one is moved to `sagas.dead-letter` unread. Default 8 MiB
+   * (a payload embeds the saga's input and step outputs, each at most `MAX_REPLY_BYTES` on the engine's side).
+   */
+  maxCommandBytes?: number;
+  /**
+   * Largest reply sent, in bytes of JSON; a reply that would be larger (or nested deeper than 64 levels) is
+   * replaced by a non-retryable `OUTPUT_TOO_LARGE` failure. At least 8192. Default 1 MiB, the engine's default
+   * `MAX_REPLY_BYTES`: set both together.
+   */
+  maxReplyBytes?: number;
+  /**
+   * Stamp every message the participant publishes (replies, progress reports, dead letters) with the AMQP
+   * `userId` property: the user name in `url` (`guest` when it names none). RabbitMQ refuses a `userId` other
+   * than the connection's user, so the engine can tell which broker user sent a reply. Default false.
+   */
+  replyUserId?: boolean;
 }
 
 /** Options checked once, with their defaults applied. */
@@ -39,10 +59,15 @@ export interface CompiledOptions {
   prefetch: number;
   logger: ParticipantLogger;
   idempotency: IdempotencyStore | null;
+  maxCommandBytes: number;
+  maxReplyBytes: number;
+  /** The AMQP `userId` stamped on every published message, or null. */
+  userId: string | null;
 }
 
 const participantName = /^[a-z0-9-]+$/;
 const defaultPrefetch = 16;
+const defaultMaxCommandBytes = 8 * 1024 * 1024;
 
 /** Validates the options, listing every problem at once. */
 export function compileOptions(options: ParticipantOptions): CompiledOptions {
@@ -65,6 +90,25 @@ export function compileOptions(options: ParticipantOptions): CompiledOptions {
       else problems.push(`handlers.${type}: must be a function or defineHandler({ payload, handle })`);
     }
   }
+  const { maxCommandBytes = defaultMaxCommandBytes, maxReplyBytes = WireLimits.maxReplyBytes } = options;
+  if (!Number.isSafeInteger(maxCommandBytes) || maxCommandBytes < 1) {
+    problems.push(`maxCommandBytes: must be a positive integer (got ${String(maxCommandBytes)})`);
+  }
+  if (!Number.isSafeInteger(maxReplyBytes) || maxReplyBytes < minReplyBytes) {
+    problems.push(
+      `maxReplyBytes: must be an integer of at least ${minReplyBytes} (got ${String(maxReplyBytes)})`,
+    );
+  }
+  const { replyUserId = false } = options;
+  if (typeof replyUserId !== 'boolean') {
+    problems.push(`replyUserId: must be true or false (got ${JSON.stringify(replyUserId)})`);
+  }
+  let userId: string | null = null;
+  if (replyUserId === true && typeof url === 'string' && url.length > 0) {
+    const identity = brokerUser(url);
+    if (identity.ok) userId = identity.user;
+    else problems.push(identity.problem);
+  }
   const { idempotency } = options;
   if (
     idempotency !== undefined &&
@@ -82,6 +126,9 @@ export function compileOptions(options: ParticipantOptions): CompiledOptions {
     prefetch,
     logger: options.logger === undefined ? stderrLogger(participant) : neverThrowing(options.logger),
     idempotency: idempotency ?? null,
+    maxCommandBytes,
+    maxReplyBytes,
+    userId,
   };
 }
 

@@ -1,17 +1,10 @@
-import {
-  type ChannelModel,
-  type ConfirmChannel,
-  type ConsumeMessage,
-  type RecoveringChannelModel,
-  connect,
-} from 'amqplib';
+import { type ChannelModel, type RecoveringChannelModel, connect } from 'amqplib';
 import { commandQueueName } from '../contracts/topology';
-import { type DispatchEnvironment, dispatch } from './dispatch';
+import { DeliveryStrikes } from '../messaging/delivery-strikes';
+import { hardenAmqplib } from '../messaging/harden-amqplib';
+import { ChannelClosure, ConsumerChannel } from './consumer-channel';
+import { DeliveryHandler } from './delivery-handler';
 import { type CompiledOptions, type ParticipantOptions, compileOptions } from './options';
-import { deadLetter } from '../messaging/dead-letter';
-import { declareParticipantQueue, declareSharedTopology } from '../messaging/topology';
-import { publishReply } from './publish';
-import { coalesceWrites } from '../messaging/coalesce-writes';
 
 export interface Participant {
   /** The participant's name: it consumes `sagas.commands.<name>`. */
@@ -27,7 +20,9 @@ export interface Participant {
 
 /** A participant service's side of the wire protocol (CONTRACT §3): commands in, replies out. */
 export function createParticipant(options: ParticipantOptions): Participant {
-  return new AmqpParticipant(compileOptions(options));
+  const compiled = compileOptions(options);
+  hardenAmqplib();
+  return new AmqpParticipant(compiled);
 }
 
 /** Reconnect delays: 200 ms doubling up to 10 s, ±20 %. */
@@ -35,22 +30,31 @@ const recovery = { initialDelay: 200, maxDelay: 10000, factor: 2, jitter: 0.2 };
 
 class AmqpParticipant implements Participant {
   private readonly queue: string;
-  private readonly env: DispatchEnvironment;
+  private readonly deliveries: DeliveryHandler;
+  /** One for the participant's lifetime: strikes must survive the channels and connections they are about. */
+  private readonly strikes = new DeliveryStrikes();
   private connection: RecoveringChannelModel | null = null;
-  private consumer: { channel: ConfirmChannel; tag: string } | null = null;
-  private readonly inFlight = new Set<Promise<void>>();
+  private consumer: ConsumerChannel | null = null;
   private starting: Promise<void> | null = null;
   private stopping: Promise<void> | null = null;
 
   constructor(private readonly options: CompiledOptions) {
     this.queue = commandQueueName(options.participant);
-    this.env = {
-      handlers: options.handlers,
-      idempotency: options.idempotency,
+    this.deliveries = new DeliveryHandler({
+      dispatch: {
+        handlers: options.handlers,
+        idempotency: options.idempotency,
+        logger: options.logger,
+        now: () => new Date(),
+        newId: () => crypto.randomUUID(),
+        maxCommandBytes: options.maxCommandBytes,
+      },
       logger: options.logger,
-      now: () => new Date(),
-      newId: () => crypto.randomUUID(),
-    };
+      strikes: this.strikes,
+      maxReplyBytes: options.maxReplyBytes,
+      userId: options.userId,
+      stopping: () => this.stopping !== null,
+    });
   }
 
   get name(): string {
@@ -93,107 +97,37 @@ class AmqpParticipant implements Participant {
     await connection.waitForConnect();
   }
 
-  /** Runs after every (re)connect: a fresh confirm channel, the topology, the consumer. */
+  /** Runs after every (re)connect: a consumer channel on the new connection. */
   private async setup(model: ChannelModel): Promise<void> {
-    const channel = await model.createConfirmChannel();
-    channel.on('error', (error: Error) =>
-      this.options.logger.warn('broker channel error', { error: error.message }),
-    );
-    channel.on('close', () => this.onChannelClosed(model, channel));
-    await channel.prefetch(this.options.prefetch);
-    await declareSharedTopology(channel);
-    await declareParticipantQueue(channel, this.options.participant);
-    if (this.stopping !== null) return;
-    const { consumerTag } = await channel.consume(this.queue, (message) =>
-      this.onDelivery(model, channel, message),
-    );
-    this.consumer = { channel, tag: consumerTag };
-  }
-
-  /**
-   * The consumer lives on this channel: when it closes on its own (a channel error while the connection
-   * stays up), the connection is closed too so that recovery sets everything up again.
-   */
-  private onChannelClosed(model: ChannelModel, channel: ConfirmChannel): void {
-    if (this.consumer?.channel === channel) this.consumer = null;
-    if (this.stopping === null) model.close().catch(() => undefined);
-  }
-
-  private onDelivery(model: ChannelModel, channel: ConfirmChannel, message: ConsumeMessage | null): void {
-    if (message === null) {
-      if (this.stopping !== null) return;
-      this.options.logger.warn('the broker cancelled the consumer; reconnecting', { queue: this.queue });
-      model.close().catch(() => undefined);
-      return;
-    }
-    if (this.stopping !== null) {
-      settle(() => channel.nack(message, false, true));
-      return;
-    }
-    const work = this.process(model, channel, message).finally(() => this.inFlight.delete(work));
-    this.inFlight.add(work);
-  }
-
-  /**
-   * Acknowledges the command only once its reply (or its dead letter) is confirmed. When that publish fails
-   * the command is requeued, or, if the channel is gone, redelivered by the broker anyway.
-   */
-  private async process(
-    model: ChannelModel,
-    channel: ConfirmChannel,
-    message: ConsumeMessage,
-  ): Promise<void> {
-    try {
-      const outcome = await dispatch(
-        {
-          content: message.content,
-          headers: message.properties.headers ?? {},
-          sendProgress: (progress) => publishReply(channel, message, progress),
-        },
-        this.env,
-      );
-      const published =
-        outcome.kind === 'reply'
-          ? publishReply(channel, message, outcome.reply)
-          : deadLetter(channel, message, outcome.reason);
-      coalesceWrites(model);
-      await published;
-      channel.ack(message);
-      coalesceWrites(model);
-    } catch (error) {
-      this.options.logger.error('reply not confirmed; the command will be delivered again', {
-        messageId: message.properties.messageId,
-        error: error instanceof Error ? error.message : String(error),
-      });
-      settle(() => channel.nack(message, false, true));
-    }
+    const consumer = new ConsumerChannel(model, {
+      participant: this.options.participant,
+      prefetch: this.options.prefetch,
+      logger: this.options.logger,
+      stopping: () => this.stopping !== null,
+      deliver: (on, message) => this.deliveries.deliver(on, message),
+      closed: (closure) => {
+        if (closure === ChannelClosure.broke) this.strikes.channelBroke();
+        // A lost connection, or a channel the participant replaced: the messages in flight come again, and it
+        // was not their doing.
+        else this.strikes.connectionLost();
+      },
+    });
+    this.consumer = consumer;
+    await consumer.open();
   }
 
   private async shutdown(): Promise<void> {
     const consumer = this.consumer;
-    if (consumer !== null) {
-      await consumer.channel.cancel(consumer.tag).catch(() => undefined);
-    }
-    while (this.inFlight.size > 0) {
-      await Promise.all(this.inFlight);
-    }
+    await consumer?.cancel();
+    await this.deliveries.drain();
     // Closing the channel first makes the broker process its last acks: closing only the connection can
     // drop them, and the commands would be delivered again.
-    await consumer?.channel.close().catch(() => undefined);
+    await consumer?.close();
     await this.connection
       ?.close()
       .catch((error: Error) =>
         this.options.logger.warn('closing the broker connection', { error: error.message }),
       );
     this.connection = null;
-  }
-}
-
-/** Acks and nacks throw once their channel is closed; the broker then redelivers by itself. */
-function settle(operation: () => void): void {
-  try {
-    operation();
-  } catch {
-    // the channel is closed: nothing left to settle
   }
 }

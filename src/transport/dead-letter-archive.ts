@@ -1,5 +1,6 @@
 import type { Channel, ConsumeMessage, Options } from 'amqplib';
 import type { DataSource } from 'typeorm';
+import { storableTextOf } from '../contracts/json';
 import { Topology, commandQueueName } from '../contracts/topology';
 import { SagaEngineError } from '../core/errors';
 import { boundedReason } from '../messaging/dead-letter';
@@ -111,17 +112,12 @@ export class DeadLetterArchive {
 
   /** Stores a message as a dead letter without the broker (when publishing it to the dead letters failed). */
   async storeDirectly(message: ConsumeMessage, reason: string): Promise<void> {
-    await runQuery(
-      this.dataSource,
-      insertDeadLetter({
-        messageId: (message.properties.messageId as string | undefined) ?? null,
-        reason: boundedReason(reason),
-        originalExchange: message.fields.exchange,
-        originalRoutingKey: message.fields.routingKey,
-        properties: storableProperties(message),
-        content: message.content,
-      }),
-    );
+    const letter = storableLetter(message, {
+      reason,
+      originalExchange: message.fields.exchange,
+      originalRoutingKey: message.fields.routingKey,
+    });
+    await runQuery(this.dataSource, insertDeadLetter(letter));
   }
 
   private async consume(channels: AmqpChannels): Promise<void> {
@@ -138,14 +134,11 @@ export class DeadLetterArchive {
   private async store(channel: Channel, message: ConsumeMessage): Promise<void> {
     const headers = message.properties.headers ?? {};
     const struck = this.strikes.received(message);
-    const letter: NewDeadLetter = {
-      messageId: (message.properties.messageId as string | undefined) ?? null,
-      reason: boundedReason(String(struck ?? headers[Topology.errorHeader] ?? 'no reason given')),
+    const letter = storableLetter(message, {
+      reason: String(struck ?? headers[Topology.errorHeader] ?? 'no reason given'),
       originalExchange: String(headers['x-saga-original-exchange'] ?? ''),
       originalRoutingKey: String(headers['x-saga-original-routing-key'] ?? ''),
-      properties: storableProperties(message),
-      content: message.content,
-    };
+    });
     try {
       await runQuery(this.dataSource, insertDeadLetter(letter)).catch((error: unknown) => {
         if (!isRefusedValue(error)) throw error;
@@ -191,10 +184,25 @@ function replayProperties(letter: DeadLetterRow): Options.Publish {
   return { ...properties, headers: { ...headers, 'x-saga-replayed-from': letter.id } } as Options.Publish;
 }
 
-/** Header values that are not JSON (a buffer, say) are stored as their JSON form; jsonb cannot hold U+0000. */
-function storableProperties(message: ConsumeMessage): Record<string, unknown> {
-  const json = JSON.stringify({ ...message.properties }, (_key, value: unknown) =>
-    typeof value === 'string' ? value.replaceAll('\u0000', '\ufffd') : value,
+/**
+ * A dead letter as PostgreSQL will take it: any message may carry U+0000 in its id or headers, and a reason may
+ * quote it, but text and jsonb cannot hold it. Header values that are not JSON (a buffer, say) are stored as their
+ * JSON form.
+ */
+function storableLetter(
+  message: ConsumeMessage,
+  origin: { reason: string; originalExchange: string; originalRoutingKey: string },
+): NewDeadLetter {
+  const messageId = message.properties.messageId as unknown;
+  const properties = JSON.stringify({ ...message.properties }, (_key, value: unknown) =>
+    typeof value === 'string' ? storableTextOf(value) : value,
   );
-  return JSON.parse(json) as Record<string, unknown>;
+  return {
+    messageId: typeof messageId === 'string' ? storableTextOf(messageId) : null,
+    reason: storableTextOf(boundedReason(origin.reason)),
+    originalExchange: storableTextOf(origin.originalExchange),
+    originalRoutingKey: storableTextOf(origin.originalRoutingKey),
+    properties: JSON.parse(properties) as Record<string, unknown>,
+    content: message.content,
+  };
 }

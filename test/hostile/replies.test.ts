@@ -71,6 +71,19 @@ describe('hostile replies', () => {
     await bench.expectWhole();
   });
 
+  it('stores a dead letter whose id and reason hold characters PostgreSQL cannot store', async () => {
+    const id = await bench.publishReply(Buffer.from([0]), { messageId: `nul-\u0000-${randomUUID()}` });
+    const [stored] = await waitFor('the dead letter', async () => {
+      const { body } = await bench.engine.request('GET', '/api/dead-letters?limit=500');
+      const found = body.items.filter(
+        (item: { messageId: string }) => item.messageId === id.replace('\u0000', '\ufffd'),
+      );
+      return found.length > 0 ? found : undefined;
+    });
+    expect(stored.reason).toMatch(/^reply is not valid JSON: Unexpected token '\ufffd'/);
+    await bench.expectWhole();
+  });
+
   it('dead-letters a reply larger than MAX_REPLY_BYTES unread', async () => {
     const id = await bench.publishReply(Buffer.alloc(MAX_REPLY_BYTES + 1, 0x20));
 

@@ -91,6 +91,17 @@ describe('hostile REST input', () => {
     expect(response.body.details.map((detail: { path: string }) => detail.path)).toContain(field);
   });
 
+  it('answers 400 to a correlationId over 255 bytes, which no AMQP property could carry', async () => {
+    const response = await bench.engine.request('POST', '/api/sagas', {
+      ...start(),
+      correlationId: '€'.repeat(86),
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.details).toEqual([
+      { path: 'correlationId', message: 'must be at most 255 bytes in UTF-8' },
+    ]);
+  });
+
   it('takes an empty X-Request-Id as absent: the first command is caused by the saga itself', async () => {
     const { status, body } = await bench.engine.request('POST', '/api/sagas', start(), {
       'X-Request-Id': '',

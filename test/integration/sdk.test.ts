@@ -331,7 +331,9 @@ describe('participant SDK over a real RabbitMQ', () => {
     await publishRaw('inventory', Buffer.from(notCommand));
 
     const first = await take(Topology.deadLetterQueue, (m) => m.content.toString() === notJson);
-    expect(String(first.properties.headers?.[Topology.errorHeader])).toMatch(/^not valid JSON/);
+    expect(String(first.properties.headers?.[Topology.errorHeader])).toMatch(
+      /^the command body is not valid JSON/,
+    );
     const second = await take(Topology.deadLetterQueue, (m) => m.content.toString() === notCommand);
     expect(String(second.properties.headers?.[Topology.errorHeader])).toMatch(/^not a command: message_id/);
 

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { type ChannelModel, type ConfirmChannel, type GetMessage, connect } from 'amqplib';
+import { type ChannelModel, type ConfirmChannel, type GetMessage, type Options, connect } from 'amqplib';
 import type { Command } from '../../src/contracts/command';
 import { Topology, commandQueueName } from '../../src/contracts/topology';
+import { declareSharedTopology } from '../../src/messaging/topology';
+import { waitFor } from './wait-for';
 
 /** A message read from `sagas.replies`, its body parsed. */
 export interface ReceivedReply {
@@ -53,8 +55,8 @@ export class SdkTestBroker {
     const connection = await connect(url);
     connection.on('error', () => undefined);
     const channel = await connection.createConfirmChannel();
-    await channel.assertExchange(Topology.commandsExchange, 'direct', { durable: true });
-    await channel.assertQueue(Topology.repliesQueue, { durable: true });
+    channel.on('error', () => undefined);
+    await declareSharedTopology(channel);
     return new SdkTestBroker(connection, channel);
   }
 
@@ -79,14 +81,70 @@ export class SdkTestBroker {
     return command;
   }
 
+  /**
+   * Publishes any bytes as a command to `participant`, as the engine would (persistent, confirmed, `replyTo` =
+   * `sagas.replies`); `properties` win.
+   */
+  async publish(participant: string, content: Buffer, properties: Options.Publish = {}): Promise<void> {
+    this.channel.publish(Topology.commandsExchange, participant, content, {
+      persistent: true,
+      contentType: 'application/json',
+      replyTo: Topology.repliesQueue,
+      ...properties,
+    });
+    await this.channel.waitForConfirms();
+  }
+
   /** The next final reply (`success` or `failure`) to `command`. */
   reply(command: Command, timeoutMs?: number): Promise<ReceivedReply> {
-    return this.take(command, (body) => body.outcome !== 'in_progress', timeoutMs);
+    return this.replyTo(command.message_id, timeoutMs);
+  }
+
+  /** The next final reply to the command whose `message_id` is `messageId`. */
+  async replyTo(messageId: string, timeoutMs?: number): Promise<ReceivedReply> {
+    const message = await this.take(
+      Topology.repliesQueue,
+      (m) => m.properties.correlationId === messageId && parse(m).outcome !== 'in_progress',
+      timeoutMs,
+    );
+    return { message, body: parse(message) };
   }
 
   /** The next `in_progress` message for `command`. */
-  progress(command: Command, timeoutMs?: number): Promise<ReceivedReply> {
-    return this.take(command, (body) => body.outcome === 'in_progress', timeoutMs);
+  async progress(command: Command, timeoutMs?: number): Promise<ReceivedReply> {
+    const message = await this.take(
+      Topology.repliesQueue,
+      (m) => m.properties.correlationId === command.message_id && parse(m).outcome === 'in_progress',
+      timeoutMs,
+    );
+    return { message, body: parse(message) };
+  }
+
+  /** The message with AMQP `messageId` in `sagas.dead-letter`, and its reason (header `x-saga-error`). */
+  async deadLetter(messageId: string, timeoutMs?: number): Promise<{ message: GetMessage; reason: string }> {
+    const message = await this.take(
+      Topology.deadLetterQueue,
+      (m) => m.properties.messageId === messageId,
+      timeoutMs,
+    );
+    return { message, reason: String(message.properties.headers?.[Topology.errorHeader]) };
+  }
+
+  /**
+   * Whether a final reply to `messageId` or a dead letter with that AMQP `messageId` has arrived, without waiting;
+   * what was read stays for `replyTo` and `deadLetter`.
+   */
+  async settledAs(messageId: string): Promise<'replied' | 'dead-lettered' | undefined> {
+    await this.readAll(Topology.repliesQueue);
+    await this.readAll(Topology.deadLetterQueue);
+    const replied = (this.unread.get(Topology.repliesQueue) ?? []).some(
+      (m) => m.properties.correlationId === messageId && parse(m).outcome !== 'in_progress',
+    );
+    if (replied) return 'replied';
+    const deadLettered = (this.unread.get(Topology.deadLetterQueue) ?? []).some(
+      (m) => m.properties.messageId === messageId,
+    );
+    return deadLettered ? 'dead-lettered' : undefined;
   }
 
   /** Messages for `command` read from the replies queue but not taken yet. */
@@ -101,42 +159,63 @@ export class SdkTestBroker {
     return this.channel.checkQueue(queue);
   }
 
+  /** Deletes an exchange, as an operator (or a careless script) would. */
+  async deleteExchange(exchange: string): Promise<void> {
+    await this.channel.deleteExchange(exchange);
+  }
+
+  /** Deletes a queue and what it holds. */
+  async deleteQueue(queue: string): Promise<void> {
+    await this.channel.deleteQueue(queue);
+  }
+
   async close(): Promise<void> {
     await this.connection.close().catch(() => undefined);
   }
 
-  /** Reads the replies queue until a message for `command` matches, keeping the others; bounded by time. */
+  /** Reads `queue` until a message matches, keeping the others for later calls; bounded by time. */
   private async take(
-    command: Command,
-    matches: (body: Record<string, unknown>) => boolean,
+    queue: string,
+    matches: (message: GetMessage) => boolean,
     timeoutMs = 15000,
-  ): Promise<ReceivedReply> {
-    const kept = this.unread.get(Topology.repliesQueue) ?? [];
-    this.unread.set(Topology.repliesQueue, kept);
+  ): Promise<GetMessage> {
+    const kept = this.kept(queue);
     const until = Date.now() + timeoutMs;
     for (;;) {
-      const index = kept.findIndex(
-        (message) => message.properties.correlationId === command.message_id && matches(parse(message)),
-      );
-      if (index >= 0) {
-        const message = kept.splice(index, 1)[0]!;
-        return { message, body: parse(message) };
-      }
-      const message = await this.channel.get(Topology.repliesQueue, { noAck: true });
+      const index = kept.findIndex(matches);
+      if (index >= 0) return kept.splice(index, 1)[0]!;
+      const message = await this.channel.get(queue, { noAck: true });
       if (message !== false) {
         kept.push(message);
         continue;
       }
-      if (Date.now() > until) {
-        throw new Error(`no matching reply to ${command.type} ${command.message_id} within ${timeoutMs} ms`);
-      }
+      if (Date.now() > until) throw new Error(`no matching message on ${queue} within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
+
+  private async readAll(queue: string): Promise<void> {
+    const kept = this.kept(queue);
+    for (let message = await this.channel.get(queue, { noAck: true }); message !== false;) {
+      kept.push(message);
+      message = await this.channel.get(queue, { noAck: true });
+    }
+  }
+
+  private kept(queue: string): GetMessage[] {
+    const kept = this.unread.get(queue) ?? [];
+    this.unread.set(queue, kept);
+    return kept;
+  }
 }
 
+/** A reply's body; `{}` for a message on `sagas.replies` that is not JSON. */
 function parse(message: GetMessage): Record<string, unknown> {
-  return JSON.parse(message.content.toString('utf8')) as Record<string, unknown>;
+  try {
+    return JSON.parse(message.content.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
 }
 
 /** Lets a test hold a handler in flight until it says so. */
@@ -174,4 +253,21 @@ export async function messagesInQueue(vhost: string, queue: string): Promise<num
     .map((line) => line.trim().split(/\s+/))
     .find(([name]) => name === queue);
   return Number(row?.[1] ?? NaN) + Number(row?.[2] ?? NaN);
+}
+
+/**
+ * Waits until `participant`'s queue in `vhost` holds no message, ready or unacknowledged, as RabbitMQ counts
+ * them: every delivery was acknowledged, none was given back.
+ */
+export async function expectQueueDrained(
+  vhost: string,
+  participant: string,
+  timeoutMs = 15000,
+): Promise<void> {
+  await waitFor(
+    `${commandQueueName(participant)} to hold no message`,
+    async () => ((await messagesInQueue(vhost, commandQueueName(participant))) === 0 ? true : undefined),
+    timeoutMs,
+    200,
+  );
 }

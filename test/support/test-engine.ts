@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { type Application, createApplication } from '../../src/app/application';
 import { type AppConfig, loadConfig } from '../../src/config/config';
-import { silentLogger } from '../../src/orchestrator/logger';
+import { createLogger, silentLogger } from '../../src/orchestrator/logger';
 import { type TestDatabase, createTestDatabase } from './database';
 import { createVhost } from './rabbit-vhost';
 
@@ -58,7 +58,9 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
   let app: Application | null = null;
   let baseUrl = '';
   const boot = async (): Promise<void> => {
-    app = await createApplication(config, { logger: silentLogger });
+    app = await createApplication(config, {
+      logger: process.env.DEBUG_ENGINE_LOGS ? createLogger('info') : silentLogger,
+    });
     await app.http.listen(0, '127.0.0.1');
     const address = app.http.getHttpServer().address() as AddressInfo;
     baseUrl = `http://127.0.0.1:${address.port}`;

@@ -43,10 +43,14 @@ const nameSchema = z
       `invalid name ${JSON.stringify(issue.input)}: use only lowercase letters, digits and "-"`,
   });
 
+// A command's name is also its AMQP `type` property, which holds at most 255 bytes.
 const commandNameSchema = z
   .string()
   .min(1, { error: 'must not be empty' })
-  .max(DefinitionLimits.maxCommandNameLength, atMostCharacters(DefinitionLimits.maxCommandNameLength));
+  .max(DefinitionLimits.maxCommandNameLength, atMostCharacters(DefinitionLimits.maxCommandNameLength))
+  .refine((name) => new TextEncoder().encode(name).length <= 255, {
+    error: 'must be at most 255 bytes in UTF-8',
+  });
 
 const positiveIntegerSchema = z
   .number()

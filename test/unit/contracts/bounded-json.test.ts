@@ -1,4 +1,5 @@
 import { findUnstorableText, jsonNestingDepth, parseBoundedJson } from '../../../src/contracts/bounded-json';
+import { storableTextOf } from '../../../src/contracts/json';
 
 const bounds = { maxBytes: 1000, maxDepth: 3, storableText: true };
 const buffer = (text: string) => Buffer.from(text, 'utf8');
@@ -84,5 +85,11 @@ describe('findUnstorableText', () => {
     let deep: unknown = 'x\u0000';
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(findUnstorableText(deep)).toMatch(/^0\.0\.0.*: contains a NUL character/);
+  });
+});
+
+describe('storableTextOf', () => {
+  it('replaces U+0000 and unpaired surrogates, and keeps everything else', () => {
+    expect(storableTextOf('a\u0000b\ud800c\udfffd😀é')).toBe('a\ufffdb\ufffdc\ufffdd😀é');
   });
 });

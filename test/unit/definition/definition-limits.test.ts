@@ -79,6 +79,13 @@ describe('definition limits', () => {
     ]);
   });
 
+  it('reports a command name over 255 bytes, since it is also the AMQP type property', () => {
+    expect(problemsOf('bytes.yaml', oneStepYaml({ action: '€'.repeat(85) }))).toEqual([]);
+    expect(problemsOf('bytes.yaml', oneStepYaml({ action: '€'.repeat(86) }))).toEqual([
+      'bytes.yaml: steps.0.action: must be at most 255 bytes in UTF-8',
+    ]);
+  });
+
   it('reports a description longer than 10000 characters', () => {
     expect(problemsOf('text.yaml', `${sagaYaml()}\ndescription: ${'d'.repeat(10_000)}`)).toEqual([]);
     expect(problemsOf('text.yaml', `${sagaYaml()}\ndescription: ${'d'.repeat(10_001)}`)).toEqual([

@@ -1,0 +1,53 @@
+import { compileOptions } from '../../../src/sdk/options';
+import { brokerUser } from '../../../src/sdk/reply-identity';
+
+const base = { url: 'amqp://guest:guest@127.0.0.1:5672', participant: 'inventory', handlers: {} };
+
+describe('compileOptions', () => {
+  it('applies the defaults of the limits and of replyUserId', () => {
+    expect(compileOptions(base)).toMatchObject({
+      maxCommandBytes: 8388608,
+      maxReplyBytes: 1048576,
+      userId: null,
+    });
+  });
+
+  it('lists every bad limit at once', () => {
+    expect(() =>
+      compileOptions({ ...base, maxCommandBytes: 0, maxReplyBytes: 100, replyUserId: 'yes' as never }),
+    ).toThrow(
+      'invalid participant options:\n' +
+        'maxCommandBytes: must be a positive integer (got 0)\n' +
+        'maxReplyBytes: must be an integer of at least 8192 (got 100)\n' +
+        'replyUserId: must be true or false (got "yes")',
+    );
+  });
+
+  it('stamps the URL user with replyUserId', () => {
+    expect(compileOptions({ ...base, url: 'amqp://billing:pw@broker/', replyUserId: true }).userId).toBe(
+      'billing',
+    );
+  });
+});
+
+describe('brokerUser', () => {
+  it.each([
+    ['amqp://broker:5672/vhost', 'guest'],
+    ['amqp://billing:secret@broker', 'billing'],
+    ['amqp://sdk%20reply%2Bx:pw@broker', 'sdk reply+x'],
+    ['amqp://:secret@broker', ''],
+  ])('reads %s as user %j, as amqplib does', (url, user) => {
+    expect(brokerUser(url)).toEqual({ ok: true, user });
+  });
+
+  it('refuses what is not a URL, and a name too long for the userId property', () => {
+    expect(brokerUser('not a url')).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/^url: is not a URL/),
+    });
+    expect(brokerUser(`amqp://${'u'.repeat(256)}:pw@broker`)).toMatchObject({
+      ok: false,
+      problem: 'url: the user name is longer than the 255 bytes of userId',
+    });
+  });
+});
