@@ -50,8 +50,6 @@ async function main(): Promise<void> {
       DATABASE_URL: environment.databaseUrl,
       AMQP_URL: environment.amqpUrl,
       SAGAS_DIR: environment.sagasDir,
-      START_RATE_LIMIT: '1000000',
-      START_RATE_BURST: '1000000',
     },
     3900,
   );

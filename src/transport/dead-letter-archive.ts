@@ -23,6 +23,11 @@ const RETRY_DELAY_MS = 1000;
 const ENGINE_HEADERS = [Topology.errorHeader, 'x-saga-original-exchange', 'x-saga-original-routing-key'];
 const DEAD_LETTER_ID = /^\d{1,18}$/;
 const PARTICIPANT = /^[a-z0-9-]{1,100}$/;
+/**
+ * A dead letter keeps at most this much of its content (the broker may carry far larger messages); what is cut is
+ * said in its reason. Nothing the engine dead-letters itself comes near it (replies stop at MAX_REPLY_BYTES).
+ */
+export const MAX_DEAD_LETTER_BYTES = 16 * 1024 * 1024;
 /** Of a listing's messages only the start of each is sent; `GET /api/dead-letters/{id}` gives it whole. */
 export const DEAD_LETTER_PREVIEW_BYTES = 4096;
 
@@ -197,12 +202,17 @@ function storableLetter(
   const properties = JSON.stringify({ ...message.properties }, (_key, value: unknown) =>
     typeof value === 'string' ? storableTextOf(value) : value,
   );
+  const { content } = message;
+  const cut = content.length > MAX_DEAD_LETTER_BYTES;
+  const reason = cut
+    ? `${boundedReason(origin.reason)} (content cut to its first ${MAX_DEAD_LETTER_BYTES} of ${content.length} bytes)`
+    : boundedReason(origin.reason);
   return {
     messageId: typeof messageId === 'string' ? storableTextOf(messageId) : null,
-    reason: storableTextOf(boundedReason(origin.reason)),
+    reason: storableTextOf(reason),
     originalExchange: storableTextOf(origin.originalExchange),
     originalRoutingKey: storableTextOf(origin.originalRoutingKey),
     properties: JSON.parse(properties) as Record<string, unknown>,
-    content: message.content,
+    content: cut ? content.subarray(0, MAX_DEAD_LETTER_BYTES) : content,
   };
 }

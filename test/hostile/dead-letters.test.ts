@@ -73,6 +73,23 @@ describe('hostile dead letters', () => {
     await bench.expectWhole();
   });
 
+  it('keeps the first 16 MiB of a larger dead letter, and says so in its reason', async () => {
+    const messageId = `huge-${randomUUID()}`;
+    await bench.publishDeadLetter(Buffer.alloc(17 * 1024 * 1024, 0x62), {
+      messageId,
+      headers: { 'x-saga-error': 'too big' },
+    });
+    const reasons = await bench.deadLetterReasons([messageId], 60_000);
+    expect(reasons.get(messageId)).toBe(
+      `too big (content cut to its first 16777216 of ${17 * 1024 * 1024} bytes)`,
+    );
+    const { rows } = await database.query<{ bytes: number }>(
+      'SELECT octet_length(content) AS bytes FROM dead_letters WHERE message_id = $1',
+      [messageId],
+    );
+    expect(rows[0]!.bytes).toBe(16 * 1024 * 1024);
+  });
+
   it('lists the first 4 KiB of each message and gives the whole one by id', async () => {
     const big = Buffer.alloc(100_000, 0x61);
     const id = await storedLetter('', 'sagas.replies', big);

@@ -60,6 +60,12 @@ export class HostileBench {
     return messageId;
   }
 
+  /** Publishes raw bytes to `sagas.dead-letter` (confirmed), as any participant may. */
+  async publishDeadLetter(content: Buffer, properties: Options.Publish): Promise<void> {
+    this.channel.publish(Topology.deadLetterExchange, '', content, { persistent: true, ...properties });
+    await this.channel.waitForConfirms();
+  }
+
   /** The reason stored for each of these messages in `dead_letters`, once every one of them is there. */
   async deadLetterReasons(messageIds: string[], timeoutMs = 20_000): Promise<Map<string, string>> {
     return waitFor(
