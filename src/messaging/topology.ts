@@ -18,3 +18,13 @@ export async function declareParticipantQueue(channel: Channel, participant: str
   await channel.assertQueue(queue, { durable: true });
   await channel.bindQueue(queue, Topology.commandsExchange, participant);
 }
+
+/**
+ * Checks, without declaring anything, that the shared topology and a participant's queue exist: what a broker user
+ * allowed to configure nothing can do (a passive declare needs no permission).
+ */
+export async function checkParticipantTopology(channel: Channel, participant: string): Promise<void> {
+  await channel.checkExchange(Topology.commandsExchange);
+  await channel.checkExchange(Topology.deadLetterExchange);
+  await channel.checkQueue(commandQueueName(participant));
+}

@@ -35,8 +35,8 @@ export class SagaParticipantHost implements OnApplicationBootstrap, OnModuleDest
 
   /** Resolves once the participant consumes its queue (it waits for the broker, retrying). */
   async onApplicationBootstrap(): Promise<void> {
-    const { url, participant, prefetch, idempotency, logger, maxCommandBytes, maxReplyBytes, replyUserId } =
-      this.options;
+    const { logger, ...options } = this.options;
+    const { participant } = options;
     const found = this.handlers();
     if (found.size === 0) {
       throw new Error(
@@ -44,17 +44,7 @@ export class SagaParticipantHost implements OnApplicationBootstrap, OnModuleDest
       );
     }
     const handlers = Object.fromEntries([...found].map(([type, { handler }]) => [type, handler] as const));
-    this.participant = createParticipant({
-      url,
-      participant,
-      prefetch,
-      idempotency,
-      handlers,
-      logger: logger ?? nestLogger(),
-      maxCommandBytes,
-      maxReplyBytes,
-      replyUserId,
-    });
+    this.participant = createParticipant({ ...options, handlers, logger: logger ?? nestLogger() });
     await this.participant.start();
   }
 

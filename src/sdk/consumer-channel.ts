@@ -1,6 +1,10 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { commandQueueName } from '../contracts/topology';
-import { declareParticipantQueue, declareSharedTopology } from '../messaging/topology';
+import {
+  checkParticipantTopology,
+  declareParticipantQueue,
+  declareSharedTopology,
+} from '../messaging/topology';
 import type { DeliveryChannel } from './delivery-handler';
 import type { ParticipantLogger } from './options';
 
@@ -18,6 +22,8 @@ export type ChannelClosure = (typeof ChannelClosure)[keyof typeof ChannelClosure
 export interface ConsumerChannelOptions {
   participant: string;
   prefetch: number;
+  /** False: only check that the topology exists. */
+  declareTopology: boolean;
   logger: ParticipantLogger;
   /** True once the participant is stopping: no channel is opened or replaced any more. */
   stopping(): boolean;
@@ -81,8 +87,12 @@ export class ConsumerChannel {
       this.onClosed(channel);
     });
     await channel.prefetch(this.options.prefetch);
-    await declareSharedTopology(channel);
-    await declareParticipantQueue(channel, participant);
+    if (this.options.declareTopology) {
+      await declareSharedTopology(channel);
+      await declareParticipantQueue(channel, participant);
+    } else {
+      await checkParticipantTopology(channel, participant);
+    }
     if (this.options.stopping()) return;
     const on = { model: this.model, channel };
     const { consumerTag } = await channel.consume(commandQueueName(participant), (message) => {

@@ -49,6 +49,11 @@ export interface ParticipantOptions {
    * than the connection's user, so the engine can tell which broker user sent a reply. Default false.
    */
   replyUserId?: boolean;
+  /**
+   * Declare the wire protocol's exchanges and queues at start (true), or only check that they exist (false), for
+   * a broker user allowed to configure nothing: the engine declares them at its start-up. Default true.
+   */
+  declareTopology?: boolean;
 }
 
 /** Options checked once, with their defaults applied. */
@@ -63,6 +68,7 @@ export interface CompiledOptions {
   maxReplyBytes: number;
   /** The AMQP `userId` stamped on every published message, or null. */
   userId: string | null;
+  declareTopology: boolean;
 }
 
 const participantName = /^[a-z0-9-]+$/;
@@ -109,6 +115,10 @@ export function compileOptions(options: ParticipantOptions): CompiledOptions {
     if (identity.ok) userId = identity.user;
     else problems.push(identity.problem);
   }
+  const { declareTopology = true } = options;
+  if (typeof declareTopology !== 'boolean') {
+    problems.push(`declareTopology: must be true or false (got ${JSON.stringify(declareTopology)})`);
+  }
   const { idempotency } = options;
   if (
     idempotency !== undefined &&
@@ -129,6 +139,7 @@ export function compileOptions(options: ParticipantOptions): CompiledOptions {
     maxCommandBytes,
     maxReplyBytes,
     userId,
+    declareTopology,
   };
 }
 

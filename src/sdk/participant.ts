@@ -102,6 +102,7 @@ class AmqpParticipant implements Participant {
     const consumer = new ConsumerChannel(model, {
       participant: this.options.participant,
       prefetch: this.options.prefetch,
+      declareTopology: this.options.declareTopology,
       logger: this.options.logger,
       stopping: () => this.stopping !== null,
       deliver: (on, message) => this.deliveries.deliver(on, message),

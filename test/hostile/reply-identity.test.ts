@@ -5,6 +5,7 @@ import { connect } from 'amqplib';
 import { Client } from 'pg';
 import { ConfigError } from '../../src/config/config';
 import { Topology } from '../../src/contracts/topology';
+import { type Participant, createParticipant } from '../../src/sdk';
 import { orderSagaYaml } from '../support/order-saga';
 import { ScriptedParticipant } from '../support/scripted-participant';
 import { type TestEngine, startTestEngine } from '../support/test-engine';
@@ -26,7 +27,8 @@ describe('participant identity (REPLY_AUTH=user-id)', () => {
   const password = randomBytes(12).toString('hex');
   let engine: TestEngine;
   let vhost: string;
-  const participants: ScriptedParticipant[] = [];
+  const scripted: ScriptedParticipant[] = [];
+  let shipping: Participant;
 
   beforeAll(async () => {
     for (const user of Object.values(users)) await run('rabbitmqctl', ['-q', 'add_user', user, password]);
@@ -50,11 +52,16 @@ describe('participant identity (REPLY_AUTH=user-id)', () => {
         '^(amq\\.default|sagas\\.dead-letter)$',
         queue,
       ]);
+    }
+    const urlOf = (name: (typeof PARTICIPANTS)[number]) => {
       const url = new URL(engine.amqpUrl);
       url.username = users[name];
       url.password = password;
+      return url.toString();
+    };
+    for (const name of ['inventory', 'payments'] as const) {
       const participant = new ScriptedParticipant(
-        url.toString(),
+        urlOf(name),
         name,
         (command) =>
           String(command.payload.orderId).startsWith('stall-') && name === 'inventory'
@@ -63,12 +70,22 @@ describe('participant identity (REPLY_AUTH=user-id)', () => {
         { userId: users[name], passive: true },
       );
       await participant.start();
-      participants.push(participant);
+      scripted.push(participant);
     }
+    // The SDK under the same restrictions: it only checks the topology, and stamps its replies.
+    shipping = createParticipant({
+      url: urlOf('shipping'),
+      participant: 'shipping',
+      declareTopology: false,
+      replyUserId: true,
+      handlers: { ScheduleShipment: () => ({ trackingId: 't-1' }) },
+    });
+    await shipping.start();
   });
 
   afterAll(async () => {
-    for (const participant of participants) await participant.stop().catch(() => undefined);
+    for (const participant of scripted) await participant.stop().catch(() => undefined);
+    await shipping?.stop();
     await engine?.stop();
     for (const user of Object.values(users))
       await run('rabbitmqctl', ['-q', 'delete_user', user]).catch(() => undefined);
@@ -83,7 +100,7 @@ describe('participant identity (REPLY_AUTH=user-id)', () => {
     return body.id;
   }
 
-  it('completes a saga whose replies come from each participant’s own broker user', async () => {
+  it('completes a saga whose replies come from each participant’s own broker user, SDK included', async () => {
     const id = await startSaga(`o-${randomUUID()}`);
     await waitFor('the saga to complete', async () =>
       (await engine.request('GET', `/api/sagas/${id}`)).body.status === 'COMPLETED' ? true : undefined,
@@ -93,7 +110,7 @@ describe('participant identity (REPLY_AUTH=user-id)', () => {
   it('dead-letters a reply forged by another participant’s user, and one without user_id', async () => {
     const id = await startSaga(`stall-${randomUUID()}`);
     const [reserve] = await waitFor('the inventory command', () => {
-      const sent = participants[0]!.commands({ sagaId: id });
+      const sent = scripted[0]!.commands({ sagaId: id });
       return sent.length > 0 ? sent : undefined;
     });
     const forgedReply = (messageId: string) =>
