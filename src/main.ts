@@ -3,7 +3,7 @@ import { createApplication } from './app/application';
 import { DefinitionFilesError } from './app/engine';
 import { ConfigError, loadConfig } from './config/config';
 import { DefinitionConflictError } from './definitions/definition-sync';
-import { createLogger } from './orchestrator/logger';
+import { createLogger } from './observability/logger';
 
 async function main(): Promise<void> {
   const config = loadConfig();

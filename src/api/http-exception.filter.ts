@@ -8,7 +8,7 @@ import {
   UnknownDefinitionError,
   ValidationFailedError,
 } from '../core/errors';
-import type { Logger } from '../orchestrator/logger';
+import type { Logger } from '../shared/logger';
 import { isRefusedValue } from '../persistence/sql-errors';
 import { BrokerUnavailableError, DeadLetterNotReplayableError } from '../transport/dead-letter-archive';
 import {

@@ -12,7 +12,7 @@ import { SagasController } from '../api/sagas.controller';
 import { StatsController } from '../api/stats.controller';
 import { ENGINE } from '../api/tokens';
 import type { AppConfig } from '../config/config';
-import type { Logger } from '../orchestrator/logger';
+import type { Logger } from '../shared/logger';
 import type { Engine } from './engine';
 
 @Module({})

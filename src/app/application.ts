@@ -5,7 +5,7 @@ import express from 'express';
 import helmet from 'helmet';
 import { dirname } from 'node:path';
 import type { AppConfig } from '../config/config';
-import type { Logger } from '../orchestrator/logger';
+import type { Logger } from '../shared/logger';
 import { AppModule } from './app.module';
 import { Engine, type EngineOptions } from './engine';
 import { jsonBody } from './json-body';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { WireLimits } from '../contracts/limits';
-import { type LogLevel, logLevels } from '../orchestrator/logger';
+import { type LogLevel, logLevels } from '../observability/logger';
 import { DEFAULT_SAGA_CACHE_BYTES } from '../orchestrator/saga-cache';
 
 const NAME = /^[a-z0-9-]+$/;

@@ -4,7 +4,7 @@ import {
   type CommandHandler,
   type JsonObject,
   type Participant,
-  type ParticipantLogger,
+  type Logger,
   createParticipant,
 } from '../sdk';
 
@@ -129,7 +129,7 @@ function str(value: unknown): string {
 }
 
 /** Broker trouble and handler crashes, one readable line each; the handlers print the rest. */
-function printingLogger(name: string, print: Print): ParticipantLogger {
+function printingLogger(name: string, print: Print): Logger {
   const emit = (level: string, message: string, fields?: Record<string, unknown>) => {
     const details = Object.entries(fields ?? {})
       .filter(([key]) => key !== 'stack')

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { type Application, createApplication } from '../app/application';
 import { type AppConfig, loadConfig } from '../config/config';
-import { silentLogger } from '../orchestrator/logger';
+import { silentLogger } from '../shared/logger';
 import { startExampleParticipants } from './participants';
 
 /**

@@ -39,10 +39,10 @@ import {
 } from '../persistence/saga-write-sql';
 import { runQuery } from '../persistence/sql';
 import { isRefusedValue } from '../persistence/sql-errors';
-import { Batcher } from './batcher';
+import { Batcher } from '../shared/batcher';
 import { type ReplyAuthorization, openReplies } from './reply-authorization';
-import type { Clock, IdGenerator } from './clock';
-import type { Logger } from './logger';
+import type { Clock, IdGenerator } from '../shared/clock';
+import type { Logger } from '../shared/logger';
 import { SagaCache } from './saga-cache';
 import { type ConsumedInputs, OUTBOX_LEASE_MS, sagaWrite } from './saga-write';
 

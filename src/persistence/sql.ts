@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import { pgTransaction, withPgClient } from './pg-transaction';
+import { pgTransaction, withPgClient } from '../shared/pg-transaction';
 
 /** A parameterised statement: values are never spliced into the text. */
 export interface SqlStatement {

@@ -1,7 +1,7 @@
 import {
   Inject,
   Injectable,
-  Logger,
+  Logger as NestLogger,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
@@ -11,7 +11,7 @@ import {
   type HandlerDeclaration,
   type HandlerResult,
   type Participant,
-  type ParticipantLogger,
+  type Logger,
   createParticipant,
   defineHandler,
 } from '../sdk';
@@ -92,8 +92,8 @@ export class SagaParticipantHost implements OnApplicationBootstrap, OnModuleDest
 type Handle = (payload: unknown, ctx: CommandContext) => HandlerResult;
 
 /** The participant's log lines through Nest's logger, fields appended as JSON. */
-function nestLogger(): ParticipantLogger {
-  const logger = new Logger('SagaParticipant');
+function nestLogger(): Logger {
+  const logger = new NestLogger('SagaParticipant');
   const line = (message: string, fields?: Record<string, unknown>) =>
     fields === undefined ? message : `${message} ${JSON.stringify(fields)}`;
   return {

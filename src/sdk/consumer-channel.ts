@@ -6,7 +6,7 @@ import {
   declareSharedTopology,
 } from '../messaging/topology';
 import type { DeliveryChannel } from './delivery-handler';
-import type { ParticipantLogger } from './options';
+import type { Logger } from '../shared/logger';
 
 /** Why a consumer channel closed. */
 export const ChannelClosure = {
@@ -24,7 +24,7 @@ export interface ConsumerChannelOptions {
   prefetch: number;
   /** False: only check that the topology exists. */
   declareTopology: boolean;
-  logger: ParticipantLogger;
+  logger: Logger;
   /** True once the participant is stopping: no channel is opened or replaced any more. */
   stopping(): boolean;
   /** Called for every delivery; must not throw (amqplib would close the channel). */

@@ -4,7 +4,7 @@ import type { JsonObject } from '../contracts/json';
 import type { Reply } from '../contracts/reply';
 import { BusinessError, ParticipantError } from './errors';
 import type { IdempotencyRecord, IdempotencyStore } from './idempotency';
-import type { ParticipantLogger } from './options';
+import type { Logger } from '../shared/logger';
 import { type ReplyStamp, progressReply } from './replies';
 
 /** What a handler knows about the command it handles, besides its payload, and what it can do about it. */
@@ -55,7 +55,7 @@ export class InvalidOutputError extends ParticipantError {
 
 export interface SessionEnvironment {
   idempotency: IdempotencyStore | null;
-  logger: ParticipantLogger;
+  logger: Logger;
   stamp: () => ReplyStamp;
 }
 

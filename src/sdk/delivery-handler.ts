@@ -6,13 +6,13 @@ import type { DeliveryStrikes } from '../messaging/delivery-strikes';
 import { UnencodableMessageError } from '../messaging/publish-confirmed';
 import { checkDelivery } from './delivery-checks';
 import { type DispatchEnvironment, dispatch } from './dispatch';
-import type { ParticipantLogger } from './options';
+import type { Logger } from '../shared/logger';
 import { type ReplyRoute, publishReply, replyRoute } from './publish';
 import { boundReply } from './reply-bounds';
 
 export interface DeliveryHandlerEnvironment {
   dispatch: DispatchEnvironment;
-  logger: ParticipantLogger;
+  logger: Logger;
   strikes: DeliveryStrikes;
   maxReplyBytes: number;
   /** AMQP `userId` of every message published, or null. */

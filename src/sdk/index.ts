@@ -2,6 +2,7 @@
 export { createParticipant } from './participant';
 export type { Participant } from './participant';
 export type { ParticipantLogger, ParticipantOptions } from './options';
+export type { Logger } from '../shared/logger';
 export type { CommandContext } from './context';
 export { defineHandler } from './handlers';
 export type { CommandHandler, HandlerDeclaration, HandlerDefinition, HandlerResult } from './handlers';

@@ -1,3 +1,4 @@
+import type { Logger } from '../shared/logger';
 import { WireLimits } from '../contracts/limits';
 import { ParticipantOptionsError } from './errors';
 import { type CompiledHandler, type HandlerDeclaration, compileHandler } from './handlers';
@@ -6,11 +7,8 @@ import { minReplyBytes } from './reply-bounds';
 import { brokerUser } from './reply-identity';
 
 /** Structured logging: a message plus the fields that scope it (saga id, step, message id…). */
-export interface ParticipantLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+/** @deprecated The same as `Logger`. */
+export type ParticipantLogger = Logger;
 
 export interface ParticipantOptions {
   /** Broker URL, e.g. `amqp://guest:guest@127.0.0.1:5672`. Required. */
@@ -25,7 +23,7 @@ export interface ParticipantOptions {
   /** Most commands handled at once (unacknowledged deliveries), 1 to 65535. Default 16. */
   prefetch?: number;
   /** Default: warnings and errors as JSON lines on stderr, info dropped. */
-  logger?: ParticipantLogger;
+  logger?: Logger;
   /**
    * Where outcomes are recorded per `idempotency_key`, so a command already answered is answered again the same
    * way without running its handler (`createPostgresIdempotencyStore`, `createMemoryIdempotencyStore`).
@@ -62,7 +60,7 @@ export interface CompiledOptions {
   participant: string;
   handlers: ReadonlyMap<string, CompiledHandler>;
   prefetch: number;
-  logger: ParticipantLogger;
+  logger: Logger;
   idempotency: IdempotencyStore | null;
   maxCommandBytes: number;
   maxReplyBytes: number;
@@ -144,9 +142,9 @@ export function compileOptions(options: ParticipantOptions): CompiledOptions {
 }
 
 /** A logger that throws must not break message handling. */
-function neverThrowing(logger: ParticipantLogger): ParticipantLogger {
+function neverThrowing(logger: Logger): Logger {
   const guard =
-    (log: ParticipantLogger['info']): ParticipantLogger['info'] =>
+    (log: Logger['info']): Logger['info'] =>
     (message, fields) => {
       try {
         log.call(logger, message, fields);
@@ -157,7 +155,7 @@ function neverThrowing(logger: ParticipantLogger): ParticipantLogger {
   return { info: guard(logger.info), warn: guard(logger.warn), error: guard(logger.error) };
 }
 
-function stderrLogger(participant: string): ParticipantLogger {
+function stderrLogger(participant: string): Logger {
   const emit = (level: string, message: string, fields?: Record<string, unknown>): void => {
     const line = { time: new Date().toISOString(), level, participant, message, ...fields };
     process.stderr.write(`${JSON.stringify(line)}\n`);

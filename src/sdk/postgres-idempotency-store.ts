@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { jsonObjectSchema } from '../contracts/json';
-import { pgTransaction } from '../persistence/pg-transaction';
+import { pgTransaction } from '../shared/pg-transaction';
 import { replyErrorSchema } from '../contracts/reply';
 import { ParticipantOptionsError } from './errors';
 import { type IdempotencyRecord, type IdempotencyStore, answers } from './idempotency';

@@ -1,7 +1,7 @@
 import { type Channel, type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
 import { coalesceWrites } from '../messaging/coalesce-writes';
 import { hardenAmqplib } from '../messaging/harden-amqplib';
-import type { Logger } from '../orchestrator/logger';
+import type { Logger } from '../shared/logger';
 
 export interface AmqpChannels {
   /** Publishes with publisher confirms. */

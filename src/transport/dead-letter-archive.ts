@@ -6,7 +6,7 @@ import { SagaEngineError } from '../core/errors';
 import { boundedReason } from '../messaging/dead-letter';
 import { DeliveryStrikes } from '../messaging/delivery-strikes';
 import { publishConfirmed } from '../messaging/publish-confirmed';
-import type { Logger } from '../orchestrator/logger';
+import type { Logger } from '../shared/logger';
 import {
   type DeadLetterRow,
   type NewDeadLetter,

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Command } from '../contracts/command';
-import type { Logger } from '../orchestrator/logger';
+import type { Logger } from '../shared/logger';
 import type { CommandPublisher } from '../orchestrator/orchestrator';
 import { OUTBOX_LEASE_MS } from '../orchestrator/saga-write';
 import { type OutboxRow, claimExpiredOutbox, deleteOutbox, releaseOutbox } from '../persistence/outbox-sql';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { type Application, createApplication } from '../../src/app/application';
 import { type AppConfig, loadConfig } from '../../src/config/config';
-import { createLogger, silentLogger } from '../../src/orchestrator/logger';
+import { createLogger } from '../../src/observability/logger';
+import { silentLogger } from '../../src/shared/logger';
 import { type TestDatabase, createTestDatabase } from './database';
 import { createVhost } from './rabbit-vhost';
 

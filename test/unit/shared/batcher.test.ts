@@ -1,4 +1,4 @@
-import { Batcher } from '../../../src/orchestrator/batcher';
+import { Batcher } from '../../../src/shared/batcher';
 
 /** A batch runner whose batches finish only when the test says so. */
 function controlledRunner() {

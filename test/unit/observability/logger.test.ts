@@ -1,4 +1,4 @@
-import { createLogger } from '../../../src/orchestrator/logger';
+import { createLogger } from '../../../src/observability/logger';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];

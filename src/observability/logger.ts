@@ -1,18 +1,12 @@
 import pino from 'pino';
-
-/** Structured logging: a message plus the fields that scope it (saga id, step, message id…). */
-export interface Logger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+import type { Logger } from '../shared/logger';
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
 /**
- * One JSON object per line on stdout (pino), fields at the top level next to `msg`. Authorization headers and API
- * keys are never passed in; `authorization` fields are redacted anyway.
+ * The engine's logger: one JSON object per line on stdout (pino), fields at the top level next to `msg`.
+ * Authorization headers and API keys are never passed in; `authorization` fields are redacted anyway.
  */
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
   const log = pino(
@@ -25,5 +19,3 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
     error: (message, fields) => log.error(fields ?? {}, message),
   };
 }
-
-export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -1,0 +1,11 @@
+/**
+ * Structured logging: a message plus the fields that scope it (saga id, step, message id…). The engine logs with
+ * pino (observability/logger); a participant passes any object of this shape to the SDK.
+ */
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
