@@ -1,21 +1,20 @@
 import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import type { Engine } from '../app/engine';
+import { DeadLetterArchive } from '../transport/dead-letter-archive';
 import { DeadLetterNotFoundError } from './api-errors';
 import { type ListDeadLettersQuery, listDeadLettersQuerySchema } from './dto';
 import { deadLetterView } from './dead-letter-view';
-import { ENGINE } from './tokens';
 import { ZodValidationPipe } from './zod-validation.pipe';
 import { AdminAccess, ReadAccess } from './auth/access';
 
 @Controller('api/dead-letters')
 @ReadAccess()
 export class DeadLettersController {
-  constructor(@Inject(ENGINE) private readonly engine: Engine) {}
+  constructor(@Inject(DeadLetterArchive) private readonly deadLetters: DeadLetterArchive) {}
 
   /** Newest first, with the reason each message could not be processed; of each content only the start. */
   @Get()
   async list(@Query(new ZodValidationPipe(listDeadLettersQuerySchema, 'query')) query: ListDeadLettersQuery) {
-    const rows = await this.engine.deadLetters.list(query.limit + 1, query.cursor ?? null);
+    const rows = await this.deadLetters.list(query.limit + 1, query.cursor ?? null);
     const page = rows.slice(0, query.limit);
     return {
       items: page.map(deadLetterView),
@@ -26,7 +25,7 @@ export class DeadLettersController {
   /** One dead letter with its whole content. */
   @Get(':id')
   async get(@Param('id') id: string) {
-    const letter = await this.engine.deadLetters.find(id);
+    const letter = await this.deadLetters.find(id);
     if (letter === null) throw new DeadLetterNotFoundError(id);
     return deadLetterView(letter);
   }
@@ -36,9 +35,9 @@ export class DeadLettersController {
   @AdminAccess()
   @HttpCode(202)
   async replay(@Param('id') id: string) {
-    const letter = await this.engine.deadLetters.find(id);
+    const letter = await this.deadLetters.find(id);
     if (letter === null) throw new DeadLetterNotFoundError(id);
-    await this.engine.deadLetters.replay(letter);
+    await this.deadLetters.replay(letter);
     return {
       id,
       replayedTo: { exchange: letter.original_exchange, routingKey: letter.original_routing_key },
@@ -50,6 +49,6 @@ export class DeadLettersController {
   @AdminAccess()
   @HttpCode(204)
   async delete(@Param('id') id: string): Promise<void> {
-    if (!(await this.engine.deadLetters.delete(id))) throw new DeadLetterNotFoundError(id);
+    if (!(await this.deadLetters.delete(id))) throw new DeadLetterNotFoundError(id);
   }
 }

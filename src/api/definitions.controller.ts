@@ -1,21 +1,20 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import type { Engine } from '../app/engine';
 import type { SagaDefinition } from '../core/definition/types';
 import { toMermaid } from '../core/definition/graph';
-import { UnknownDefinitionError, ValidationFailedError } from '../core/errors';
+import { DefinitionRegistry } from '../definitions/definition-registry';
+import { DefinitionNotFoundError, ValidationFailedError } from '../core/errors';
 import { type GraphQuery, graphQuerySchema } from './dto';
 import { ZodValidationPipe } from './zod-validation.pipe';
-import { ENGINE } from './tokens';
 import { ReadAccess } from './auth/access';
 
 @Controller('api/definitions')
 @ReadAccess()
 export class DefinitionsController {
-  constructor(@Inject(ENGINE) private readonly engine: Engine) {}
+  constructor(@Inject(DefinitionRegistry) private readonly registry: DefinitionRegistry) {}
 
   @Get()
   list() {
-    return { items: this.engine.registry.summaries() };
+    return { items: this.registry.summaries() };
   }
 
   /** The definition as a Mermaid flowchart; `version` defaults to the current one. */
@@ -24,10 +23,10 @@ export class DefinitionsController {
     @Param('name') name: string,
     @Query(new ZodValidationPipe(graphQuerySchema, 'query')) query: GraphQuery,
   ) {
-    const summary = this.engine.registry.summary(name);
-    if (summary === undefined) throw new UnknownDefinitionError(name);
+    const summary = this.registry.summary(name);
+    if (summary === undefined) throw new DefinitionNotFoundError(name);
     const version = query.version ?? summary.currentVersion ?? Math.max(...summary.versions);
-    const definition = this.engine.registry.get(name, version);
+    const definition = this.registry.get(name, version);
     if (definition === undefined) {
       throw new ValidationFailedError(`saga "${name}" has no version ${version}`, [
         { path: 'version', message: `stored versions: ${summary.versions.join(', ')}` },
@@ -38,9 +37,9 @@ export class DefinitionsController {
 
   @Get(':name')
   get(@Param('name') name: string) {
-    const summary = this.engine.registry.summary(name);
-    if (summary === undefined) throw new UnknownDefinitionError(name);
-    return { ...summary, definitions: this.engine.registry.allVersions(name).map(definitionView) };
+    const summary = this.registry.summary(name);
+    if (summary === undefined) throw new DefinitionNotFoundError(name);
+    return { ...summary, definitions: this.registry.allVersions(name).map(definitionView) };
   }
 }
 

@@ -5,7 +5,7 @@ import {
   SagaEngineError,
   SagaNotFoundError,
   SagaStatusConflictError,
-  UnknownDefinitionError,
+  DefinitionNotFoundError,
   ValidationFailedError,
 } from '../core/errors';
 import type { Logger } from '../shared/logger';
@@ -22,7 +22,7 @@ import { errorBody } from './error-body';
 
 const statusOfDomainError = new Map<string, number>([
   [ValidationFailedError.name, HttpStatus.BAD_REQUEST],
-  [UnknownDefinitionError.name, HttpStatus.NOT_FOUND],
+  [DefinitionNotFoundError.name, HttpStatus.NOT_FOUND],
   [SagaNotFoundError.name, HttpStatus.NOT_FOUND],
   [IdempotencyConflictError.name, HttpStatus.CONFLICT],
   [SagaStatusConflictError.name, HttpStatus.CONFLICT],

@@ -1,18 +1,17 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import type { Engine } from '../app/engine';
-import { ENGINE } from './tokens';
+import { EngineMetrics } from '../observability/engine-metrics';
 import { Public } from './auth/access';
 
 /** Prometheus exposition; open like /health (CONTRACT §5). */
 @Controller('metrics')
 @Public()
 export class MetricsController {
-  constructor(@Inject(ENGINE) private readonly engine: Engine) {}
+  constructor(@Inject(EngineMetrics) private readonly metrics: EngineMetrics) {}
 
   @Get()
   async scrape(@Res() response: Response): Promise<void> {
-    const { registry } = this.engine.metrics;
+    const { registry } = this.metrics;
     response.setHeader('content-type', registry.contentType);
     response.send(await registry.metrics());
   }

@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '../contracts/json';
-import { LogEntryType } from '../core/effects';
+import { SagaEventType } from '../core/events';
 import type { SagaEventEntity } from '../persistence/entities';
 
 export type AttemptOutcome = 'pending' | 'success' | 'failure' | 'timeout' | 'abandoned';
@@ -18,14 +18,14 @@ export type AttemptView = {
 };
 
 const ENDINGS: Record<string, { kind: AttemptView['kind']; outcome: AttemptOutcome }> = {
-  [LogEntryType.stepSucceeded]: { kind: 'action', outcome: 'success' },
-  [LogEntryType.stepAttemptFailed]: { kind: 'action', outcome: 'failure' },
-  [LogEntryType.stepAttemptTimedOut]: { kind: 'action', outcome: 'timeout' },
-  [LogEntryType.stepFailed]: { kind: 'action', outcome: 'failure' },
-  [LogEntryType.compensationSucceeded]: { kind: 'compensation', outcome: 'success' },
-  [LogEntryType.compensationAttemptFailed]: { kind: 'compensation', outcome: 'failure' },
-  [LogEntryType.compensationAttemptTimedOut]: { kind: 'compensation', outcome: 'timeout' },
-  [LogEntryType.compensationFailed]: { kind: 'compensation', outcome: 'failure' },
+  [SagaEventType.stepSucceeded]: { kind: 'action', outcome: 'success' },
+  [SagaEventType.stepAttemptFailed]: { kind: 'action', outcome: 'failure' },
+  [SagaEventType.stepAttemptTimedOut]: { kind: 'action', outcome: 'timeout' },
+  [SagaEventType.stepFailed]: { kind: 'action', outcome: 'failure' },
+  [SagaEventType.compensationSucceeded]: { kind: 'compensation', outcome: 'success' },
+  [SagaEventType.compensationAttemptFailed]: { kind: 'compensation', outcome: 'failure' },
+  [SagaEventType.compensationAttemptTimedOut]: { kind: 'compensation', outcome: 'timeout' },
+  [SagaEventType.compensationFailed]: { kind: 'compensation', outcome: 'failure' },
 };
 
 /** Every attempt of every step, with start, end, duration, outcome, error and output, per step name. */
@@ -36,7 +36,7 @@ export function attemptHistory(events: SagaEventEntity[]): Map<string, AttemptVi
     const attempts = byStep.get(event.step) ?? [];
     byStep.set(event.step, attempts);
     const data = event.data;
-    if (event.type === LogEntryType.commandSent) {
+    if (event.type === SagaEventType.commandSent) {
       attempts.push({
         kind: data.kind as AttemptView['kind'],
         attempt: Number(data.attempt),

@@ -1,7 +1,7 @@
 import type { JsonObject } from '../contracts/json';
 import type { StepState } from '../core/state';
 import type { SagaEventEntity, SagaInstanceEntity } from '../persistence/entities';
-import { isSagaId } from '../orchestrator/orchestrator';
+import { isSagaId } from '../core/saga-id';
 import { isStorableTime } from './bounded-values';
 import { attemptHistory } from './saga-history';
 

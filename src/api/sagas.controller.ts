@@ -2,9 +2,10 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from
 import type { Response } from 'express';
 import type { JsonObject } from '../contracts/json';
 import { SagaNotFoundError, ValidationFailedError } from '../core/errors';
-import { isSagaId } from '../orchestrator/orchestrator';
-import type { Engine } from '../app/engine';
-import { ENGINE } from './tokens';
+import { isSagaId } from '../core/saga-id';
+import { OperatorActions } from '../orchestrator/operator-actions';
+import { SagaStarter } from '../orchestrator/saga-starter';
+import { SagaReader } from '../persistence/saga-reader';
 import {
   type AbortSagaBody,
   type ListEventsQuery,
@@ -27,7 +28,11 @@ import { AdminAccess, ReadAccess, StartRateLimited } from './auth/access';
 @Controller('api/sagas')
 @ReadAccess()
 export class SagasController {
-  constructor(@Inject(ENGINE) private readonly engine: Engine) {}
+  constructor(
+    @Inject(SagaStarter) private readonly starter: SagaStarter,
+    @Inject(OperatorActions) private readonly operator: OperatorActions,
+    @Inject(SagaReader) private readonly reader: SagaReader,
+  ) {}
 
   @Post()
   @AdminAccess()
@@ -38,7 +43,7 @@ export class SagasController {
     @RequestHeaders(new ZodValidationPipe(startHeadersSchema, 'headers')) headers: StartHeaders,
     @Res({ passthrough: true }) response: Response,
   ): Promise<JsonObject> {
-    const saga = await this.engine.orchestrator.start({
+    const saga = await this.starter.start({
       name: body.name,
       input: body.input,
       correlationId: body.correlationId,
@@ -57,7 +62,7 @@ export class SagasController {
     @RequestHeaders(new ZodValidationPipe(operatorHeadersSchema, 'headers')) { requestId }: OperatorHeaders,
     @Res({ passthrough: true }) response: Response,
   ): Promise<JsonObject> {
-    const result = await this.engine.orchestrator.retry(id, requestId);
+    const result = await this.operator.retry(id, requestId);
     if (!result.changed) response.status(200);
     return { id, status: result.status };
   }
@@ -72,7 +77,7 @@ export class SagasController {
     @RequestHeaders(new ZodValidationPipe(operatorHeadersSchema, 'headers')) { requestId }: OperatorHeaders,
     @Res({ passthrough: true }) response: Response,
   ): Promise<JsonObject> {
-    const result = await this.engine.orchestrator.abort(id, body.reason, requestId);
+    const result = await this.operator.abort(id, body.reason, requestId);
     if (!result.changed) response.status(200);
     return { id, status: result.status };
   }
@@ -85,7 +90,7 @@ export class SagasController {
         { path: 'cursor', message: 'is not a cursor from this API' },
       ]);
     }
-    const sagas = await this.engine.reader.listSagas({
+    const sagas = await this.reader.listSagas({
       statuses: query.status,
       name: query.name,
       version: query.version,
@@ -107,7 +112,7 @@ export class SagasController {
   @Get(':id')
   async get(@Param('id') id: string): Promise<JsonObject> {
     const saga = await this.findSaga(id);
-    return sagaDetailView(saga, await this.engine.reader.findAttemptEvents(id));
+    return sagaDetailView(saga, await this.reader.findAttemptEvents(id));
   }
 
   /** The saga's log, oldest first, a page at a time (`limit` ≤ 1000; `nextCursor` reads on). */
@@ -117,7 +122,7 @@ export class SagasController {
     @Query(new ZodValidationPipe(listEventsQuerySchema, 'query')) query: ListEventsQuery,
   ): Promise<JsonObject> {
     await this.findSaga(id);
-    const events = await this.engine.reader.findEvents(id, {
+    const events = await this.reader.findEvents(id, {
       afterSeq: query.cursor ?? 0,
       limit: query.limit + 1,
     });
@@ -130,7 +135,7 @@ export class SagasController {
   }
 
   private async findSaga(id: string) {
-    const saga = isSagaId(id) ? await this.engine.reader.findSaga(id) : null;
+    const saga = isSagaId(id) ? await this.reader.findSaga(id) : null;
     if (saga === null) throw new SagaNotFoundError(id);
     return saga;
   }

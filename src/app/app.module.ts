@@ -1,49 +1,28 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, Reflector } from '@nestjs/core';
-import { ApiKeyGuard } from '../api/auth/api-key.guard';
-import { StartRateLimitGuard } from '../api/auth/start-rate-limit.guard';
-import { DeadLettersController } from '../api/dead-letters.controller';
-import { DefinitionsController } from '../api/definitions.controller';
-import { DocsController } from '../api/docs.controller';
-import { HealthController } from '../api/health.controller';
-import { HttpExceptionFilter } from '../api/http-exception.filter';
-import { MetricsController } from '../api/metrics.controller';
-import { SagasController } from '../api/sagas.controller';
-import { StatsController } from '../api/stats.controller';
-import { ENGINE } from '../api/tokens';
+import { ApiModule } from '../api/api.module';
 import type { AppConfig } from '../config/config';
-import type { Logger } from '../shared/logger';
-import type { Engine } from './engine';
+import { ConfigModule, type Runtime } from '../config/config.module';
+import type { LoadedDefinition } from '../definitions/definition-files';
+import { DefinitionsModule } from '../definitions/definitions.module';
+import { ObservabilityModule } from '../observability/observability.module';
+import { OrchestratorModule } from '../orchestrator/orchestrator.module';
+import { PersistenceModule } from '../persistence/persistence.module';
+import { TransportModule } from '../transport/transport.module';
 
+/** The engine: one module per area, wired by the ports the orchestrator owns. */
 @Module({})
 export class AppModule {
-  /** The engine is built and started before Nest; the module only exposes it over HTTP. */
-  static register(engine: Engine, config: AppConfig, logger: Logger): DynamicModule {
+  static register(config: AppConfig, runtime: Runtime, definitions: LoadedDefinition[]): DynamicModule {
     return {
       module: AppModule,
-      controllers: [
-        SagasController,
-        DefinitionsController,
-        HealthController,
-        MetricsController,
-        StatsController,
-        DeadLettersController,
-        DocsController,
-      ],
-      providers: [
-        { provide: ENGINE, useValue: engine },
-        // Guards run in this order: the key first, so the rate limit counts authenticated callers only.
-        {
-          provide: APP_GUARD,
-          useFactory: (reflector: Reflector) => new ApiKeyGuard(config.apiKeys, reflector),
-          inject: [Reflector],
-        },
-        {
-          provide: APP_GUARD,
-          useFactory: (reflector: Reflector) => new StartRateLimitGuard(config.startRateLimit, reflector),
-          inject: [Reflector],
-        },
-        { provide: APP_FILTER, useValue: new HttpExceptionFilter(logger) },
+      imports: [
+        ConfigModule.forRoot(config, runtime),
+        PersistenceModule.forRoot(config, runtime.logger),
+        DefinitionsModule.forRoot(definitions),
+        TransportModule.forRoot(config),
+        OrchestratorModule.forRoot(config),
+        ObservabilityModule,
+        ApiModule.forRoot(config),
       ],
     };
   }

@@ -5,17 +5,11 @@ import express from 'express';
 import helmet from 'helmet';
 import { dirname } from 'node:path';
 import type { AppConfig } from '../config/config';
-import type { Logger } from '../shared/logger';
+import type { Runtime } from '../config/config.module';
+import { DefinitionFilesError, loadDefinitionFiles } from '../definitions/definition-files';
+import { randomIds, systemClock } from '../shared/clock';
 import { AppModule } from './app.module';
-import { Engine, type EngineOptions } from './engine';
 import { jsonBody } from './json-body';
-
-export interface Application {
-  engine: Engine;
-  http: INestApplication;
-  /** Graceful shutdown: HTTP first, then the engine. */
-  close(): Promise<void>;
-}
 
 /**
  * Express with exact routing: `/API/sagas` and `/api/sagas/` are not `/api/sagas` (Express matches case-insensitively
@@ -30,40 +24,45 @@ function httpServer(config: AppConfig): express.Express {
   return server;
 }
 
-/** Starts the engine and its HTTP API (not yet listening). */
-export async function createApplication(config: AppConfig, options: EngineOptions): Promise<Application> {
-  const logger: Logger = options.logger;
+/**
+ * The engine, started (database migrated, definitions stored, broker connected, consumers and timers running) and
+ * its HTTP API ready but not yet listening. The definition files are read first: an invalid one stops start-up
+ * before anything else is touched. `close()` shuts down in the order the guarantees need.
+ */
+export async function createApplication(
+  config: AppConfig,
+  runtime: Pick<Runtime, 'logger'> & Partial<Runtime>,
+): Promise<INestApplication> {
+  const { logger } = runtime;
+  const files = loadDefinitionFiles(config.sagasDir);
+  if (files.problems.length > 0) throw new DefinitionFilesError(files.problems);
   if (config.apiKeys === null) {
     logger.warn('API_KEYS is not set: the API is open to anyone who can reach it');
   }
-  const engine = await Engine.start(config, options);
+  const app = await NestFactory.create(
+    AppModule.register(
+      config,
+      { logger, clock: runtime.clock ?? systemClock, newId: runtime.newId ?? randomIds },
+      files.definitions,
+    ),
+    new ExpressAdapter(httpServer(config)),
+    { bodyParser: false, logger: false, abortOnError: false },
+  );
   try {
-    const http = await NestFactory.create(
-      AppModule.register(engine, config, logger),
-      new ExpressAdapter(httpServer(config)),
-      { bodyParser: false, logger: false },
-    );
     // Security headers; the API serves JSON only, so everything a browser could load is denied.
-    http.use(
+    app.use(
       helmet({
         contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
       }),
     );
-    http.use(jsonBody(config.maxBodyBytes));
+    app.use(jsonBody(config.maxBodyBytes));
     // Swagger UI's static files (no data in them) live outside /api, like /health and /metrics.
     const swaggerUi = dirname(require.resolve('swagger-ui-dist/package.json'));
-    http.use('/assets/swagger-ui', express.static(swaggerUi, { index: false, fallthrough: false }));
-    await http.init();
-    return {
-      engine,
-      http,
-      async close() {
-        await http.close();
-        await engine.stop();
-      },
-    };
+    app.use('/assets/swagger-ui', express.static(swaggerUi, { index: false, fallthrough: false }));
+    await app.init();
+    return app;
   } catch (error) {
-    await engine.stop();
+    await app.close();
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { StartupError } from '../shared/startup-error';
 import { WireLimits } from '../contracts/limits';
 import { type LogLevel, logLevels } from '../observability/logger';
-import { DEFAULT_SAGA_CACHE_BYTES } from '../orchestrator/saga-cache';
 
 const NAME = /^[a-z0-9-]+$/;
 
@@ -72,7 +72,11 @@ const environmentSchema = z.object({
   API_KEYS: apiKeysSchema.optional(),
   MAX_BODY_BYTES: positiveInteger.default(1_048_576),
   MAX_REPLY_BYTES: positiveInteger.default(WireLimits.maxReplyBytes),
-  SAGA_CACHE_BYTES: z.coerce.number().int().min(0).default(DEFAULT_SAGA_CACHE_BYTES),
+  SAGA_CACHE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(64 * 1024 * 1024),
   START_RATE_LIMIT: z.coerce.number().positive().optional(),
   START_RATE_BURST: positiveInteger.optional(),
   TRUST_PROXY: trustProxySchema.default(false),
@@ -107,11 +111,9 @@ export interface AppConfig {
   logLevel: LogLevel;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.join('\n')}`);
-    this.name = 'ConfigError';
-  }
+/** One or more environment variables are invalid; each problem names its variable. */
+export class ConfigError extends StartupError {
+  readonly code = 'CONFIG_INVALID';
 }
 
 /** Parses the environment once; lists every bad variable at once. */

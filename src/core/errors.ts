@@ -4,9 +4,14 @@ export interface ErrorDetail {
   message: string;
 }
 
-/** Base of every expected error: a stable code that callers (and the HTTP filter) rely on. */
+/**
+ * Base of every expected error of the engine: a stable `code` callers rely on (the HTTP filter maps codes to
+ * statuses in one table), and whether the same request may succeed when tried again.
+ */
 export abstract class SagaEngineError extends Error {
   abstract readonly code: string;
+  readonly retryable: boolean = false;
+
   constructor(
     message: string,
     readonly details: ErrorDetail[] = [],
@@ -20,7 +25,7 @@ export class ValidationFailedError extends SagaEngineError {
   readonly code = 'VALIDATION_FAILED';
 }
 
-export class UnknownDefinitionError extends SagaEngineError {
+export class DefinitionNotFoundError extends SagaEngineError {
   readonly code = 'DEFINITION_NOT_FOUND';
   constructor(name: string) {
     const shown = JSON.stringify(name.slice(0, 100));
@@ -46,5 +51,23 @@ export class SagaStatusConflictError extends SagaEngineError {
   readonly code = 'SAGA_STATUS_CONFLICT';
   constructor(id: string, status: string, action: string) {
     super(`saga "${id}" is ${status}: it cannot ${action}`);
+  }
+}
+
+/** The saga changed between each read and write, several times in a row: another engine process is busy with it. */
+export class SagaKeptChangingError extends SagaEngineError {
+  readonly code = 'SAGA_KEPT_CHANGING';
+  override readonly retryable = true;
+  constructor(sagaId: string) {
+    super(`saga ${sagaId} kept changing while being written; try again`);
+  }
+}
+
+/** A saga runs on a definition version this engine process does not have. */
+export class SagaVersionMissingError extends SagaEngineError {
+  readonly code = 'SAGA_VERSION_MISSING';
+  override readonly retryable = true;
+  constructor(sagaId: string, name: string, version: number) {
+    super(`saga ${sagaId} uses ${name}@${version}, which is not stored`);
   }
 }

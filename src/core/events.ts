@@ -1,11 +1,32 @@
-import type { Reply } from '../contracts/reply';
-import type { TimerPayload } from './timers';
+import type { JsonObject } from '../contracts/json';
 
-/** What can happen to a saga. */
-export type SagaEvent =
-  | { type: 'reply'; reply: Reply }
-  | { type: 'timer'; timer: TimerPayload }
-  /** An operator resumes a COMPENSATION_FAILED saga: the failed compensation gets a fresh retry budget. */
-  | { type: 'operator-retry'; causationId: string }
-  /** An operator stops a RUNNING saga: compensation starts now; the reason goes into the log. */
-  | { type: 'operator-abort'; reason: string; causationId: string };
+/** An event: one entry of a saga's append-only log (`saga_events`, `GET /api/sagas/{id}/events`). */
+export interface SagaEvent {
+  type: SagaEventType;
+  at: string;
+  step: string | null;
+  data: JsonObject;
+}
+
+export const SagaEventType = {
+  sagaStarted: 'SagaStarted',
+  commandSent: 'CommandSent',
+  stepSucceeded: 'StepSucceeded',
+  stepAttemptFailed: 'StepAttemptFailed',
+  stepAttemptTimedOut: 'StepAttemptTimedOut',
+  stepFailed: 'StepFailed',
+  compensationStarted: 'CompensationStarted',
+  compensationSucceeded: 'CompensationSucceeded',
+  compensationAttemptFailed: 'CompensationAttemptFailed',
+  compensationAttemptTimedOut: 'CompensationAttemptTimedOut',
+  compensationFailed: 'CompensationFailed',
+  sagaDeadlinePassed: 'SagaDeadlinePassed',
+  sagaCompleted: 'SagaCompleted',
+  sagaCompensated: 'SagaCompensated',
+  sagaCompensationFailed: 'SagaCompensationFailed',
+  replyIgnored: 'ReplyIgnored',
+  sagaRetried: 'SagaRetried',
+  sagaAborted: 'SagaAborted',
+  attemptExtended: 'AttemptExtended',
+} as const;
+export type SagaEventType = (typeof SagaEventType)[keyof typeof SagaEventType];

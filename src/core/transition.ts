@@ -4,8 +4,9 @@ import type { Reply, ReplyError } from '../contracts/reply';
 import type { DecisionContext } from './context';
 import { renderPayload } from './definition/expressions';
 import type { RetryPolicy, SagaDefinition, StepDefinition } from './definition/types';
-import { type Decision, type Effect, type LogEntry, LogEntryType } from './effects';
-import type { SagaEvent } from './events';
+import type { Decision, Effect } from './effects';
+import { type SagaEvent, SagaEventType } from './events';
+import type { Trigger } from './triggers';
 import { backoffDelayMs, hasAttemptsLeft } from './retry-policy';
 import type {
   AttemptTrack,
@@ -46,7 +47,7 @@ export function startSaga(definition: SagaDefinition, params: StartParams, ctx: 
     steps: definition.steps.map(newStepState),
   };
   const builder = new DecisionBuilder(definition, state, ctx);
-  builder.log(LogEntryType.sagaStarted, null, {
+  builder.record(SagaEventType.sagaStarted, null, {
     input: params.input,
     correlationId: params.correlationId,
     version: definition.version,
@@ -62,7 +63,7 @@ export function startSaga(definition: SagaDefinition, params: StartParams, ctx: 
 export function decide(
   definition: SagaDefinition,
   state: SagaState,
-  event: SagaEvent,
+  event: Trigger,
   ctx: DecisionContext,
 ): Decision {
   const builder = new DecisionBuilder(definition, cloneJson(state), ctx);
@@ -110,7 +111,7 @@ function newTrack(): AttemptTrack {
 
 class DecisionBuilder {
   private readonly effects: Effect[] = [];
-  private readonly entries: LogEntry[] = [];
+  private readonly events: SagaEvent[] = [];
   private changed = false;
   private readonly nowIso: string;
 
@@ -126,12 +127,12 @@ class DecisionBuilder {
     if (this.changed) {
       this.state.updatedAt = this.nowIso;
     }
-    return { state: this.state, changed: this.changed, effects: this.effects, log: this.entries };
+    return { state: this.state, changed: this.changed, effects: this.effects, events: this.events };
   }
 
-  log(type: LogEntry['type'], step: string | null, data: JsonObject): void {
-    this.entries.push({ type, at: this.nowIso, step, data });
-    if (type !== LogEntryType.replyIgnored) {
+  record(type: SagaEventType, step: string | null, data: JsonObject): void {
+    this.events.push({ type, at: this.nowIso, step, data });
+    if (type !== SagaEventType.replyIgnored) {
       this.changed = true;
     }
   }
@@ -164,7 +165,7 @@ class DecisionBuilder {
       this.startStep(index + 1, causationId);
       return;
     }
-    this.finishSaga(SagaStatus.completed, LogEntryType.sagaCompleted, {});
+    this.finishSaga(SagaStatus.completed, SagaEventType.sagaCompleted, {});
   }
 
   private dispatch(index: number, kind: CommandKind, attempt: number, causationId: string): void {
@@ -197,7 +198,7 @@ class DecisionBuilder {
       },
     });
     this.schedule({ type: 'attempt-timeout', step: step.name, kind, attempt, messageId }, deadline);
-    this.log(LogEntryType.commandSent, step.name, { kind, type, attempt, messageId, deadline });
+    this.record(SagaEventType.commandSent, step.name, { kind, type, attempt, messageId, deadline });
   }
 
   // ── backward ─────────────────────────────────────────────────────────────
@@ -208,7 +209,7 @@ class DecisionBuilder {
     if (this.state.deadlineAt !== null) {
       this.cancel({ type: 'saga-deadline' });
     }
-    this.log(LogEntryType.compensationStarted, cause.step, { reason: cause.reason });
+    this.record(SagaEventType.compensationStarted, cause.step, { reason: cause.reason });
     this.compensateNext(causationId);
   }
 
@@ -224,15 +225,15 @@ class DecisionBuilder {
       this.dispatch(index, 'compensation', 1, causationId);
       return;
     }
-    this.finishSaga(SagaStatus.compensated, LogEntryType.sagaCompensated, {});
+    this.finishSaga(SagaStatus.compensated, SagaEventType.sagaCompensated, {});
   }
 
-  private finishSaga(status: SagaState['status'], type: LogEntry['type'], data: JsonObject): void {
+  private finishSaga(status: SagaState['status'], type: SagaEventType, data: JsonObject): void {
     this.state.status = status;
     if (status === SagaStatus.completed && this.state.deadlineAt !== null) {
       this.cancel({ type: 'saga-deadline' });
     }
-    this.log(type, null, data);
+    this.record(type, null, data);
   }
 
   // ── events ───────────────────────────────────────────────────────────────
@@ -278,7 +279,7 @@ class DecisionBuilder {
       if (reply.kind === 'action') {
         step.status = StepStatus.succeeded;
         step.output = reply.output;
-        this.log(LogEntryType.stepSucceeded, step.name, {
+        this.record(SagaEventType.stepSucceeded, step.name, {
           messageId: reply.message_id,
           inReplyTo: reply.in_reply_to,
           attempt: track.attempts,
@@ -287,7 +288,7 @@ class DecisionBuilder {
         this.advance(index, reply.message_id);
       } else {
         step.compensation!.status = CompensationStatus.succeeded;
-        this.log(LogEntryType.compensationSucceeded, step.name, {
+        this.record(SagaEventType.compensationSucceeded, step.name, {
           messageId: reply.message_id,
           inReplyTo: reply.in_reply_to,
           attempt: track.attempts,
@@ -367,7 +368,7 @@ class DecisionBuilder {
       { type: 'attempt-timeout', step: step.name, kind, attempt: attempt.attempt, messageId },
       attempt.deadline,
     );
-    this.log(LogEntryType.attemptExtended, step.name, {
+    this.record(SagaEventType.attemptExtended, step.name, {
       kind,
       attempt: attempt.attempt,
       messageId,
@@ -390,7 +391,9 @@ class DecisionBuilder {
     compensation.status = CompensationStatus.running;
     compensation.finishedAt = null;
     compensation.budgetStart = compensation.attempts;
-    this.log(LogEntryType.sagaRetried, this.step(index).name, { previousAttempts: compensation.attempts });
+    this.record(SagaEventType.sagaRetried, this.step(index).name, {
+      previousAttempts: compensation.attempts,
+    });
     this.dispatch(index, 'compensation', compensation.attempts + 1, causationId);
   }
 
@@ -398,7 +401,7 @@ class DecisionBuilder {
     if (this.state.status !== SagaStatus.running) {
       return;
     }
-    this.log(LogEntryType.sagaDeadlinePassed, null, { deadline: this.state.deadlineAt });
+    this.record(SagaEventType.sagaDeadlinePassed, null, { deadline: this.state.deadlineAt });
     this.stopForward('saga-deadline', 'saga deadline passed', null);
   }
 
@@ -407,7 +410,7 @@ class DecisionBuilder {
     if (this.state.status !== SagaStatus.running) {
       return;
     }
-    this.log(LogEntryType.sagaAborted, null, { reason });
+    this.record(SagaEventType.sagaAborted, null, { reason });
     this.stopForward('aborted', `aborted: ${reason}`, causationId);
   }
 
@@ -425,7 +428,7 @@ class DecisionBuilder {
       running.status = outcomeUnknown ? StepStatus.unknown : StepStatus.failed;
       running.outstanding = null;
       running.finishedAt = this.nowIso;
-      this.log(LogEntryType.stepFailed, running.name, {
+      this.record(SagaEventType.stepFailed, running.name, {
         reason: why,
         outcome: outcomeUnknown ? 'unknown' : 'failed',
       });
@@ -455,14 +458,14 @@ class DecisionBuilder {
         { type: 'retry', step: step.name, kind, attempt: track.attempts + 1, causationId },
         retryAt,
       );
-      const type = attemptFailedLogType(kind, timedOut);
-      this.log(type, step.name, { ...data, attempt: track.attempts, error, retryAt });
+      const type = attemptFailedEventType(kind, timedOut);
+      this.record(type, step.name, { ...data, attempt: track.attempts, error, retryAt });
       return;
     }
     track.finishedAt = this.nowIso;
     if (kind === 'action') {
       step.status = timedOut ? StepStatus.unknown : StepStatus.failed;
-      this.log(LogEntryType.stepFailed, step.name, {
+      this.record(SagaEventType.stepFailed, step.name, {
         ...data,
         attempt: track.attempts,
         error,
@@ -472,8 +475,8 @@ class DecisionBuilder {
       return;
     }
     step.compensation!.status = CompensationStatus.failed;
-    this.log(LogEntryType.compensationFailed, step.name, { ...data, attempt: track.attempts, error });
-    this.finishSaga(SagaStatus.compensationFailed, LogEntryType.sagaCompensationFailed, { step: step.name });
+    this.record(SagaEventType.compensationFailed, step.name, { ...data, attempt: track.attempts, error });
+    this.finishSaga(SagaStatus.compensationFailed, SagaEventType.sagaCompensationFailed, { step: step.name });
   }
 
   private cancelPendingTimers(stepName: string, kind: CommandKind, track: AttemptTrack): void {
@@ -486,7 +489,7 @@ class DecisionBuilder {
   }
 
   private ignore(reply: Reply, reason: string): void {
-    this.log(LogEntryType.replyIgnored, reply.step, {
+    this.record(SagaEventType.replyIgnored, reply.step, {
       messageId: reply.message_id,
       inReplyTo: reply.in_reply_to,
       kind: reply.kind,
@@ -522,11 +525,11 @@ class DecisionBuilder {
   }
 }
 
-function attemptFailedLogType(kind: CommandKind, timedOut: boolean): LogEntry['type'] {
+function attemptFailedEventType(kind: CommandKind, timedOut: boolean): SagaEventType {
   if (kind === 'action') {
-    return timedOut ? LogEntryType.stepAttemptTimedOut : LogEntryType.stepAttemptFailed;
+    return timedOut ? SagaEventType.stepAttemptTimedOut : SagaEventType.stepAttemptFailed;
   }
-  return timedOut ? LogEntryType.compensationAttemptTimedOut : LogEntryType.compensationAttemptFailed;
+  return timedOut ? SagaEventType.compensationAttemptTimedOut : SagaEventType.compensationAttemptFailed;
 }
 
 function compensationPayload(step: StepState): JsonObject {

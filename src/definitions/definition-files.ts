@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { StartupError } from '../shared/startup-error';
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { findUnstorableText } from '../contracts/bounded-json';
@@ -9,6 +10,11 @@ import { checkInputSchema } from './input-validator';
 import { parseJsonDefinition } from './json-definition';
 import { errorMessage } from './parsed-file';
 import { parseYamlDefinition } from './yaml-definition';
+
+/** Saga definition files that cannot be loaded: the service refuses to start. */
+export class DefinitionFilesError extends StartupError {
+  readonly code = 'DEFINITIONS_INVALID';
+}
 
 export interface LoadedDefinition {
   /** The file's name relative to the folder, e.g. `order-fulfillment.yaml`. */

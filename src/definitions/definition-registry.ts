@@ -1,11 +1,6 @@
 import type { SagaDefinition } from '../core/definition/types';
-import type { ErrorDetail } from '../core/errors';
+import type { DefinitionSource, RegisteredDefinition } from '../orchestrator/ports';
 import { createInputValidator } from './input-validator';
-
-interface RegisteredVersion {
-  definition: SagaDefinition;
-  validateInput: (input: unknown) => ErrorDetail[];
-}
 
 export interface DefinitionSummary {
   name: string;
@@ -16,12 +11,12 @@ export interface DefinitionSummary {
 }
 
 /** Every stored definition version, and which one new sagas of each name start on. */
-export class DefinitionRegistry {
-  private readonly versions = new Map<string, Map<number, RegisteredVersion>>();
+export class DefinitionRegistry implements DefinitionSource {
+  private readonly versions = new Map<string, Map<number, RegisteredDefinition>>();
   private readonly current = new Map<string, number>();
 
   add(definition: SagaDefinition, isCurrent: boolean): void {
-    const byVersion = this.versions.get(definition.name) ?? new Map<number, RegisteredVersion>();
+    const byVersion = this.versions.get(definition.name) ?? new Map<number, RegisteredDefinition>();
     byVersion.set(definition.version, {
       definition,
       validateInput: createInputValidator(definition.inputSchema),
@@ -37,7 +32,7 @@ export class DefinitionRegistry {
   }
 
   /** The version new sagas of this name start on. */
-  currentVersion(name: string): RegisteredVersion | undefined {
+  currentVersion(name: string): RegisteredDefinition | undefined {
     const version = this.current.get(name);
     return version === undefined ? undefined : this.versions.get(name)?.get(version);
   }

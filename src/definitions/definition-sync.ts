@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { StartupError } from '../shared/startup-error';
 import { compileDefinition } from '../core/definition/compile';
 import {
   type StoredDefinitionRow,
@@ -10,11 +11,9 @@ import { inTransaction } from '../persistence/sql';
 import type { LoadedDefinition } from './definition-files';
 import { DefinitionRegistry } from './definition-registry';
 
-export class DefinitionConflictError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join('\n'));
-    this.name = 'DefinitionConflictError';
-  }
+/** A file changed under a stored name and version, or a stored version no longer compiles. */
+export class DefinitionConflictError extends StartupError {
+  readonly code = 'DEFINITION_CONFLICT';
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { type Application, createApplication } from '../app/application';
+import type { INestApplication } from '@nestjs/common';
+import { createApplication } from '../app/application';
 import { type AppConfig, loadConfig } from '../config/config';
 import { silentLogger } from '../shared/logger';
 import { startExampleParticipants } from './participants';
@@ -45,7 +46,7 @@ interface DefinitionView {
 
 async function main(): Promise<number> {
   const config = loadConfig({ ...process.env, PORT: process.env.PORT ?? '0' });
-  let app: Application;
+  let app: INestApplication;
   try {
     app = await startEngine(config);
   } catch (error) {
@@ -54,7 +55,7 @@ async function main(): Promise<number> {
   }
   let participants: Awaited<ReturnType<typeof startExampleParticipants>> | null = null;
   try {
-    const { port } = app.http.getHttpServer().address() as AddressInfo;
+    const { port } = app.getHttpServer().address() as AddressInfo;
     const api = new Api(`http://127.0.0.1:${port}`);
     console.log(`Engine listening on port ${port}; starting the participants and ${orders.length} sagas\n`);
     participants = await startExampleParticipants(config.amqpUrl);
@@ -99,7 +100,7 @@ async function main(): Promise<number> {
 }
 
 /** The engine retries an unreachable broker forever: the demo gives up after a while instead. */
-async function startEngine(config: AppConfig): Promise<Application> {
+async function startEngine(config: AppConfig): Promise<INestApplication> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -115,7 +116,7 @@ async function startEngine(config: AppConfig): Promise<Application> {
   });
   try {
     const app = await Promise.race([createApplication(config, { logger: silentLogger }), timeout]);
-    await app.http.listen(config.port);
+    await app.listen(config.port);
     return app;
   } finally {
     clearTimeout(timer);

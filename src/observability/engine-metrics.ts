@@ -1,13 +1,14 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { type Decision, LogEntryType } from '../core/effects';
-import type { DecisionListener } from '../orchestrator/orchestrator';
+import type { Decision } from '../core/effects';
+import { SagaEventType } from '../core/events';
+import type { DecisionListener } from '../orchestrator/ports';
 import { runQuery } from '../persistence/sql';
 
 const FINISHED: Partial<Record<string, string>> = {
-  [LogEntryType.sagaCompleted]: 'COMPLETED',
-  [LogEntryType.sagaCompensated]: 'COMPENSATED',
-  [LogEntryType.sagaCompensationFailed]: 'COMPENSATION_FAILED',
+  [SagaEventType.sagaCompleted]: 'COMPLETED',
+  [SagaEventType.sagaCompensated]: 'COMPENSATED',
+  [SagaEventType.sagaCompensationFailed]: 'COMPENSATION_FAILED',
 };
 
 /** Prometheus metrics of one engine process, fed by committed decisions; database gauges read at scrape. */
@@ -68,11 +69,11 @@ export class EngineMetrics implements DecisionListener {
 
   committed(decision: Decision): void {
     const saga = decision.state.name;
-    for (const entry of decision.log) {
-      if (entry.type === LogEntryType.sagaStarted) this.started.inc({ saga });
+    for (const entry of decision.events) {
+      if (entry.type === SagaEventType.sagaStarted) this.started.inc({ saga });
       const status = FINISHED[entry.type];
       if (status !== undefined) this.finished.inc({ saga, status });
-      if (entry.type === LogEntryType.stepSucceeded && entry.step !== null) {
+      if (entry.type === SagaEventType.stepSucceeded && entry.step !== null) {
         const startedAt = decision.state.steps.find((s) => s.name === entry.step)?.startedAt;
         if (startedAt) {
           const seconds = (Date.parse(entry.at) - Date.parse(startedAt)) / 1000;

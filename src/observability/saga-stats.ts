@@ -1,4 +1,6 @@
 import type { DataSource } from 'typeorm';
+import { Topology } from '../contracts/topology';
+import type { AmqpConnection } from '../transport/amqp-connection';
 import { countDeadLetters } from '../persistence/dead-letter-sql';
 import { runQuery } from '../persistence/sql';
 import {
@@ -31,8 +33,19 @@ export interface SagaStats {
   deadLetters: { stored: number; inQueue: number | null };
 }
 
-/** Reads the dashboard statistics; the dead-letter depth comes from the broker (null when it is down). */
-export async function readSagaStats(
+/** The dashboard statistics; the dead-letter depth comes from the broker (null when it is down). */
+export class SagaStatsReader {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connection: AmqpConnection,
+  ) {}
+
+  read(window: StatsWindow): Promise<SagaStats> {
+    return readSagaStats(this.dataSource, window, () => this.connection.queueDepth(Topology.deadLetterQueue));
+  }
+}
+
+async function readSagaStats(
   dataSource: DataSource,
   window: StatsWindow,
   deadLetterDepth: () => Promise<number | null>,

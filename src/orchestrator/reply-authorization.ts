@@ -1,3 +1,5 @@
+import { StartupError } from '../shared/startup-error';
+
 /**
  * Who may answer a saga's commands. Open by default; with `REPLY_AUTH=user-id`, a reply counts only when its AMQP
  * `user_id` (which RabbitMQ checks against the publishing connection's user) is the broker user configured for the
@@ -23,4 +25,29 @@ export function repliesFromParticipantUsers(users: ReadonlyMap<string, string>):
       return null;
     },
   };
+}
+
+/**
+ * The authorization `REPLY_AUTH` asks for. With `user-id` every participant a definition names needs a broker user:
+ * without one, none of its replies could ever be accepted, so start-up is refused.
+ */
+export function replyAuthorizationFor(
+  settings: { replyAuth: 'off' | 'user-id'; participantUsers: ReadonlyMap<string, string> },
+  participants: string[],
+): ReplyAuthorization {
+  if (settings.replyAuth === 'off') return openReplies;
+  const missing = participants.filter((participant) => !settings.participantUsers.has(participant));
+  if (missing.length > 0) {
+    throw new ReplyAuthorizationError(
+      missing.map(
+        (participant) => `PARTICIPANT_USERS: names no broker user for participant "${participant}"`,
+      ),
+    );
+  }
+  return repliesFromParticipantUsers(settings.participantUsers);
+}
+
+/** `REPLY_AUTH=user-id` without a broker user for every participant: the engine refuses to start. */
+export class ReplyAuthorizationError extends StartupError {
+  readonly code = 'REPLY_AUTH_INCOMPLETE';
 }

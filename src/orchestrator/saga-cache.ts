@@ -1,8 +1,5 @@
 import { isTerminal } from '../core/status';
-import type { SagaRow } from '../persistence/saga-sql';
-
-/** Default of `SAGA_CACHE_BYTES`. */
-export const DEFAULT_SAGA_CACHE_BYTES = 64 * 1024 * 1024;
+import type { StoredSaga } from './ports';
 
 /**
  * The last row this engine process wrote for each saga it is driving, so that applying a reply usually needs no
@@ -12,12 +9,12 @@ export const DEFAULT_SAGA_CACHE_BYTES = 64 * 1024 * 1024;
  * than the whole budget and ended sagas are not kept.
  */
 export class SagaCache {
-  private readonly rows = new Map<string, { row: SagaRow; bytes: number }>();
+  private readonly rows = new Map<string, { row: StoredSaga; bytes: number }>();
   private bytes = 0;
 
-  constructor(private readonly capacityBytes = DEFAULT_SAGA_CACHE_BYTES) {}
+  constructor(private readonly capacityBytes: number) {}
 
-  get(sagaId: string): SagaRow | undefined {
+  get(sagaId: string): StoredSaga | undefined {
     const entry = this.rows.get(sagaId);
     if (entry === undefined) return undefined;
     this.rows.delete(sagaId);
@@ -25,7 +22,7 @@ export class SagaCache {
     return entry.row;
   }
 
-  remember(row: SagaRow, bytes: number): void {
+  remember(row: StoredSaga, bytes: number): void {
     this.forget(row.id);
     if (isTerminal(row.state.status) || bytes > this.capacityBytes) return;
     this.rows.set(row.id, { row, bytes });

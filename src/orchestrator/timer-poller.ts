@@ -1,5 +1,5 @@
 import type { Logger } from '../shared/logger';
-import type { Orchestrator } from './orchestrator';
+import type { TimerFiring } from './timer-firing';
 
 const IDLE_DELAY_MS = 100;
 const ERROR_DELAY_MS = 1000;
@@ -11,7 +11,7 @@ export class TimerPoller {
   private wake: (() => void) | null = null;
 
   constructor(
-    private readonly orchestrator: Orchestrator,
+    private readonly timers: TimerFiring,
     private readonly logger: Logger,
     private readonly batchSize = 100,
   ) {}
@@ -33,7 +33,7 @@ export class TimerPoller {
     while (this.running) {
       let delay = IDLE_DELAY_MS;
       try {
-        const fired = await this.orchestrator.fireDueTimers(this.batchSize);
+        const fired = await this.timers.fireDue(this.batchSize);
         if (fired >= this.batchSize) delay = 0;
       } catch (error) {
         this.logger.error('timer poll failed', { error: (error as Error).message });

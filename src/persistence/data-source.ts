@@ -1,5 +1,6 @@
 import { Client, type ClientBase } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { Logger } from '../shared/logger';
 import { migrations } from '../../migrations';
 import { entities } from './entities';
 
@@ -16,8 +17,8 @@ function configureSession(client: ClientBase): Promise<unknown> {
   return client.query('SET plan_cache_mode = force_generic_plan');
 }
 
-export function createDataSource(databaseUrl: string, poolSize = 10): DataSource {
-  return new DataSource({
+export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
+  return {
     type: 'postgres',
     url: databaseUrl,
     entities,
@@ -26,7 +27,28 @@ export function createDataSource(databaseUrl: string, poolSize = 10): DataSource
     synchronize: false,
     logging: false,
     extra: { max: poolSize, application_name: 'saga-orchestrator', onConnect: configureSession },
-  });
+  };
+}
+
+export function createDataSource(databaseUrl: string, poolSize = 10): DataSource {
+  return new DataSource(dataSourceOptions(databaseUrl, poolSize));
+}
+
+/**
+ * The engine's database, ready: created if missing, connected, migrated (under an advisory lock, so engine
+ * processes starting together take turns).
+ */
+export async function openDatabase(databaseUrl: string, logger: Logger): Promise<DataSource> {
+  await ensureDatabase(databaseUrl);
+  const dataSource = await createDataSource(databaseUrl).initialize();
+  try {
+    const applied = await migrateDatabase(dataSource);
+    if (applied.length > 0) logger.info('migrations applied', { migrations: applied });
+    return dataSource;
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
 }
 
 /** Creates the database named in the URL when it does not exist (connects to the `postgres` database for it). */

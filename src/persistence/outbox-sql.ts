@@ -1,19 +1,8 @@
-import type { JsonObject } from '../contracts/json';
 import type { SqlStatement } from './sql';
 
-export interface OutboxRow {
-  id: string;
-  saga_id: string;
-  message_id: string;
-  exchange: string;
-  routing_key: string;
-  headers: Record<string, string>;
-  body: JsonObject;
-}
-
 /**
- * Takes rows whose lease ran out (the writer crashed or its publish failed) and leases them anew.
- * SKIP LOCKED lets several instances sweep at once without taking the same rows.
+ * Takes rows whose lease ran out (the writer crashed or its publish failed) and leases them anew, as
+ * `OutboxMessage`s. SKIP LOCKED lets several engine processes sweep at once without taking the same rows.
  */
 export function claimExpiredOutbox(limit: number, leaseMs: number): SqlStatement {
   return {
@@ -21,7 +10,8 @@ export function claimExpiredOutbox(limit: number, leaseMs: number): SqlStatement
                              publish_attempts = publish_attempts + 1
            WHERE id IN (SELECT id FROM outbox WHERE lease_until < now()
                         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-           RETURNING id, saga_id, message_id, exchange, routing_key, headers, body`,
+           RETURNING id, saga_id AS "sagaId", message_id AS "messageId", exchange, routing_key AS "routingKey",
+                     headers, body`,
     values: [limit, leaseMs],
   };
 }
@@ -30,7 +20,7 @@ export function deleteOutbox(ids: string[]): SqlStatement {
   return { text: `DELETE FROM outbox WHERE id = ANY($1::bigint[])`, values: [ids] };
 }
 
-/** Gives rows back for any instance to publish now. */
+/** Gives rows back for any engine process to publish now. */
 export function releaseOutbox(ids: string[]): SqlStatement {
   return { text: `UPDATE outbox SET lease_until = now() WHERE id = ANY($1::bigint[])`, values: [ids] };
 }

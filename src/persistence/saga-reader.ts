@@ -1,5 +1,5 @@
 import { type DataSource, In, MoreThan } from 'typeorm';
-import { LogEntryType } from '../core/effects';
+import { SagaEventType } from '../core/events';
 import type { SagaStatus } from '../core/status';
 import { SagaEventEntity, SagaInstanceEntity } from './entities';
 
@@ -16,8 +16,8 @@ export interface SagaListFilter {
   after?: { createdAt: Date; id: string };
 }
 
-const ATTEMPT_ENTRY_TYPES = Object.values(LogEntryType).filter(
-  (type) => type !== LogEntryType.attemptExtended && type !== LogEntryType.replyIgnored,
+const ATTEMPT_ENTRY_TYPES = Object.values(SagaEventType).filter(
+  (type) => type !== SagaEventType.attemptExtended && type !== SagaEventType.replyIgnored,
 );
 
 /** Reads for the dashboard API; never takes locks. */

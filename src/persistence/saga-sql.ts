@@ -1,55 +1,47 @@
-import type { SagaState } from '../core/state';
 import type { TimerPayload } from '../core/timers';
+import type { StoredSaga } from '../orchestrator/ports';
 import type { SqlStatement } from './sql';
-
-/** A saga as read before deciding; its revision guards the write that follows (optimistic concurrency). */
-export interface SagaRow {
-  id: string;
-  state: SagaState;
-  revision: number;
-  last_seq: number;
-}
-
-export interface SagasAndProcessedReplies {
-  sagas: SagaRow[];
-  /** The given reply message ids that were applied before. */
-  processed: string[];
-}
 
 /**
  * Reads the sagas that replies name, and which of the replies were already applied, in one round trip. Each saga
  * is looked up on its own (OFFSET 0 keeps the subquery from being merged into a join), for the reason the saga
- * write gives (saga-write-sql.ts).
+ * change statement gives (saga-change-sql.ts).
  */
 export function readSagasForReplies(sagaIds: string[], messageIds: string[]): SqlStatement {
   return {
     name: 'saga.read-for-replies',
     text: `SELECT coalesce((SELECT json_agg(json_build_object('id', s.id, 'state', s.state,
-                                                             'revision', s.revision, 'last_seq', s.last_seq))
+                                                             'revision', s.revision, 'lastSeq', s.last_seq))
                             FROM unnest($1::uuid[]) AS wanted(id)
                             CROSS JOIN LATERAL (SELECT i.id, i.state, i.revision, i.last_seq FROM saga_instances i
                                                 WHERE i.id = wanted.id OFFSET 0) s),
                            '[]'::json) AS sagas,
-                  ARRAY(SELECT p.message_id FROM processed_replies p WHERE p.message_id = ANY($2::text[])) AS processed`,
+                  ARRAY(SELECT p.message_id FROM processed_replies p WHERE p.message_id = ANY($2::text[])) AS applied`,
     values: [sagaIds, messageIds],
   };
 }
 
+export interface SagasForRepliesRow {
+  sagas: StoredSaga[];
+  applied: string[];
+}
+
 export function readSaga(sagaId: string): SqlStatement {
   return {
-    text: `SELECT id, state, revision, last_seq FROM saga_instances WHERE id = $1`,
+    text: `SELECT id, state, revision, last_seq AS "lastSeq" FROM saga_instances WHERE id = $1`,
     values: [sagaId],
   };
 }
 
 export function findSagaByIdempotencyKey(key: string): SqlStatement {
   return {
-    text: `SELECT id, name, version, status, request_fingerprint FROM saga_instances WHERE idempotency_key = $1`,
+    text: `SELECT id, name, version, status, request_fingerprint AS "requestFingerprint"
+           FROM saga_instances WHERE idempotency_key = $1`,
     values: [key],
   };
 }
 
-export interface DueTimerRow extends SagaRow {
+export interface DueTimerRow extends StoredSaga {
   key: string;
   payload: TimerPayload;
 }
@@ -58,7 +50,7 @@ export interface DueTimerRow extends SagaRow {
 export function selectDueTimers(now: Date, limit: number): SqlStatement {
   return {
     name: 'saga.due-timers',
-    text: `SELECT t.key, t.payload, s.id, s.state, s.revision, s.last_seq
+    text: `SELECT t.key, t.payload, s.id, s.state, s.revision, s.last_seq AS "lastSeq"
            FROM saga_timers t JOIN saga_instances s ON s.id = t.saga_id
            WHERE t.fire_at <= $1 ORDER BY t.fire_at LIMIT $2`,
     values: [now.toISOString(), limit],

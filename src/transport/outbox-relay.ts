@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { Command } from '../contracts/command';
 import type { Logger } from '../shared/logger';
-import type { CommandPublisher } from '../orchestrator/orchestrator';
-import { OUTBOX_LEASE_MS } from '../orchestrator/saga-write';
-import { type OutboxRow, claimExpiredOutbox, deleteOutbox, releaseOutbox } from '../persistence/outbox-sql';
+import type { CommandPublisher, OutboxMessage } from '../orchestrator/ports';
+import { claimExpiredOutbox, deleteOutbox, releaseOutbox } from '../persistence/outbox-sql';
+import { OUTBOX_LEASE_MS } from '../persistence/saga-change-sql';
 import { runQuery } from '../persistence/sql';
 import type { AmqpConnection } from './amqp-connection';
 import { commandProperties } from './amqp-properties';
@@ -17,8 +17,8 @@ const CONFIRMED_FLUSH_DELAY_MS = 100;
 /**
  * Publishes committed outbox rows with publisher confirms and deletes each row once the broker confirms it.
  * The saga does not wait for the confirm: it moves on when the participant replies. Confirmed rows are usually
- * deleted by the next saga write (`takeConfirmed`). Rows whose publish failed, or whose writer died, are swept up
- * by any instance once their lease runs out.
+ * deleted by the next saga commit (`takeConfirmed`). Rows whose publish failed, or whose writer died, are swept up
+ * by any engine process once their lease runs out.
  */
 export class OutboxRelay implements CommandPublisher {
   private confirmed: string[] = [];
@@ -67,7 +67,7 @@ export class OutboxRelay implements CommandPublisher {
     for (const id of ids) this.markConfirmed(id);
   }
 
-  publish(rows: OutboxRow[]): void {
+  publish(rows: OutboxMessage[]): void {
     if (rows.length === 0) return;
     const channel = this.connection.current?.publish;
     if (channel === undefined) {
@@ -81,15 +81,15 @@ export class OutboxRelay implements CommandPublisher {
       publishConfirmed(
         channel,
         row.exchange,
-        row.routing_key,
+        row.routingKey,
         Buffer.from(JSON.stringify(command)),
         commandProperties(command, row.headers),
       )
         .then(() => this.markConfirmed(row.id))
         .catch((error: Error) => {
           this.logger.warn('command publish failed; it will be retried', {
-            sagaId: row.saga_id,
-            messageId: row.message_id,
+            sagaId: row.sagaId,
+            messageId: row.messageId,
             error: error.message,
           });
           void this.release([row]);
@@ -98,11 +98,11 @@ export class OutboxRelay implements CommandPublisher {
     }
   }
 
-  /** Publishes rows left behind by a failed publish or a crashed instance. */
+  /** Publishes rows left behind by a failed publish or a crashed engine process. */
   async sweep(): Promise<number> {
     if (!this.connection.isConnected) return 0;
     try {
-      const claimed = await runQuery<OutboxRow>(
+      const claimed = await runQuery<OutboxMessage>(
         this.dataSource,
         claimExpiredOutbox(SWEEP_BATCH, OUTBOX_LEASE_MS),
       );
@@ -142,7 +142,7 @@ export class OutboxRelay implements CommandPublisher {
     await this.flushing;
   }
 
-  private async release(rows: OutboxRow[]): Promise<void> {
+  private async release(rows: OutboxMessage[]): Promise<void> {
     try {
       await runQuery(this.dataSource, releaseOutbox(rows.map((row) => row.id)));
     } catch (error) {

@@ -6,15 +6,14 @@ import { Topology } from '../contracts/topology';
 import { deadLetter } from '../messaging/dead-letter';
 import { DeliveryStrikes } from '../messaging/delivery-strikes';
 import { UNDECODABLE_HEADERS } from '../messaging/harden-amqplib';
+import type { ReplyApplier, ReplyResult } from '../orchestrator/ports';
 import { Batcher } from '../shared/batcher';
 import type { Logger } from '../shared/logger';
-import type { Orchestrator, ReplyResult } from '../orchestrator/orchestrator';
-import { isRefusedValue } from '../persistence/sql-errors';
 import type { AmqpChannels, AmqpConnection } from './amqp-connection';
 
 const PREFETCH = 256;
 const REDELIVERY_DELAY_MS = 1000;
-/** One batch at a time, for the reason given at the orchestrator's `START_BATCHES`. */
+/** One batch at a time, for the reason given at `START_BATCHES` (orchestrator/saga-starter). */
 const BATCHES = { parallel: 1, maxBatch: 128 };
 
 interface QueuedReply {
@@ -46,7 +45,7 @@ export class ReplyConsumer {
 
   constructor(
     private readonly connection: AmqpConnection,
-    private readonly orchestrator: Orchestrator,
+    private readonly applier: ReplyApplier,
     private readonly logger: Logger,
     private readonly options: ReplyConsumerOptions,
   ) {
@@ -122,12 +121,11 @@ export class ReplyConsumer {
   private async applyBatch(batch: QueuedReply[]): Promise<void> {
     let results: ReplyResult[];
     try {
-      results = await this.orchestrator.handleReplies(
-        batch.map((queued) => queued.reply),
-        batch.map((queued) => userIdOf(queued.message)),
+      results = await this.applier.apply(
+        batch.map(({ reply, message }) => ({ reply, userId: userIdOf(message) })),
       );
     } catch (error) {
-      results = batch.map(() => ({ handling: 'failed', error: error as Error }));
+      results = batch.map(() => ({ handling: 'failed', error: error as Error, refusedValue: false }));
     }
     this.connection.coalesceWrites();
     for (const [index, queued] of batch.entries()) this.settle(queued, results[index]!);
@@ -137,7 +135,7 @@ export class ReplyConsumer {
     const scope = { sagaId: reply.saga_id, step: reply.step, messageId: reply.message_id };
     switch (result.handling) {
       case 'failed':
-        if (isRefusedValue(result.error)) {
+        if (result.refusedValue) {
           return this.reject(channels, message, `PostgreSQL refused the reply: ${result.error.message}`);
         }
         this.logger.error('could not apply reply; it will be redelivered', {

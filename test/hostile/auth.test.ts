@@ -12,7 +12,7 @@ const OPEN_ROUTES = new Set(['GET /health', 'GET /metrics']);
 
 /** Every route the HTTP server has, as Express matched them. */
 function registeredRoutes(engine: TestEngine): Route[] {
-  const server = engine.app.http.getHttpAdapter().getInstance() as {
+  const server = engine.app.getHttpAdapter().getInstance() as {
     router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> };
   };
   return server.router.stack.flatMap((layer) =>

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import fc from 'fast-check';
 import type { ConsumeMessage } from 'amqplib';
 import { Topology } from '../../src/contracts/topology';
-import type { AmqpConnection } from '../../src/transport/amqp-connection';
+import { AmqpConnection } from '../../src/transport/amqp-connection';
 import { HostileBench } from '../support/hostile';
 import { waitFor } from '../support/wait-for';
 
@@ -113,7 +113,7 @@ describe('hostile replies', () => {
   });
 
   it('opens new channels when the broker closes one while the connection stays up', async () => {
-    const { connection } = bench.engine.app.engine as unknown as { connection: AmqpConnection };
+    const connection = bench.engine.app.get(AmqpConnection);
     const before = connection.current!;
     // Acknowledging a delivery tag the channel never gave out is a channel error: the broker closes the channel.
     before.consume.ack({ fields: { deliveryTag: 999_999 } } as ConsumeMessage);

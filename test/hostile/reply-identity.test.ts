@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { connect } from 'amqplib';
 import { Client } from 'pg';
-import { ConfigError } from '../../src/config/config';
+import { ReplyAuthorizationError } from '../../src/orchestrator/reply-authorization';
 import { Topology } from '../../src/contracts/topology';
 import { type Participant, createParticipant } from '../../src/sdk';
 import { orderSagaYaml } from '../support/order-saga';
@@ -175,6 +175,6 @@ describe('participant identity (REPLY_AUTH=user-id)', () => {
         sagas: { 'order-fulfillment.yaml': orderSagaYaml },
         env: { REPLY_AUTH: 'user-id', PARTICIPANT_USERS: 'inventory:a,payments:b' },
       }),
-    ).rejects.toThrow(ConfigError);
+    ).rejects.toThrow(ReplyAuthorizationError);
   });
 });

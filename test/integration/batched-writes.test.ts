@@ -10,54 +10,22 @@ import type { SagaState } from '../../src/core/state';
 import { loadDefinitionFiles } from '../../src/definitions/definition-files';
 import { DefinitionRegistry } from '../../src/definitions/definition-registry';
 import { syncDefinitions } from '../../src/definitions/definition-sync';
-import { randomIds, systemClock } from '../../src/shared/clock';
-import { silentLogger } from '../../src/shared/logger';
-import { type CommandPublisher, Orchestrator } from '../../src/orchestrator/orchestrator';
-import { SagaCache } from '../../src/orchestrator/saga-cache';
-import type { OutboxRow } from '../../src/persistence/outbox-sql';
+import type { SagaCache } from '../../src/orchestrator/saga-cache';
+import { PgSagaStore } from '../../src/persistence/pg-saga-store';
 import { runQuery } from '../../src/persistence/sql';
 import { progressReply, successReply } from '../../src/sdk/replies';
 import { type MigratedDatabase, createMigratedDatabase } from '../support/database';
 import { orderSagaYaml } from '../support/order-saga';
+import { Orchestration } from '../support/orchestration';
+import { RecordingPublisher } from '../support/recording-publisher';
 
 /** Long attempt timeouts: no timer is due while a test looks at a saga (and none is fired here anyway). */
 const orderSaga = orderSagaYaml.replaceAll('timeout: 400ms', 'timeout: 60s');
 /** A second definition, stored in the database but left out of one instance's registry. */
 const giftSaga = orderSaga.replace('name: order-fulfillment', 'name: gift-wrapping');
 
-/** Collects the outbox rows the orchestrator hands over; the broker never confirms anything. */
-class RecordingPublisher implements CommandPublisher {
-  readonly published: OutboxRow[] = [];
-  /** The rows of each write, as handed over. */
-  readonly writes: OutboxRow[][] = [];
-  readonly givenBack: string[] = [];
-
-  publish(rows: OutboxRow[]): void {
-    this.published.push(...rows);
-    this.writes.push(rows);
-  }
-
-  takeConfirmed(): string[] {
-    return [];
-  }
-
-  giveBackConfirmed(ids: string[]): void {
-    this.givenBack.push(...ids);
-  }
-
-  commandsFor(sagaId: string): Command[] {
-    return this.published.filter((row) => row.saga_id === sagaId).map((row) => commandSchema.parse(row.body));
-  }
-
-  lastCommandFor(sagaId: string): Command {
-    const command = this.commandsFor(sagaId).at(-1);
-    if (command === undefined) throw new Error(`no command published for saga ${sagaId}`);
-    return command;
-  }
-}
-
 interface Instance {
-  orchestrator: Orchestrator;
+  orchestrator: Orchestration;
   publisher: RecordingPublisher;
   cache: SagaCache;
 }
@@ -121,22 +89,12 @@ describe('batched writes over real PostgreSQL', () => {
 
   function instance(definitions: DefinitionRegistry = registry): Instance {
     const publisher = new RecordingPublisher();
-    const cache = new SagaCache();
-    const orchestrator = new Orchestrator(
-      dataSource,
-      definitions,
-      publisher,
-      systemClock,
-      randomIds,
-      silentLogger,
-      [],
-      cache,
-    );
-    return { orchestrator, publisher, cache };
+    const orchestrator = new Orchestration({ store: new PgSagaStore(dataSource), definitions, publisher });
+    return { orchestrator, publisher, cache: orchestrator.cache };
   }
 
   async function start(
-    orchestrator: Orchestrator,
+    orchestrator: Orchestration,
     orderId: string,
     name = 'order-fulfillment',
   ): Promise<string> {
@@ -212,7 +170,7 @@ describe('batched writes over real PostgreSQL', () => {
 
     expect(results).toEqual([{ handling: 'applied' }, { handling: 'applied' }, { handling: 'applied' }]);
     const queued = publisher.published.slice(publishedBefore);
-    expect(queued.map((row) => [row.saga_id, row.routing_key, row.body.type])).toEqual(
+    expect(queued.map((row) => [row.sagaId, row.routingKey, row.body.type])).toEqual(
       ids.map((id) => [id, 'payments', 'ChargePayment']),
     );
     for (const [n, id] of ids.entries()) {
@@ -301,7 +259,7 @@ describe('batched writes over real PostgreSQL', () => {
     const reserve = publisher.lastCommandFor(id);
     const reply = success(reserve, reserveOutput(reserve));
     expect(await orchestrator.handleReplies([reply])).toEqual([{ handling: 'applied' }]);
-    expect(cache.get(id)).toMatchObject({ id, revision: 2, last_seq: 4 });
+    expect(cache.get(id)).toMatchObject({ id, revision: 2, lastSeq: 4 });
     const rowBefore = await sagaRow(id);
     const publishedBefore = publisher.published.length;
 
@@ -336,7 +294,7 @@ describe('batched writes over real PostgreSQL', () => {
       'ScheduleShipment',
     ]);
     expect(await processed([reply.message_id])).toHaveLength(1);
-    expect(cache.get(id)).toMatchObject({ revision: 3, last_seq: 6 });
+    expect(cache.get(id)).toMatchObject({ revision: 3, lastSeq: 6 });
   });
 
   it('detects a saga another instance moved on, reads it again and applies the reply on the fresh state', async () => {
@@ -352,7 +310,7 @@ describe('batched writes over real PostgreSQL', () => {
     const charge = b.publisher.lastCommandFor(id);
     expect(charge.type).toBe('ChargePayment');
     // A still believes the saga is where it left it.
-    expect(a.cache.get(id)).toMatchObject({ revision: 1, last_seq: 2 });
+    expect(a.cache.get(id)).toMatchObject({ revision: 1, lastSeq: 2 });
 
     const results = await a.orchestrator.handleReplies([success(charge, { paymentId: 'p-d-1' })]);
 
@@ -370,7 +328,7 @@ describe('batched writes over real PostgreSQL', () => {
     const shipment = a.publisher.lastCommandFor(id);
     expect(shipment.type).toBe('ScheduleShipment');
     expect(shipment.payload).toEqual({ orderId: 'd-1', label: 'order d-1 paid with p-d-1' });
-    expect(a.cache.get(id)).toMatchObject({ revision: 3, last_seq: 6 });
+    expect(a.cache.get(id)).toMatchObject({ revision: 3, lastSeq: 6 });
     expect(await timerKeys(id)).toEqual(['schedule-shipment:action:timeout:1']);
   });
 
@@ -419,6 +377,7 @@ describe('batched writes over real PostgreSQL', () => {
     expect(results[1]).toEqual({
       handling: 'failed',
       error: expect.objectContaining({ message: expect.stringContaining('gift-wrapping@1') }),
+      refusedValue: false,
     });
     expect(results[2]).toEqual({ handling: 'unknown-saga' });
     expect(results[3]).toEqual({ handling: 'unknown-saga' });
@@ -430,7 +389,7 @@ describe('batched writes over real PostgreSQL', () => {
     expect(await processed(batch.map((reply) => reply.message_id))).toEqual([
       { message_id: batch[0]!.message_id, saga_id: orderId },
     ]);
-    expect(partial.publisher.published.map((row) => [row.saga_id, row.body.type])).toEqual([
+    expect(partial.publisher.published.map((row) => [row.sagaId, row.body.type])).toEqual([
       [orderId, 'ChargePayment'],
     ]);
     expect(await outbox(ghost)).toEqual([]);
@@ -469,7 +428,11 @@ describe('batched writes over real PostgreSQL', () => {
     const results = await orchestrator.handleReplies(batch);
 
     expect(results[0]).toEqual({ handling: 'applied' });
-    expect(results[1]).toEqual({ handling: 'failed', error: expect.objectContaining({ code: '22P05' }) });
+    expect(results[1]).toEqual({
+      handling: 'failed',
+      error: expect.objectContaining({ code: '22P05' }),
+      refusedValue: true,
+    });
     expect(await sagaRow(goodId)).toMatchObject({ revision: 2, last_seq: 4 });
     expect(await sagaRow(badId)).toMatchObject({ revision: 1, last_seq: 2 });
     expect(await processed(batch.map((reply) => reply.message_id))).toEqual([

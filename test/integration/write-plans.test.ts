@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import { readSagasForReplies } from '../../src/persistence/saga-sql';
-import { updateSagas } from '../../src/persistence/saga-write-sql';
+import { updateSagas } from '../../src/persistence/saga-change-sql';
 import type { SqlStatement } from '../../src/persistence/sql';
 import { type MigratedDatabase, createMigratedDatabase } from '../support/database';
 
@@ -61,10 +61,13 @@ describe('hot path statements planned on empty tables', () => {
       byId: /\(id = /.test(node['Index Cond'] ?? ''),
     }));
 
-  it('the saga write locks and updates each saga through a primary-key lookup', async () => {
-    const statement = updateSagas([], [], 1000);
+  it('the saga change locks and updates each saga through a primary-key lookup', async () => {
+    const statement = updateSagas([], []);
     expect(statement.values).toHaveLength(10);
-    const args = ['1000', "'{}'", "'[]'", "'[]'", "'{}'", "'[]'", "'[]'", "'[]'", "'[]'", "'{}'"];
+    // Empty arrays of ids, empty JSON lists, the lease: in the order the statement numbers them.
+    const args = statement.values.map((value) =>
+      Array.isArray(value) ? "'{}'" : typeof value === 'number' ? String(value) : "'[]'",
+    );
 
     const nodes = await sagaTableNodes(statement, args);
 

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { type Application, createApplication } from '../../src/app/application';
+import type { INestApplication } from '@nestjs/common';
+import { createApplication } from '../../src/app/application';
 import { type AppConfig, loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { silentLogger } from '../../src/shared/logger';
@@ -16,7 +17,7 @@ export interface HttpResult {
 }
 
 export interface TestEngine {
-  app: Application;
+  app: INestApplication;
   config: AppConfig;
   baseUrl: string;
   amqpUrl: string;
@@ -56,14 +57,14 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
     ...options.env,
   });
 
-  let app: Application | null = null;
+  let app: INestApplication | null = null;
   let baseUrl = '';
   const boot = async (): Promise<void> => {
     app = await createApplication(config, {
       logger: process.env.DEBUG_ENGINE_LOGS ? createLogger('info') : silentLogger,
     });
-    await app.http.listen(0, '127.0.0.1');
-    const address = app.http.getHttpServer().address() as AddressInfo;
+    await app.listen(0, '127.0.0.1');
+    const address = app.getHttpServer().address() as AddressInfo;
     baseUrl = `http://127.0.0.1:${address.port}`;
   };
   try {

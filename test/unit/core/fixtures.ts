@@ -4,8 +4,9 @@ import type { Reply, ReplyError } from '../../../src/contracts/reply';
 import type { DecisionContext } from '../../../src/core/context';
 import { compileDefinition } from '../../../src/core/definition/compile';
 import type { SagaDefinition } from '../../../src/core/definition/types';
-import type { Decision, Effect, LogEntry } from '../../../src/core/effects';
+import type { Decision, Effect } from '../../../src/core/effects';
 import type { SagaEvent } from '../../../src/core/events';
+import type { Trigger } from '../../../src/core/triggers';
 import type { SagaState, StepState } from '../../../src/core/state';
 import type { TimerPayload } from '../../../src/core/timers';
 import { decide, startSaga, type StartParams } from '../../../src/core/transition';
@@ -266,11 +267,11 @@ export function cancelledKeysOf(decision: Decision): string[] {
 }
 
 export function logTypesOf(decision: Decision): string[] {
-  return decision.log.map((entry) => entry.type);
+  return decision.events.map((entry) => entry.type);
 }
 
-export function logEntry(decision: Decision, type: LogEntry['type']): LogEntry {
-  const entry = decision.log.find((e) => e.type === type);
+export function logEntry(decision: Decision, type: SagaEvent['type']): SagaEvent {
+  const entry = decision.events.find((e) => e.type === type);
   if (entry === undefined) throw new Error(`no ${type} log entry in ${logTypesOf(decision).join(', ')}`);
   return entry;
 }
@@ -344,7 +345,7 @@ export class SagaRun {
     return this.record(startSaga(this.definition, { ...START, ...params }, this.ctx));
   }
 
-  apply(event: SagaEvent): Decision {
+  apply(event: Trigger): Decision {
     return this.record(decide(this.definition, this.state, event, this.ctx));
   }
 

@@ -356,7 +356,7 @@ describe('no action after compensation began', () => {
 
     const decision = run.fireNow(retry.timer);
 
-    expect(decision).toEqual({ state: before, changed: false, effects: [], log: [] });
+    expect(decision).toEqual({ state: before, changed: false, effects: [], events: [] });
   });
 
   it('ignores an action retry timer forged for the failed step while compensating', () => {
@@ -369,7 +369,7 @@ describe('no action after compensation began', () => {
       causationId: 'x',
     });
 
-    expect(decision).toMatchObject({ changed: false, effects: [], log: [] });
+    expect(decision).toMatchObject({ changed: false, effects: [], events: [] });
   });
 
   it('ignores an action attempt timeout that fires while compensating', () => {
@@ -380,7 +380,7 @@ describe('no action after compensation began', () => {
 
     const decision = run.fireNow(run.timeoutOf(ship).timer);
 
-    expect(decision).toEqual({ state: before, changed: false, effects: [], log: [] });
+    expect(decision).toEqual({ state: before, changed: false, effects: [], events: [] });
   });
 
   it('sends no action in any decision after compensation started', () => {

@@ -1,6 +1,6 @@
 import type { Command } from '../../../src/contracts/command';
 import type { JsonObject } from '../../../src/contracts/json';
-import { LogEntryType } from '../../../src/core/effects';
+import { SagaEventType } from '../../../src/core/events';
 import type { SagaState, TraceContext } from '../../../src/core/state';
 import { decide, startSaga } from '../../../src/core/transition';
 import {
@@ -63,7 +63,7 @@ describe('startSaga', () => {
       budgetStart: 0,
       lastAttemptTimedOut: false,
     });
-    expect(decision.log).toEqual([
+    expect(decision.events).toEqual([
       {
         type: 'SagaStarted',
         at: at(0),
@@ -290,13 +290,13 @@ describe('three sequential steps to COMPLETED', () => {
       ['StepSucceeded', 'CommandSent'],
       ['StepSucceeded', 'SagaCompleted'],
     ]);
-    expect(run.decisions[1]!.log[0]).toEqual({
-      type: LogEntryType.stepSucceeded,
+    expect(run.decisions[1]!.events[0]).toEqual({
+      type: SagaEventType.stepSucceeded,
       at: at(1_000),
       step: 'reserve',
       data: { messageId: 'reply-to-msg-1', inReplyTo: 'msg-1', attempt: 1, output: OUTPUTS.reserve },
     });
-    expect(run.last.log[1]).toEqual({ type: 'SagaCompleted', at: at(4_200), step: null, data: {} });
+    expect(run.last.events[1]).toEqual({ type: 'SagaCompleted', at: at(4_200), step: null, data: {} });
   });
 
   it('completes a single-step saga on its first success', () => {

@@ -20,8 +20,8 @@ function expectIgnored(decision: Decision, before: SagaState, reply: Reply, reas
   expect(decision.changed).toBe(false);
   expect(decision.effects).toEqual([]);
   expect(decision.state).toEqual(before);
-  expect(decision.log).toHaveLength(1);
-  expect(decision.log[0]).toEqual({
+  expect(decision.events).toHaveLength(1);
+  expect(decision.events[0]).toEqual({
     type: 'ReplyIgnored',
     at: expect.any(String),
     step: reply.step,
@@ -84,7 +84,7 @@ describe('a success reply to an earlier attempt', () => {
     const ship = onlyCommand(decision);
 
     const stale = run.fire(retry);
-    expect(stale).toMatchObject({ changed: false, effects: [], log: [] });
+    expect(stale).toMatchObject({ changed: false, effects: [], events: [] });
     expect(run.sent.filter((c) => c.step === 'charge')).toHaveLength(1);
     expect(run.lastCommand).toBe(ship);
   });
@@ -250,6 +250,6 @@ describe('replies that match nothing', () => {
     run.succeed(run.sent[0]!);
 
     expect(run.state.updatedAt).toBe(updatedAt);
-    expect(run.last.log[0]!.at).toBe(run.clock.nowIso());
+    expect(run.last.events[0]!.at).toBe(run.clock.nowIso());
   });
 });

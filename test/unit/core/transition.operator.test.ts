@@ -67,7 +67,7 @@ describe('an operator retry of a COMPENSATION_FAILED saga', () => {
     expect(run.state.status).toBe(status);
 
     const decision = run.apply({ type: 'operator-retry', causationId: 'req-9' });
-    expect(decision).toMatchObject({ changed: false, effects: [], log: [] });
+    expect(decision).toMatchObject({ changed: false, effects: [], events: [] });
   });
 });
 
@@ -117,6 +117,6 @@ describe('an operator abort of a RUNNING saga', () => {
     const run = orderRunAfter(status === 'COMPLETED' ? 3 : 1);
     if (status === 'COMPENSATING') run.fail(run.lastCommand, FATAL);
     const decision = run.apply({ type: 'operator-abort', reason: 'late', causationId: 'req-5' });
-    expect(decision).toMatchObject({ changed: false, effects: [], log: [] });
+    expect(decision).toMatchObject({ changed: false, effects: [], events: [] });
   });
 });

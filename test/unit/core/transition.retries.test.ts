@@ -42,7 +42,7 @@ describe('a retryable failure, then success', () => {
         timer: { type: 'retry', step: 'charge', kind: 'action', attempt: 2, causationId: 'reply-to-msg-2' },
       },
     ]);
-    expect(decision.log).toEqual([
+    expect(decision.events).toEqual([
       {
         type: 'StepAttemptFailed',
         at: at(1_300),
@@ -207,7 +207,7 @@ describe('stale retry timers', () => {
     run.clock.advance(5);
     const again = run.fireNow(timer.timer);
 
-    expect(again).toEqual({ state: before, changed: false, effects: [], log: [] });
+    expect(again).toEqual({ state: before, changed: false, effects: [], events: [] });
     expect(run.sent.filter((c) => c.step === 'charge')).toHaveLength(2);
   });
 
@@ -232,7 +232,7 @@ describe('stale retry timers', () => {
     run.succeed(first, OUTPUTS.charge);
     const stale = run.retry('charge');
 
-    expect(stale).toMatchObject({ changed: false, effects: [], log: [] });
+    expect(stale).toMatchObject({ changed: false, effects: [], events: [] });
     expect(run.step('charge').status).toBe('SUCCEEDED');
   });
 
@@ -247,7 +247,7 @@ describe('stale retry timers', () => {
       causationId: 'x',
     });
 
-    expect(decision).toEqual({ state: before, changed: false, effects: [], log: [] });
+    expect(decision).toEqual({ state: before, changed: false, effects: [], events: [] });
   });
 });
 

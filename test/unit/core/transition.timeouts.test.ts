@@ -38,7 +38,7 @@ describe('an attempt timeout with attempts left', () => {
         timer: { type: 'retry', step: 'charge', kind: 'action', attempt: 2, causationId: first.message_id },
       },
     ]);
-    expect(decision.log).toEqual([
+    expect(decision.events).toEqual([
       {
         type: 'StepAttemptTimedOut',
         at: at(21_000),
@@ -239,7 +239,7 @@ describe('stale attempt timeouts', () => {
     const before = run.state;
     const decision = run.fireNow(run.timeoutOf(first).timer);
 
-    expect(decision).toEqual({ state: before, changed: false, effects: [], log: [] });
+    expect(decision).toEqual({ state: before, changed: false, effects: [], events: [] });
   });
 
   it('changes nothing when the same attempt timeout fires twice', () => {
@@ -249,7 +249,7 @@ describe('stale attempt timeouts', () => {
     const before = run.state;
     const again = run.fireNow(run.timeoutOf(first).timer);
 
-    expect(again).toEqual({ state: before, changed: false, effects: [], log: [] });
+    expect(again).toEqual({ state: before, changed: false, effects: [], events: [] });
     expect(scheduledOf(run.decisions[run.decisions.length - 2]!)).toHaveLength(1);
   });
 
@@ -263,7 +263,7 @@ describe('stale attempt timeouts', () => {
       messageId: 'someone-else',
     });
 
-    expect(decision).toMatchObject({ changed: false, effects: [], log: [] });
+    expect(decision).toMatchObject({ changed: false, effects: [], events: [] });
     expect(run.step('charge').outstanding).not.toBeNull();
   });
 });
@@ -366,7 +366,7 @@ describe('the whole-saga deadline', () => {
     const before = run.state;
     const late = run.fireNow(retry.timer);
 
-    expect(late).toEqual({ state: before, changed: false, effects: [], log: [] });
+    expect(late).toEqual({ state: before, changed: false, effects: [], events: [] });
     expect(run.sent.filter((c) => c.step === 'ship' && c.kind === 'action')).toHaveLength(1);
   });
 
@@ -401,7 +401,7 @@ describe('the whole-saga deadline', () => {
     const decision = run.fire(run.sagaDeadline());
 
     expect(before.status).toBe(status);
-    expect(decision).toEqual({ state: before, changed: false, effects: [], log: [] });
+    expect(decision).toEqual({ state: before, changed: false, effects: [], events: [] });
   });
 
   it('passes while the first step is outstanding: nothing to undo but that step', () => {

@@ -1,6 +1,6 @@
 import { SagaStatus } from '../../../src/core/status';
 import { SagaCache } from '../../../src/orchestrator/saga-cache';
-import type { SagaRow } from '../../../src/persistence/saga-sql';
+import type { StoredSaga } from '../../../src/orchestrator/ports';
 import { orderRunAfter } from '../core/fixtures';
 
 const running = orderRunAfter(1).state;
@@ -8,8 +8,8 @@ const running = orderRunAfter(1).state;
 const ROW_BYTES = 100;
 
 /** A saga row as the orchestrator remembers it after a write. */
-function row(id: string, revision = 1, status: SagaStatus = SagaStatus.running): SagaRow {
-  return { id, state: { ...running, id, status }, revision, last_seq: revision * 2 };
+function row(id: string, revision = 1, status: SagaStatus = SagaStatus.running): StoredSaga {
+  return { id, state: { ...running, id, status }, revision, lastSeq: revision * 2 };
 }
 
 /** Which of the given sagas the cache holds; like `get`, it makes the held ones recent, in the order given. */
@@ -148,8 +148,8 @@ describe('SagaCache', () => {
     expect(cache.sizeBytes).toBe(0);
   });
 
-  it('holds 64 MiB of rows by default', () => {
-    const cache = new SagaCache();
+  it('holds as many bytes as it is given, 64 MiB say', () => {
+    const cache = new SagaCache(64 * 1024 * 1024);
     const bytes = 64 * 1024;
     for (let n = 0; n <= 1024; n++) cache.remember(row(`saga-${n}`), bytes);
 

@@ -1,8 +1,9 @@
 import { Topology } from '../../../src/contracts/topology';
-import { type Decision, LogEntryType } from '../../../src/core/effects';
+import type { Decision } from '../../../src/core/effects';
+import { SagaEventType } from '../../../src/core/events';
 import { timerKey } from '../../../src/core/timers';
-import { sagaWrite } from '../../../src/orchestrator/saga-write';
-import type { SagaWrite } from '../../../src/persistence/saga-write-sql';
+import type { SagaChange } from '../../../src/orchestrator/ports';
+import { sagaChange } from '../../../src/orchestrator/saga-change';
 import {
   at,
   cancelledKeysOf,
@@ -19,18 +20,18 @@ import {
 } from '../core/fixtures';
 
 /** One statement must never touch a timer row twice. */
-function expectDisjointTimers(write: SagaWrite): void {
-  const scheduled = new Set(write.scheduledTimers.map((timer) => timer.key));
-  expect(write.cancelledTimers.filter((key) => scheduled.has(key))).toEqual([]);
-  expect(new Set(write.cancelledTimers).size).toBe(write.cancelledTimers.length);
-  expect(scheduled.size).toBe(write.scheduledTimers.length);
+function expectDisjointTimers(change: SagaChange): void {
+  const scheduled = new Set(change.scheduledTimers.map((timer) => timer.key));
+  expect(change.cancelledTimers.filter((key) => scheduled.has(key))).toEqual([]);
+  expect(new Set(change.cancelledTimers).size).toBe(change.cancelledTimers.length);
+  expect(scheduled.size).toBe(change.scheduledTimers.length);
 }
 
 const RESERVE_TIMEOUT = 'reserve:action:timeout:1';
 const CHARGE_TIMEOUT = 'charge:action:timeout:1';
 
-describe('sagaWrite', () => {
-  it('numbers the log of every decision on from lastSeq + 1, in decision order', () => {
+describe('sagaChange', () => {
+  it('numbers the events of every decision on from lastSeq + 1, in decision order', () => {
     const run = new SagaRun(orderSaga());
     run.start();
     run.clock.advance(1_000);
@@ -38,45 +39,45 @@ describe('sagaWrite', () => {
     run.clock.advance(1_000);
     const charged = run.complete('charge', OUTPUTS.charge);
 
-    const write = sagaWrite({ sagaId: 'saga-1', revision: 4, lastSeq: 10 }, [reserved, charged]);
+    const change = sagaChange({ sagaId: 'saga-1', revision: 4, lastSeq: 10 }, [reserved, charged]);
 
-    expect(write.sagaId).toBe('saga-1');
-    expect(write.expectedRevision).toBe(4);
-    expect(write.log.map((entry) => [entry.seq, entry.type, entry.step])).toEqual([
-      [11, LogEntryType.stepSucceeded, 'reserve'],
-      [12, LogEntryType.commandSent, 'charge'],
-      [13, LogEntryType.stepSucceeded, 'charge'],
-      [14, LogEntryType.commandSent, 'ship'],
+    expect(change.sagaId).toBe('saga-1');
+    expect(change.expectedRevision).toBe(4);
+    expect(change.events.map((event) => [event.seq, event.type, event.step])).toEqual([
+      [11, SagaEventType.stepSucceeded, 'reserve'],
+      [12, SagaEventType.commandSent, 'charge'],
+      [13, SagaEventType.stepSucceeded, 'charge'],
+      [14, SagaEventType.commandSent, 'ship'],
     ]);
-    expect(write.log[0]).toEqual({ ...reserved.log[0]!, seq: 11 });
-    expect(write.log[3]).toEqual({ ...charged.log[1]!, seq: 14 });
-    expect(write.log[3]!.at).toBe(at(2_000));
-    expect(write.lastSeq).toBe(14);
-    expect(write.state).toBe(charged.state);
-    expect(write.processedReplies).toEqual([]);
+    expect(change.events[0]).toEqual({ ...reserved.events[0]!, seq: 11 });
+    expect(change.events[3]).toEqual({ ...charged.events[1]!, seq: 14 });
+    expect(change.events[3]!.at).toBe(at(2_000));
+    expect(change.lastSeq).toBe(14);
+    expect(change.state).toBe(charged.state);
+    expect(change.processedReplies).toEqual([]);
   });
 
   it('numbers a new saga from 1 and leaves lastSeq alone for decisions that log nothing', () => {
     const run = new SagaRun(orderSaga());
     const started = run.start();
-    const write = sagaWrite({ sagaId: 'saga-1', revision: 0, lastSeq: 0 }, [started]);
-    expect(write.log.map((entry) => entry.seq)).toEqual([1, 2]);
-    expect(write.log.map((entry) => entry.type)).toEqual([
-      LogEntryType.sagaStarted,
-      LogEntryType.commandSent,
+    const change = sagaChange({ sagaId: 'saga-1', revision: 0, lastSeq: 0 }, [started]);
+    expect(change.events.map((event) => event.seq)).toEqual([1, 2]);
+    expect(change.events.map((event) => event.type)).toEqual([
+      SagaEventType.sagaStarted,
+      SagaEventType.commandSent,
     ]);
-    expect(write.lastSeq).toBe(2);
+    expect(change.lastSeq).toBe(2);
 
     // A stale timer (the attempt was answered) changes nothing and logs nothing.
     const timeout = run.timeoutOf(run.lastCommand);
     run.complete('reserve', OUTPUTS.reserve);
     const stale = run.fireNow(timeout.timer);
     expect(stale.changed).toBe(false);
-    expect(stale.log).toEqual([]);
-    const quiet = sagaWrite({ sagaId: 'saga-1', revision: 2, lastSeq: 4 }, [stale], {
+    expect(stale.events).toEqual([]);
+    const quiet = sagaChange({ sagaId: 'saga-1', revision: 2, lastSeq: 4 }, [stale], {
       firedTimers: [timeout.key],
     });
-    expect(quiet.log).toEqual([]);
+    expect(quiet.events).toEqual([]);
     expect(quiet.lastSeq).toBe(4);
     expect(quiet.state).toBeNull();
     expect(quiet.cancelledTimers).toEqual([timeout.key]);
@@ -90,9 +91,9 @@ describe('sagaWrite', () => {
     const charged = run.complete('charge', OUTPUTS.charge);
     const sent = [started, reserved, charged].map(onlyCommand);
 
-    const write = sagaWrite({ sagaId: 'saga-1', revision: 0, lastSeq: 0 }, [started, reserved, charged]);
+    const change = sagaChange({ sagaId: 'saga-1', revision: 0, lastSeq: 0 }, [started, reserved, charged]);
 
-    expect(write.commands).toEqual([
+    expect(change.commands).toEqual([
       {
         messageId: 'msg-1',
         exchange: Topology.commandsExchange,
@@ -115,13 +116,13 @@ describe('sagaWrite', () => {
         body: sent[2],
       },
     ]);
-    expect(write.commands.map((command) => command.body.type)).toEqual([
+    expect(change.commands.map((command) => command.body.type)).toEqual([
       'ReserveInventory',
       'ChargePayment',
       'ScheduleShipment',
     ]);
     // The charge payload was rendered from the reserve output decided just before: the fold kept the order.
-    expect(write.commands[1]!.body.payload).toMatchObject({ reservationId: 'r-9' });
+    expect(change.commands[1]!.body.payload).toMatchObject({ reservationId: 'r-9' });
   });
 
   it('nets timers per key: scheduled then cancelled ends cancelled, the rest stays scheduled', () => {
@@ -132,11 +133,11 @@ describe('sagaWrite', () => {
     expect(scheduledOf(started).map((timer) => timer.key)).toEqual(['saga-deadline', RESERVE_TIMEOUT]);
     expect(cancelledKeysOf(reserved)).toEqual([RESERVE_TIMEOUT]);
 
-    const write = sagaWrite({ sagaId: 'saga-1', revision: 0, lastSeq: 0 }, [started, reserved]);
+    const change = sagaChange({ sagaId: 'saga-1', revision: 0, lastSeq: 0 }, [started, reserved]);
 
-    expect(write.clearTimers).toBe(false);
-    expect(write.cancelledTimers).toEqual([RESERVE_TIMEOUT]);
-    expect(write.scheduledTimers).toEqual([
+    expect(change.clearTimers).toBe(false);
+    expect(change.cancelledTimers).toEqual([RESERVE_TIMEOUT]);
+    expect(change.scheduledTimers).toEqual([
       { key: 'saga-deadline', fireAt: at(300_000), payload: { type: 'saga-deadline' } },
       {
         key: CHARGE_TIMEOUT,
@@ -144,7 +145,7 @@ describe('sagaWrite', () => {
         payload: { type: 'attempt-timeout', step: 'charge', kind: 'action', attempt: 1, messageId: 'msg-2' },
       },
     ]);
-    expectDisjointTimers(write);
+    expectDisjointTimers(change);
   });
 
   it('keeps only the last schedule of a key scheduled twice, and cancels it when a later decision does', () => {
@@ -157,7 +158,7 @@ describe('sagaWrite', () => {
     expect(scheduledOf(first)[0]).toMatchObject({ key: RESERVE_TIMEOUT, fireAt: at(12_000) });
     expect(scheduledOf(second)[0]).toMatchObject({ key: RESERVE_TIMEOUT, fireAt: at(15_000) });
 
-    const extended = sagaWrite({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [first, second], {
+    const extended = sagaChange({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [first, second], {
       processedReplies: ['progress-1', 'progress-2'],
     });
     expect(extended.scheduledTimers).toEqual([
@@ -165,14 +166,14 @@ describe('sagaWrite', () => {
     ]);
     expect(extended.cancelledTimers).toEqual([]);
     expect(extended.processedReplies).toEqual(['progress-1', 'progress-2']);
-    expect(extended.log.map((entry) => [entry.seq, entry.type])).toEqual([
-      [3, LogEntryType.attemptExtended],
-      [4, LogEntryType.attemptExtended],
+    expect(extended.events.map((event) => [event.seq, event.type])).toEqual([
+      [3, SagaEventType.attemptExtended],
+      [4, SagaEventType.attemptExtended],
     ]);
 
     run.clock.advance(1_000);
     const reserved = run.complete('reserve', OUTPUTS.reserve);
-    const answered = sagaWrite({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [first, second, reserved]);
+    const answered = sagaChange({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [first, second, reserved]);
     expect(answered.cancelledTimers).toEqual([RESERVE_TIMEOUT]);
     expect(answered.scheduledTimers.map((timer) => timer.key)).toEqual([CHARGE_TIMEOUT]);
     expect(answered.scheduledTimers[0]!.fireAt).toBe(at(26_000));
@@ -185,36 +186,36 @@ describe('sagaWrite', () => {
     const timeout = run.timeoutOf(reserve);
     expect(timeout.key).toBe(RESERVE_TIMEOUT);
     const timedOut = run.timeout(reserve);
-    expect(timedOut.log.map((entry) => entry.type)).toEqual([LogEntryType.stepAttemptTimedOut]);
+    expect(timedOut.events.map((event) => event.type)).toEqual([SagaEventType.stepAttemptTimedOut]);
 
-    const write = sagaWrite({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [timedOut], {
+    const change = sagaChange({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [timedOut], {
       firedTimers: [timeout.key],
     });
 
-    expect(write.cancelledTimers).toEqual([RESERVE_TIMEOUT]);
-    expect(write.scheduledTimers).toEqual([
+    expect(change.cancelledTimers).toEqual([RESERVE_TIMEOUT]);
+    expect(change.scheduledTimers).toEqual([
       {
         key: 'reserve:action:retry:2',
         fireAt: at(10_000 + 200),
         payload: { type: 'retry', step: 'reserve', kind: 'action', attempt: 2, causationId: 'msg-1' },
       },
     ]);
-    expect(write.processedReplies).toEqual([]);
-    expect(write.state?.steps[0]).toMatchObject({ status: 'RUNNING', outstanding: null, attempts: 1 });
+    expect(change.processedReplies).toEqual([]);
+    expect(change.state?.steps[0]).toMatchObject({ status: 'RUNNING', outstanding: null, attempts: 1 });
 
     // The retry fires: the fired retry timer goes, the new attempt's timeout is scheduled.
     const retry = run.retryOf('reserve');
     const retried = run.retry('reserve');
-    const second = sagaWrite({ sagaId: 'saga-1', revision: 2, lastSeq: 3 }, [retried], {
+    const second = sagaChange({ sagaId: 'saga-1', revision: 2, lastSeq: 3 }, [retried], {
       firedTimers: [retry.key],
     });
     expect(second.cancelledTimers).toEqual(['reserve:action:retry:2']);
     expect(second.scheduledTimers.map((timer) => timer.key)).toEqual(['reserve:action:timeout:2']);
     expect(second.commands.map((command) => command.body.attempt)).toEqual([2]);
 
-    // A failure reply cancels the attempt's timeout and schedules the retry in the same write.
+    // A failure reply cancels the attempt's timeout and schedules the retry in the same change.
     const failed = run.fail(onlyCommand(retried), RETRYABLE, 'failure-1');
-    const third = sagaWrite({ sagaId: 'saga-1', revision: 3, lastSeq: 5 }, [failed], {
+    const third = sagaChange({ sagaId: 'saga-1', revision: 3, lastSeq: 5 }, [failed], {
       processedReplies: ['failure-1'],
     });
     expect(third.cancelledTimers).toEqual(['reserve:action:timeout:2']);
@@ -228,16 +229,16 @@ describe('sagaWrite', () => {
     run.clock.advance(4_000);
     const extended = run.reply(progressReply(reserve, 'progress-1'));
 
-    const write = sagaWrite({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [extended], {
+    const change = sagaChange({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [extended], {
       firedTimers: [RESERVE_TIMEOUT, 'reserve:action:retry:9'],
       processedReplies: ['progress-1'],
     });
 
-    expect(write.scheduledTimers).toEqual([
+    expect(change.scheduledTimers).toEqual([
       { key: RESERVE_TIMEOUT, fireAt: at(14_000), payload: scheduledOf(extended)[0]!.timer },
     ]);
-    expect(write.cancelledTimers).toEqual(['reserve:action:retry:9']);
-    expectDisjointTimers(write);
+    expect(change.cancelledTimers).toEqual(['reserve:action:retry:9']);
+    expectDisjointTimers(change);
   });
 
   it('clears every timer, and lists none, when the last decision ends the saga', () => {
@@ -247,7 +248,7 @@ describe('sagaWrite', () => {
     expect(shipped.state.status).toBe('COMPLETED');
     expect(cancelledKeysOf(shipped)).toEqual(['ship:action:timeout:1', 'saga-deadline']);
 
-    const completed = sagaWrite({ sagaId: 'saga-1', revision: 3, lastSeq: 6 }, [shipped], {
+    const completed = sagaChange({ sagaId: 'saga-1', revision: 3, lastSeq: 6 }, [shipped], {
       firedTimers: ['ship:action:retry:2'],
       processedReplies: ['reply-to-msg-3'],
     });
@@ -256,9 +257,9 @@ describe('sagaWrite', () => {
     expect(completed.cancelledTimers).toEqual([]);
     expect(completed.scheduledTimers).toEqual([]);
     expect(completed.state?.status).toBe('COMPLETED');
-    expect(completed.log.map((entry) => [entry.seq, entry.type])).toEqual([
-      [7, LogEntryType.stepSucceeded],
-      [8, LogEntryType.sagaCompleted],
+    expect(completed.events.map((event) => [event.seq, event.type])).toEqual([
+      [7, SagaEventType.stepSucceeded],
+      [8, SagaEventType.sagaCompleted],
     ]);
     expect(completed.commands).toEqual([]);
     expect(completed.processedReplies).toEqual(['reply-to-msg-3']);
@@ -273,17 +274,17 @@ describe('sagaWrite', () => {
     const released = run.succeed(release, {}, 'released-1');
     expect(released.state.status).toBe('COMPENSATED');
 
-    const write = sagaWrite({ sagaId: 'saga-1', revision: 2, lastSeq: 4 }, [failed, released], {
+    const change = sagaChange({ sagaId: 'saga-1', revision: 2, lastSeq: 4 }, [failed, released], {
       processedReplies: ['declined-1', 'released-1'],
     });
 
-    expect(write.clearTimers).toBe(true);
-    expect(write.cancelledTimers).toEqual([]);
-    expect(write.scheduledTimers).toEqual([]);
-    expect(write.commands.map((command) => command.messageId)).toEqual([release.message_id]);
-    expect(write.state?.status).toBe('COMPENSATED');
-    expect(write.log.map((entry) => entry.seq)).toEqual([5, 6, 7, 8, 9]);
-    expect(write.log.at(-1)!.type).toBe(LogEntryType.sagaCompensated);
+    expect(change.clearTimers).toBe(true);
+    expect(change.cancelledTimers).toEqual([]);
+    expect(change.scheduledTimers).toEqual([]);
+    expect(change.commands.map((command) => command.messageId)).toEqual([release.message_id]);
+    expect(change.state?.status).toBe('COMPENSATED');
+    expect(change.events.map((event) => event.seq)).toEqual([5, 6, 7, 8, 9]);
+    expect(change.events.at(-1)!.type).toBe(SagaEventType.sagaCompensated);
   });
 
   it('writes no state for a batch of ignored replies, but still logs and records them', () => {
@@ -301,22 +302,22 @@ describe('sagaWrite', () => {
     });
     expect([late.changed, stranger.changed]).toEqual([false, false]);
 
-    const write = sagaWrite({ sagaId: 'saga-1', revision: 2, lastSeq: 4 }, [late, stranger], {
+    const change = sagaChange({ sagaId: 'saga-1', revision: 2, lastSeq: 4 }, [late, stranger], {
       processedReplies: ['late-1', 'late-2'],
     });
 
-    expect(write.state).toBeNull();
-    expect(write.expectedRevision).toBe(2);
-    expect(write.log.map((entry) => [entry.seq, entry.type, entry.step])).toEqual([
-      [5, LogEntryType.replyIgnored, 'reserve'],
-      [6, LogEntryType.replyIgnored, 'gift-wrap'],
+    expect(change.state).toBeNull();
+    expect(change.expectedRevision).toBe(2);
+    expect(change.events.map((event) => [event.seq, event.type, event.step])).toEqual([
+      [5, SagaEventType.replyIgnored, 'reserve'],
+      [6, SagaEventType.replyIgnored, 'gift-wrap'],
     ]);
-    expect(write.lastSeq).toBe(6);
-    expect(write.processedReplies).toEqual(['late-1', 'late-2']);
-    expect(write.commands).toEqual([]);
-    expect(write.clearTimers).toBe(false);
-    expect(write.cancelledTimers).toEqual([]);
-    expect(write.scheduledTimers).toEqual([]);
+    expect(change.lastSeq).toBe(6);
+    expect(change.processedReplies).toEqual(['late-1', 'late-2']);
+    expect(change.commands).toEqual([]);
+    expect(change.clearTimers).toBe(false);
+    expect(change.cancelledTimers).toEqual([]);
+    expect(change.scheduledTimers).toEqual([]);
   });
 
   it('writes the latest state when any decision changed it, even if the last one was ignored', () => {
@@ -326,31 +327,31 @@ describe('sagaWrite', () => {
     const duplicate = run.succeed(reserve, {}, 'another-reply');
     expect([reserved.changed, duplicate.changed]).toEqual([true, false]);
 
-    const write = sagaWrite({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [reserved, duplicate]);
+    const change = sagaChange({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [reserved, duplicate]);
 
-    expect(write.state).toBe(duplicate.state);
-    expect(write.state).toEqual(reserved.state);
-    expect(write.state?.steps.map((step) => step.status)).toEqual(['SUCCEEDED', 'RUNNING', 'PENDING']);
-    expect(write.log.map((entry) => entry.type)).toEqual([
-      LogEntryType.stepSucceeded,
-      LogEntryType.commandSent,
-      LogEntryType.replyIgnored,
+    expect(change.state).toBe(duplicate.state);
+    expect(change.state).toEqual(reserved.state);
+    expect(change.state?.steps.map((step) => step.status)).toEqual(['SUCCEEDED', 'RUNNING', 'PENDING']);
+    expect(change.events.map((event) => event.type)).toEqual([
+      SagaEventType.stepSucceeded,
+      SagaEventType.commandSent,
+      SagaEventType.replyIgnored,
     ]);
-    expect(write.commands.map((command) => command.body)).toEqual(commandsOf(reserved));
+    expect(change.commands.map((command) => command.body)).toEqual(commandsOf(reserved));
   });
 
   it('does not change the decisions it folds', () => {
     const run = orderRunAfter(0);
     const reserved = run.complete('reserve', OUTPUTS.reserve);
     const before: Decision = structuredClone(reserved);
-    sagaWrite({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [reserved], { firedTimers: [RESERVE_TIMEOUT] });
+    sagaChange({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [reserved], { firedTimers: [RESERVE_TIMEOUT] });
     expect(reserved).toEqual(before);
     expect(timerKey(scheduledOf(reserved)[0]!.timer)).toBe(CHARGE_TIMEOUT);
   });
 
   it('refuses an empty list of decisions', () => {
-    expect(() => sagaWrite({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [])).toThrow(
-      'a saga write needs at least one decision',
+    expect(() => sagaChange({ sagaId: 'saga-1', revision: 1, lastSeq: 2 }, [])).toThrow(
+      'a saga change needs at least one decision',
     );
   });
 });

@@ -1,10 +1,7 @@
 import { Topology } from '../contracts/topology';
 import type { Decision } from '../core/effects';
 import { isTerminal } from '../core/status';
-import type { SagaWrite, TimerToSchedule } from '../persistence/saga-write-sql';
-
-/** How long the writing instance has to publish its outbox rows before any instance may. */
-export const OUTBOX_LEASE_MS = 10_000;
+import type { SagaChange, TimerToSchedule } from './ports';
 
 export interface SagaPosition {
   sagaId: string;
@@ -19,19 +16,23 @@ export interface ConsumedInputs {
   firedTimers?: string[];
 }
 
-/** Folds the decisions made one after another on one saga into the single write that records them all. */
-export function sagaWrite(at: SagaPosition, decisions: Decision[], consumed: ConsumedInputs = {}): SagaWrite {
+/** Folds the decisions made one after another on one saga into the single change that records them all. */
+export function sagaChange(
+  at: SagaPosition,
+  decisions: Decision[],
+  consumed: ConsumedInputs = {},
+): SagaChange {
   const last = decisions.at(-1);
-  if (last === undefined) throw new Error('a saga write needs at least one decision');
+  if (last === undefined) throw new Error('a saga change needs at least one decision');
 
   const timers = new Map<string, TimerToSchedule | null>();
   for (const key of consumed.firedTimers ?? []) timers.set(key, null);
-  const write: SagaWrite = {
+  const change: SagaChange = {
     sagaId: at.sagaId,
     expectedRevision: at.revision,
     state: decisions.some((decision) => decision.changed) ? last.state : null,
     lastSeq: at.lastSeq,
-    log: [],
+    events: [],
     processedReplies: consumed.processedReplies ?? [],
     clearTimers: isTerminal(last.state.status),
     cancelledTimers: [],
@@ -40,11 +41,11 @@ export function sagaWrite(at: SagaPosition, decisions: Decision[], consumed: Con
   };
 
   for (const decision of decisions) {
-    for (const entry of decision.log) write.log.push({ ...entry, seq: ++write.lastSeq });
+    for (const event of decision.events) change.events.push({ ...event, seq: ++change.lastSeq });
     for (const effect of decision.effects) {
       switch (effect.type) {
         case 'send-command':
-          write.commands.push({
+          change.commands.push({
             messageId: effect.command.message_id,
             exchange: Topology.commandsExchange,
             routingKey: effect.participant,
@@ -63,11 +64,11 @@ export function sagaWrite(at: SagaPosition, decisions: Decision[], consumed: Con
   }
 
   // One statement must not touch a timer row twice: each key ends up either cancelled or scheduled.
-  if (!write.clearTimers) {
+  if (!change.clearTimers) {
     for (const [key, timer] of timers) {
-      if (timer === null) write.cancelledTimers.push(key);
-      else write.scheduledTimers.push(timer);
+      if (timer === null) change.cancelledTimers.push(key);
+      else change.scheduledTimers.push(timer);
     }
   }
-  return write;
+  return change;
 }

@@ -1,0 +1,31 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import type { Clock, IdGenerator } from '../shared/clock';
+import type { Logger } from '../shared/logger';
+import { CLOCK, ID_GENERATOR, LOGGER } from '../shared/tokens';
+import type { AppConfig } from './config';
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export interface Runtime {
+  logger: Logger;
+  clock: Clock;
+  newId: IdGenerator;
+}
+
+/** The configuration, parsed once before Nest starts, and the logger, clock and id generator every area uses. */
+@Global()
+@Module({})
+export class ConfigModule {
+  static forRoot(config: AppConfig, runtime: Runtime): DynamicModule {
+    return {
+      module: ConfigModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: runtime.logger },
+        { provide: CLOCK, useValue: runtime.clock },
+        { provide: ID_GENERATOR, useValue: runtime.newId },
+      ],
+      exports: [APP_CONFIG, LOGGER, CLOCK, ID_GENERATOR],
+    };
+  }
+}

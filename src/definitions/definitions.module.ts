@@ -1,0 +1,37 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DEFINITION_SOURCE } from '../orchestrator/tokens';
+import type { Logger } from '../shared/logger';
+import { LOGGER } from '../shared/tokens';
+import type { LoadedDefinition } from './definition-files';
+import { DefinitionRegistry } from './definition-registry';
+import { syncDefinitions } from './definition-sync';
+
+/**
+ * The saga definitions: the files (read and checked before anything else starts) stored with every version
+ * PostgreSQL holds, as the registry sagas run on.
+ */
+@Global()
+@Module({})
+export class DefinitionsModule {
+  static forRoot(files: LoadedDefinition[]): DynamicModule {
+    return {
+      module: DefinitionsModule,
+      providers: [
+        {
+          provide: DefinitionRegistry,
+          inject: [DataSource, LOGGER],
+          useFactory: async (dataSource: DataSource, logger: Logger) => {
+            const registry = await syncDefinitions(dataSource, files);
+            logger.info('saga definitions loaded', {
+              definitions: files.map(({ definition }) => `${definition.name}@${definition.version}`),
+            });
+            return registry;
+          },
+        },
+        { provide: DEFINITION_SOURCE, useExisting: DefinitionRegistry },
+      ],
+      exports: [DefinitionRegistry, DEFINITION_SOURCE],
+    };
+  }
+}

@@ -1,0 +1,203 @@
+import type { SagaDefinition } from '../core/definition/types';
+import type { Decision } from '../core/effects';
+import { SagaVersionMissingError } from '../core/errors';
+import type { Trigger } from '../core/triggers';
+import { timerKey } from '../core/timers';
+import { decide } from '../core/transition';
+import type { Clock, IdGenerator } from '../shared/clock';
+import type { Logger } from '../shared/logger';
+import type {
+  CommandPublisher,
+  Committed,
+  DecisionListener,
+  DefinitionSource,
+  SagaChange,
+  SagaStore,
+  StoredSaga,
+} from './ports';
+import type { SagaCache } from './saga-cache';
+import { type ConsumedInputs, sagaChange } from './saga-change';
+
+/** The decisions made on one saga and the change that records them. */
+export interface SagaPlan {
+  definition: SagaDefinition;
+  decisions: Decision[];
+  /** Per decision: what caused it, for the log lines. */
+  contexts: Array<Record<string, string>>;
+  change: SagaChange;
+}
+
+/** How a batch of changes is written: an update of sagas read before, or an insert of new ones. */
+export type CommitStatement = (plans: SagaPlan[], confirmedOutboxIds: string[]) => Promise<Committed>;
+
+export interface CommitOutcome {
+  /** Sagas whose change took effect; the others moved on since they were read. */
+  written: Set<string>;
+  /** Sagas whose change could not be written, and why. */
+  failed: Map<string, Error>;
+}
+
+export interface SagaCommitterDeps {
+  store: SagaStore;
+  definitions: DefinitionSource;
+  publisher: CommandPublisher;
+  cache: SagaCache;
+  clock: Clock;
+  newId: IdGenerator;
+  logger: Logger;
+  listeners: DecisionListener[];
+}
+
+/**
+ * Decide → commit → publish, for starts, replies, timers and operator actions alike. A batch of changes is written
+ * by one statement; each saga's change takes effect only if the saga is still at the revision it was read at.
+ * After the commit, the commands are handed to the broker, the listeners told and the sagas remembered.
+ */
+export class SagaCommitter {
+  constructor(private readonly deps: SagaCommitterDeps) {}
+
+  /** Decides `triggers` one after another on the saga as read. */
+  plan(saga: StoredSaga, triggers: Trigger[], consumed: ConsumedInputs = {}): SagaPlan {
+    const definition = this.definitionOf(saga);
+    const decisions: Decision[] = [];
+    let state = saga.state;
+    for (const trigger of triggers) {
+      const decision = decide(definition, state, trigger, {
+        now: this.deps.clock.now(),
+        newId: this.deps.newId,
+      });
+      decisions.push(decision);
+      state = decision.state;
+    }
+    return {
+      definition,
+      decisions,
+      contexts: triggers.map(triggerContext),
+      change: sagaChange(
+        { sagaId: saga.id, revision: saga.revision, lastSeq: saga.lastSeq },
+        decisions,
+        consumed,
+      ),
+    };
+  }
+
+  definitionOf(saga: StoredSaga): SagaDefinition {
+    const definition = this.deps.definitions.get(saga.state.name, saga.state.version);
+    if (definition === undefined)
+      throw new SagaVersionMissingError(saga.id, saga.state.name, saga.state.version);
+    return definition;
+  }
+
+  /** Updates sagas read before. */
+  readonly update: CommitStatement = (plans, confirmed) =>
+    this.deps.store.update(
+      plans.map((plan) => plan.change),
+      confirmed,
+    );
+
+  /**
+   * Commits all plans with one statement. If the store refuses a value in it, each saga is committed on its own,
+   * so that one saga the database refuses (a value too large for an index, say) holds back no other; any other
+   * failure fails them all.
+   */
+  async commit(plans: SagaPlan[], statement: CommitStatement = this.update): Promise<CommitOutcome> {
+    const failed = new Map<string, Error>();
+    try {
+      return { written: await this.commitOnce(plans, statement), failed };
+    } catch (error) {
+      if (plans.length === 1 || !this.deps.store.refusedValue(error)) {
+        for (const plan of plans) failed.set(plan.change.sagaId, error as Error);
+        return { written: new Set(), failed };
+      }
+    }
+    const written = new Set<string>();
+    for (const plan of plans) {
+      try {
+        if ((await this.commitOnce([plan], statement)).has(plan.change.sagaId))
+          written.add(plan.change.sagaId);
+      } catch (error) {
+        failed.set(plan.change.sagaId, error as Error);
+      }
+    }
+    return { written, failed };
+  }
+
+  /**
+   * One statement for the plans; then the commands queued go to the broker and the decisions of the sagas written
+   * are reported. Outbox rows the broker confirmed since the last commit are deleted with it.
+   */
+  private async commitOnce(plans: SagaPlan[], statement: CommitStatement): Promise<Set<string>> {
+    if (plans.length === 0) return new Set();
+    const { publisher, cache } = this.deps;
+    const confirmed = publisher.takeConfirmed();
+    let result: Committed;
+    try {
+      result = await statement(plans, confirmed);
+    } catch (error) {
+      publisher.giveBackConfirmed(confirmed);
+      for (const plan of plans) cache.forget(plan.change.sagaId);
+      throw error;
+    }
+    publisher.publish(result.queued);
+    for (const plan of plans) {
+      const { sagaId, expectedRevision, lastSeq } = plan.change;
+      if (!result.written.has(sagaId)) {
+        cache.forget(sagaId);
+        continue;
+      }
+      const state = plan.decisions.at(-1)!.state;
+      // A change that changed nothing carried no state to measure: the saga keeps the size it had, if known.
+      const bytes = plan.change.state === null ? cache.bytesOf(sagaId) : result.rowBytes.get(sagaId);
+      if (bytes === undefined) cache.forget(sagaId);
+      else cache.remember({ id: sagaId, state, revision: expectedRevision + 1, lastSeq }, bytes);
+      this.reportCommitted(plan);
+    }
+    return result.written;
+  }
+
+  private reportCommitted(plan: SagaPlan): void {
+    plan.decisions.forEach((decision, n) => {
+      for (const listener of this.deps.listeners) listener.committed(decision);
+      const scope = { ...sagaScope(decision, plan.definition), ...plan.contexts[n] };
+      for (const event of decision.events) {
+        this.deps.logger.info(event.type, { ...scope, ...(event.step === null ? {} : { step: event.step }) });
+      }
+    });
+  }
+}
+
+function triggerContext(trigger: Trigger): Record<string, string> {
+  switch (trigger.type) {
+    case 'reply':
+      return {
+        replyId: trigger.reply.message_id,
+        inReplyTo: trigger.reply.in_reply_to,
+        step: trigger.reply.step,
+      };
+    case 'timer':
+      return { timer: timerKey(trigger.timer) };
+    default:
+      return { operator: trigger.type };
+  }
+}
+
+/** The fields every log line about a saga carries. */
+export function sagaScope(decision: Decision, definition: SagaDefinition): Record<string, string> {
+  return {
+    sagaId: decision.state.id,
+    saga: `${definition.name}@${definition.version}`,
+    correlationId: decision.state.correlationId,
+  };
+}
+
+/** Items by key, in the order given (within each key and across keys). */
+export function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
+  return groups;
+}
