@@ -53,8 +53,8 @@ function definitionView(definition: SagaDefinition) {
     steps: definition.steps.map((step) => ({
       name: step.name,
       participant: step.participant,
-      action: step.action,
-      compensation: step.compensation,
+      action: step.actionCommand,
+      compensation: step.compensationCommand,
       timeoutMs: step.timeoutMs,
       retry: step.retry,
       compensationRetry: step.compensationRetry,

@@ -1,6 +1,6 @@
 import type { ErrorDetail } from '../core/errors';
 
-/** The body of every error response (CONTRACT §4). */
+/** The body of every error response (docs/rest-api.md). */
 export interface ErrorBody {
   error: string;
   message: string;

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { EngineMetrics } from '../observability/engine-metrics';
 import { Public } from './auth/access';
 
-/** Prometheus exposition; open like /health (CONTRACT §5). */
+/** Prometheus exposition; open like /health (docs/rest-api.md#authentication). */
 @Controller('metrics')
 @Public()
 export class MetricsController {

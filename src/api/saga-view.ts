@@ -5,7 +5,7 @@ import { isSagaId } from '../core/saga-id';
 import { isStorableTime } from './bounded-values';
 import { attemptHistory } from './saga-history';
 
-/** The API's shape of a saga (CONTRACT §4): derived from the stored state, nothing internal leaks. */
+/** The API's shape of a saga (docs/rest-api.md): derived from the stored state, nothing internal leaks. */
 export function sagaDetailView(saga: SagaInstanceEntity, events: SagaEventEntity[]): JsonObject {
   const state = saga.state;
   const history = attemptHistory(events);

@@ -8,7 +8,7 @@ export const commandKindSchema = z.enum(['action', 'compensation']);
 
 const id = () => z.string().min(1).max(WireLimits.maxIdLength);
 
-/** The body of a command the engine sends to a participant (CONTRACT §3). */
+/** The body of a command the engine sends to a participant (docs/wire-protocol.md). */
 export const commandSchema = z.object({
   message_id: id(),
   type: id(),

@@ -1,4 +1,4 @@
-/** Bounds on what crosses the wire (CONTRACT §7); the engine, the SDK and any participant can rely on them. */
+/** Bounds on what crosses the wire (docs/wire-protocol.md); the engine, the SDK and any participant can rely on them. */
 export const WireLimits = {
   /**
    * Longest string id, in UTF-16 code units: a reply's `message_id`, `in_reply_to`, `saga_id`, `step` and

@@ -25,7 +25,7 @@ const replyBase = {
 };
 
 /**
- * The body of a participant's reply (CONTRACT §3). Besides the final `success` and `failure`, a participant may
+ * The body of a participant's reply (docs/wire-protocol.md). Besides the final `success` and `failure`, a participant may
  * send `in_progress` for a command it is still working on: the engine then restarts that attempt's timeout
  * (now + the step's timeout). It is not an answer; a final reply must follow.
  */

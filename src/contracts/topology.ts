@@ -1,4 +1,4 @@
-/** RabbitMQ names fixed by the wire protocol (CONTRACT §3); every participant declares them identically. */
+/** RabbitMQ names fixed by the wire protocol (docs/wire-protocol.md); every participant declares them identically. */
 export const Topology = {
   commandsExchange: 'sagas.commands',
   repliesQueue: 'sagas.replies',

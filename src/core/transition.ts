@@ -157,7 +157,7 @@ class DecisionBuilder {
       steps: Object.fromEntries(this.state.steps.map((s) => [s.name, { output: s.output }])),
       saga: { id: this.state.id, correlationId: this.state.correlationId },
     });
-    this.dispatch(index, 'action', 1, causationId);
+    this.sendCommand(index, 'action', 1, causationId);
   }
 
   private advance(index: number, causationId: string): void {
@@ -168,13 +168,14 @@ class DecisionBuilder {
     this.finishSaga(SagaStatus.completed, SagaEventType.sagaCompleted, {});
   }
 
-  private dispatch(index: number, kind: CommandKind, attempt: number, causationId: string): void {
+  private sendCommand(index: number, kind: CommandKind, attempt: number, causationId: string): void {
     const stepDefinition = this.stepDefinition(index);
     const step = this.step(index);
     const track = this.track(step, kind);
     const messageId = this.ctx.newId();
     const deadline = new Date(this.ctx.now.getTime() + stepDefinition.timeoutMs).toISOString();
-    const type = kind === 'action' ? stepDefinition.action : (stepDefinition.compensation ?? '');
+    const type =
+      kind === 'action' ? stepDefinition.actionCommand : (stepDefinition.compensationCommand ?? '');
     track.attempts = attempt;
     track.outstanding = { messageId, attempt, deadline };
     track.messageIds.push(messageId);
@@ -218,11 +219,15 @@ class DecisionBuilder {
     for (let index = this.state.steps.length - 1; index >= 0; index--) {
       const step = this.step(index);
       const needsUndo = step.status === StepStatus.succeeded || step.status === StepStatus.unknown;
-      if (!needsUndo || step.compensation !== null || this.stepDefinition(index).compensation === null) {
+      if (
+        !needsUndo ||
+        step.compensation !== null ||
+        this.stepDefinition(index).compensationCommand === null
+      ) {
         continue;
       }
       step.compensation = { status: CompensationStatus.running, ...newTrack(), startedAt: this.nowIso };
-      this.dispatch(index, 'compensation', 1, causationId);
+      this.sendCommand(index, 'compensation', 1, causationId);
       return;
     }
     this.finishSaga(SagaStatus.compensated, SagaEventType.sagaCompensated, {});
@@ -350,7 +355,7 @@ class DecisionBuilder {
       return;
     }
     if (track.outstanding === null && track.attempts === timer.attempt - 1 && track.finishedAt === null) {
-      this.dispatch(index, timer.kind, timer.attempt, timer.causationId);
+      this.sendCommand(index, timer.kind, timer.attempt, timer.causationId);
     }
   }
 
@@ -394,7 +399,7 @@ class DecisionBuilder {
     this.record(SagaEventType.sagaRetried, this.step(index).name, {
       previousAttempts: compensation.attempts,
     });
-    this.dispatch(index, 'compensation', compensation.attempts + 1, causationId);
+    this.sendCommand(index, 'compensation', compensation.attempts + 1, causationId);
   }
 
   private onSagaDeadline(): void {

@@ -2,7 +2,7 @@ import type { Channel } from 'amqplib';
 import { Topology, commandQueueName } from '../contracts/topology';
 
 /**
- * Declares the wire protocol's shared topology (CONTRACT §3): durable classic queues without arguments, declared
+ * Declares the wire protocol's shared topology (docs/wire-protocol.md): durable classic queues without arguments, declared
  * identically by the engine, the SDK and any participant, so whichever starts first creates the same thing.
  */
 export async function declareSharedTopology(channel: Channel): Promise<void> {

@@ -65,7 +65,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (exists.rowCount === 0) {
       await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`).catch((error: unknown) => {
-        // Another instance starting at the same moment created it first.
+        // Another engine process starting at the same moment created it first.
         if ((error as { code?: string }).code !== '42P04') throw error;
       });
     }
@@ -76,7 +76,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 
 const MIGRATION_LOCK_ID = 728_100_417;
 
-/** Runs pending migrations; an advisory lock makes instances that start together take turns. The lock holds one
+/** Runs pending migrations; an advisory lock makes engine processes that start together take turns. The lock holds one
  * pool connection while the migrations run on another, so the pool needs at least two. */
 export async function migrateDatabase(dataSource: DataSource): Promise<string[]> {
   const lock = dataSource.createQueryRunner();

@@ -8,7 +8,7 @@ export interface StoredDefinitionRow {
   fingerprint: string;
 }
 
-/** Held until commit, so that instances starting together store definitions one after the other. */
+/** Held until commit, so that engine processes starting together store definitions one after the other. */
 export function lockDefinitions(): SqlStatement {
   return { text: `SELECT pg_advisory_xact_lock(728100418)`, values: [] };
 }

@@ -14,7 +14,7 @@ const SAGA_TABLE_EVERY = 6;
  *   The tables hold only the rows in flight, so each run is cheap.
  * - saga_instances (every minute): every step replaces a row version; dead versions left in place make each
  *   lookup of a saga visit more of them.
- * saga_events and processed_replies are only inserted into. SKIP_LOCKED leaves a table that another instance is
+ * saga_events and processed_replies are only inserted into. SKIP_LOCKED leaves a table that another engine process is
  * vacuuming alone; TRUNCATE false keeps VACUUM from taking the exclusive lock that giving back empty pages at a
  * table's end needs, which would make the writes of the hot path wait.
  */

@@ -20,7 +20,7 @@ export interface CommandContext {
   idempotencyKey: string;
   correlationId: string;
   messageId: string;
-  /** When the engine stops waiting for this attempt's reply, unless a heartbeat moves it. */
+  /** When the engine stops waiting for this attempt's reply, unless a progress report moves it. */
   deadline: Date;
   /** The whole command body. */
   command: Command;
@@ -33,6 +33,8 @@ export interface CommandContext {
    * failed (logged; the final reply will meet the same broker). Never rejects, so it is safe in a timer. Calls
    * while one is being published share it.
    */
+  reportProgress(): Promise<boolean>;
+  /** @deprecated The same as `reportProgress`. */
   heartbeat(): Promise<boolean>;
   /**
    * Runs `work` in one PostgreSQL transaction together with this key's idempotency record (needs
@@ -59,18 +61,18 @@ export interface SessionEnvironment {
   stamp: () => ReplyStamp;
 }
 
-/** One command being handled: its context, the heartbeats it sends and the transaction it ran. */
+/** One command being handled: its context, the progress reports it sends and the transaction it ran. */
 export class CommandSession {
   readonly context: CommandContext;
   private ended = false;
-  private heartbeatInFlight: Promise<boolean> | null = null;
+  private progressReportInFlight: Promise<boolean> | null = null;
   private transaction: Promise<IdempotencyRecord | null> | null = null;
 
   constructor(
     private readonly command: Command,
     headers: Readonly<Record<string, unknown>>,
     private readonly env: SessionEnvironment,
-    private readonly sendProgress: (reply: Reply) => Promise<void>,
+    private readonly sendProgressReport: (reply: Reply) => Promise<void>,
   ) {
     this.context = {
       sagaId: command.saga.id,
@@ -85,7 +87,8 @@ export class CommandSession {
       deadline: new Date(command.deadline),
       command,
       headers,
-      heartbeat: () => this.heartbeat(),
+      reportProgress: () => this.reportProgress(),
+      heartbeat: () => this.reportProgress(),
       transaction: (work) => this.runTransaction(work),
     };
   }
@@ -99,13 +102,13 @@ export class CommandSession {
     return this.transaction === null ? null : await this.transaction;
   }
 
-  private heartbeat(): Promise<boolean> {
+  private reportProgress(): Promise<boolean> {
     if (this.ended) return Promise.resolve(false);
-    this.heartbeatInFlight ??= this.sendProgress(progressReply(this.command, this.env.stamp()))
+    this.progressReportInFlight ??= this.sendProgressReport(progressReply(this.command, this.env.stamp()))
       .then(
         () => true,
         (error: unknown) => {
-          this.env.logger.warn('heartbeat not confirmed by the broker', {
+          this.env.logger.warn('progress report not confirmed by the broker', {
             messageId: this.command.message_id,
             idempotencyKey: this.command.idempotency_key,
             error: error instanceof Error ? error.message : String(error),
@@ -114,9 +117,9 @@ export class CommandSession {
         },
       )
       .finally(() => {
-        this.heartbeatInFlight = null;
+        this.progressReportInFlight = null;
       });
-    return this.heartbeatInFlight;
+    return this.progressReportInFlight;
   }
 
   private async runTransaction<T extends JsonObject | void>(

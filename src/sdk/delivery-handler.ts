@@ -5,13 +5,13 @@ import { boundedReason, deadLetter } from '../messaging/dead-letter';
 import type { DeliveryStrikes } from '../messaging/delivery-strikes';
 import { UnencodableMessageError } from '../messaging/publish-confirmed';
 import { checkDelivery } from './delivery-checks';
-import { type DispatchEnvironment, dispatch } from './dispatch';
+import { type CommandEnvironment, handleCommand } from './command-handling';
 import type { Logger } from '../shared/logger';
 import { type ReplyRoute, publishReply, replyRoute } from './publish';
 import { boundReply } from './reply-bounds';
 
 export interface DeliveryHandlerEnvironment {
-  dispatch: DispatchEnvironment;
+  commands: CommandEnvironment;
   logger: Logger;
   strikes: DeliveryStrikes;
   maxReplyBytes: number;
@@ -79,13 +79,13 @@ export class DeliveryHandler {
       const check = checkDelivery(message);
       if (!check.ok) return this.deadLetter(on, message, check.reason);
       const route = replyRoute(message, check.replyQueue, this.env.userId);
-      const outcome = await dispatch(
+      const outcome = await handleCommand(
         {
           content: message.content,
           headers: message.properties.headers ?? {},
-          sendProgress: (progress) => this.publish(on, route, progress),
+          sendProgressReport: (progress) => this.publish(on, route, progress),
         },
-        this.env.dispatch,
+        this.env.commands,
       );
       if (outcome.kind === 'dead-letter') return this.deadLetter(on, message, outcome.reason);
       try {

@@ -1,5 +1,5 @@
 /**
- * Errors a command handler throws to choose the failure reply (CONTRACT §3). Any other exception becomes a
+ * Errors a command handler throws to choose the failure reply (docs/wire-protocol.md). Any other exception becomes a
  * retryable failure with code `HANDLER_ERROR`.
  */
 export abstract class ParticipantError extends Error {

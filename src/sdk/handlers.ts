@@ -32,7 +32,7 @@ export function defineHandler<Schema extends z.ZodType>(
   return definition;
 }
 
-/** A handler in the one form the dispatcher runs: parse the payload, then handle it. */
+/** A handler in the one form the SDK runs: parse the payload, then handle it. */
 export interface CompiledHandler {
   parse(payload: JsonObject): { ok: true; value: unknown } | { ok: false; message: string };
   handle(payload: unknown, ctx: CommandContext): HandlerResult;

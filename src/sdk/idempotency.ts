@@ -21,7 +21,7 @@ export interface TransactionResult {
 }
 
 /**
- * Where a participant records the outcome of each idempotency key (CONTRACT §3: `idempotency_key` is the same
+ * Where a participant records the outcome of each idempotency key (docs/wire-protocol.md: `idempotency_key` is the same
  * for every attempt of a step's action or compensation), so a command already answered is answered again the
  * same way instead of being handled twice. The rules an implementation must keep are `answers` and `supersedes`.
  */

@@ -1,4 +1,4 @@
-/** Participant SDK: consume saga commands, run a handler per command type, reply (CONTRACT §3). */
+/** Participant SDK: consume saga commands, run a handler per command type, reply (docs/wire-protocol.md). */
 export { createParticipant } from './participant';
 export type { Participant } from './participant';
 export type { ParticipantLogger, ParticipantOptions } from './options';

@@ -18,7 +18,7 @@ export interface Participant {
   stop(): Promise<void>;
 }
 
-/** A participant service's side of the wire protocol (CONTRACT §3): commands in, replies out. */
+/** A participant service's side of the wire protocol (docs/wire-protocol.md): commands in, replies out. */
 export function createParticipant(options: ParticipantOptions): Participant {
   const compiled = compileOptions(options);
   hardenAmqplib();
@@ -41,7 +41,7 @@ class AmqpParticipant implements Participant {
   constructor(private readonly options: CompiledOptions) {
     this.queue = commandQueueName(options.participant);
     this.deliveries = new DeliveryHandler({
-      dispatch: {
+      commands: {
         handlers: options.handlers,
         idempotency: options.idempotency,
         logger: options.logger,

@@ -2,7 +2,7 @@ import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Reply } from '../contracts/reply';
 import { publishConfirmed } from '../messaging/publish-confirmed';
 
-/** W3C trace context headers copied from a command onto its reply (CONTRACT §3). */
+/** W3C trace context headers copied from a command onto its reply (docs/wire-protocol.md). */
 const traceHeaders = ['traceparent', 'tracestate'] as const;
 
 /**

@@ -9,7 +9,7 @@ export interface ReplyStamp {
   now: Date;
 }
 
-/** A success reply (CONTRACT §3); `output` is an object, possibly empty. */
+/** A success reply (docs/wire-protocol.md); `output` is an object, possibly empty. */
 export function successReply(command: Command, output: JsonObject, stamp: ReplyStamp): FinalReply {
   return {
     ...replyHeader(command, stamp),
@@ -19,7 +19,7 @@ export function successReply(command: Command, output: JsonObject, stamp: ReplyS
   };
 }
 
-/** A failure reply (CONTRACT §3); `error.retryable` tells the engine whether to try again. */
+/** A failure reply (docs/wire-protocol.md); `error.retryable` tells the engine whether to try again. */
 export function failureReply(command: Command, error: ReplyError, stamp: ReplyStamp): FinalReply {
   return {
     ...replyHeader(command, stamp),

@@ -2,7 +2,7 @@ import type { Options } from 'amqplib';
 import type { Command } from '../contracts/command';
 import { Topology } from '../contracts/topology';
 
-/** AMQP properties of a command (CONTRACT §3). */
+/** AMQP properties of a command (docs/wire-protocol.md). */
 export function commandProperties(command: Command, headers: Record<string, string>): Options.Publish {
   return {
     persistent: true,

@@ -34,7 +34,7 @@ function concrete(path: string): string {
     .replace(':name', 'order-fulfillment');
 }
 
-describe('API keys on every route (CONTRACT §5)', () => {
+describe('API keys on every route (docs/rest-api.md#authentication)', () => {
   let engine: TestEngine;
   const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
   const send = (route: Route, path: string, headers: Record<string, string>) =>

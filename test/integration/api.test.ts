@@ -3,7 +3,7 @@ import { type TestEngine, startTestEngine } from '../support/test-engine';
 
 const validInput = { orderId: 'o-1', amount: 12.5 };
 
-describe('REST API (CONTRACT §4)', () => {
+describe('REST API (docs/rest-api.md)', () => {
   let engine: TestEngine;
 
   beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { orderSagaYaml } from '../support/order-saga';
 import { type TestEngine, startTestEngine } from '../support/test-engine';
 
-describe('API keys (CONTRACT §5)', () => {
+describe('API keys (docs/rest-api.md#authentication)', () => {
   let engine: TestEngine;
   const start = { name: 'order-fulfillment', input: { orderId: 'a-1', amount: 1 } };
   const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });

@@ -40,7 +40,7 @@ describe('participant SDK: replies stamped with the broker user (replyUserId)', 
       logger: recordingLogger(),
       handlers: {
         Ship: async (_payload, ctx) => {
-          await ctx.heartbeat();
+          await ctx.reportProgress();
           return { shipped: true };
         },
       },

@@ -88,7 +88,7 @@ describe('participant SDK over a real RabbitMQ', () => {
         }),
         ReserveSlowItem: async (_payload, ctx) => {
           slow.context = ctx;
-          slow.confirmed = await Promise.all([ctx.heartbeat(), ctx.heartbeat()]);
+          slow.confirmed = await Promise.all([ctx.reportProgress(), ctx.reportProgress()]);
           slow.started.open();
           await slow.release.opened;
           return { reservationId: 'r-slow' };
@@ -280,7 +280,7 @@ describe('participant SDK over a real RabbitMQ', () => {
     expect(typedCalls).toHaveLength(1);
   });
 
-  it('reports progress with ctx.heartbeat(): an in_progress message, then the final reply', async () => {
+  it('reports progress with ctx.reportProgress(): an in_progress message, then the final reply', async () => {
     const trace = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' };
     const sent = await send(command('ReserveSlowItem'), trace);
     await slow.started.opened;
@@ -313,7 +313,7 @@ describe('participant SDK over a real RabbitMQ', () => {
     const final = await replyTo(sent);
     expect(final.body).toMatchObject({ outcome: 'success', output: { reservationId: 'r-slow' } });
     expect(final.body.message_id).not.toBe(body.message_id);
-    // The two concurrent heartbeats shared one message; one sent after the handler ended sends nothing.
+    // The two concurrent reports shared one message; one sent after the handler ended (by its old name, heartbeat) sends nothing.
     expect(slow.confirmed).toEqual([true, true]);
     expect(await slow.context?.heartbeat()).toBe(false);
     const later = await send(command('ReleaseInventory'));

@@ -1,4 +1,4 @@
-/** The CONTRACT example saga with timings short enough for tests. */
+/** The example saga of docs/definitions.md, with timings short enough for tests. */
 export const orderSagaYaml = `
 name: order-fulfillment
 version: 1

@@ -143,8 +143,8 @@ function build(file: SagaDefinitionFile, payloads: Array<PayloadTemplate | undef
       return {
         name: step.name,
         participant: step.participant,
-        action: step.action,
-        compensation: step.compensation ?? null,
+        actionCommand: step.action,
+        compensationCommand: step.compensation ?? null,
         timeoutMs: step.timeout,
         retry: step.retry,
         compensationRetry: step.compensationRetry,

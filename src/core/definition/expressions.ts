@@ -17,7 +17,7 @@ export interface PayloadContext {
   allSteps: readonly string[];
 }
 
-/** `output` is added to a compensation's payload (CONTRACT §2), so a payload may not define it. */
+/** `output` is added to a compensation's payload (docs/definitions.md), so a payload may not define it. */
 export const RESERVED_PAYLOAD_KEY = 'output';
 
 const OPEN = '${';

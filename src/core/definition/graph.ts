@@ -8,7 +8,7 @@ import type { SagaDefinition } from './types';
 export function toMermaid(definition: SagaDefinition): string {
   const lines = ['flowchart LR', '  start([start])'];
   const steps = definition.steps;
-  const compensable = steps.flatMap((step, index) => (step.compensation === null ? [] : [index]));
+  const compensable = steps.flatMap((step, index) => (step.compensationCommand === null ? [] : [index]));
   const compensationNode = (index: number) => `c${index}`;
   /** Where compensation starts when step `index` failed: the latest earlier step that can be undone. */
   const chainBelow = (index: number) => {
@@ -17,8 +17,9 @@ export function toMermaid(definition: SagaDefinition): string {
   };
 
   steps.forEach((step, index) => {
-    lines.push(`  s${index}["${step.name}<br/>${step.participant}: ${step.action}"]`);
-    if (step.compensation !== null) lines.push(`  ${compensationNode(index)}["${step.compensation}"]`);
+    lines.push(`  s${index}["${step.name}<br/>${step.participant}: ${step.actionCommand}"]`);
+    if (step.compensationCommand !== null)
+      lines.push(`  ${compensationNode(index)}["${step.compensationCommand}"]`);
   });
   lines.push('  completed([COMPLETED])', '  compensated([COMPENSATED])');
 
@@ -27,7 +28,7 @@ export function toMermaid(definition: SagaDefinition): string {
     const next = index + 1 < steps.length ? `s${index + 1}` : 'completed';
     lines.push(`  s${index} -->|success| ${next}`);
     lines.push(`  s${index} -.->|failure| ${chainBelow(index)}`);
-    if (step.compensation !== null) lines.push(`  s${index} -.->|timeout| ${compensationNode(index)}`);
+    if (step.compensationCommand !== null) lines.push(`  s${index} -.->|timeout| ${compensationNode(index)}`);
   });
   for (const index of compensable) {
     lines.push(`  ${compensationNode(index)} -.-> ${chainBelow(index)}`);

@@ -5,7 +5,7 @@ import { DefinitionLimits, describeDaysLimit } from './limits';
 import { nestsDeeperThan } from './nesting-depth';
 import type { RetryPolicy } from './types';
 
-/** Step retry when the file omits `retry` or some of its fields (CONTRACT §2). */
+/** Step retry when the file omits `retry` or some of its fields (docs/definitions.md). */
 export const DEFAULT_RETRY: Readonly<RetryPolicy> = {
   attempts: 3,
   backoffMs: 1_000,
@@ -13,7 +13,7 @@ export const DEFAULT_RETRY: Readonly<RetryPolicy> = {
   maxBackoffMs: 30_000,
 };
 
-/** Compensation retry when the file omits `compensationRetry` or some of its fields (CONTRACT §2). */
+/** Compensation retry when the file omits `compensationRetry` or some of its fields (docs/definitions.md). */
 export const DEFAULT_COMPENSATION_RETRY: Readonly<RetryPolicy> = {
   attempts: 5,
   backoffMs: 1_000,
@@ -120,7 +120,7 @@ const stepSchema = z.strictObject({
 });
 
 /**
- * The saga definition file format (CONTRACT §2), YAML or JSON. Parsing applies the defaults and turns
+ * The saga definition file format (docs/definitions.md), YAML or JSON. Parsing applies the defaults and turns
  * durations into milliseconds; every unknown field is an error.
  */
 export const sagaDefinitionFileSchema = z.strictObject({

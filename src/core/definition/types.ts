@@ -25,9 +25,10 @@ export type PayloadTemplate =
 export interface StepDefinition {
   name: string;
   participant: string;
-  action: string;
-  /** Command that undoes the action; null when the step needs no undo. */
-  compensation: string | null;
+  /** The `type` of the command that performs the step (the file's `action`). */
+  actionCommand: string;
+  /** The `type` of the command that undoes it (the file's `compensation`); null when the step needs no undo. */
+  compensationCommand: string | null;
   /** Per attempt, for the action and for the compensation. */
   timeoutMs: number;
   retry: RetryPolicy;

@@ -28,7 +28,7 @@ export class OutboxMessageEntity {
   @Column('timestamptz', { name: 'created_at' })
   createdAt!: Date;
 
-  /** Until then the instance that wrote or claimed the row publishes it; afterwards any instance may. */
+  /** Until then the engine process that wrote or claimed the row publishes it; afterwards any may. */
   @Column('timestamptz', { name: 'lease_until' })
   leaseUntil!: Date;
 

@@ -1,6 +1,6 @@
 import type { Reply } from '../../../src/contracts/reply';
 import { BusinessError } from '../../../src/sdk';
-import { replyError } from '../../../src/sdk/dispatch';
+import { replyError } from '../../../src/sdk/command-handling';
 import { boundReply, minReplyBytes } from '../../../src/sdk/reply-bounds';
 
 const header = {

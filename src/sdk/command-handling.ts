@@ -18,9 +18,9 @@ import type { ParticipantLogger } from './options';
 import { type ReplyStamp, failureReply, outcomeReply } from './replies';
 
 /** What to do with one delivered message: reply to it, or move it to the dead-letter queue. */
-export type Dispatch = { kind: 'reply'; reply: FinalReply } | { kind: 'dead-letter'; reason: string };
+export type CommandOutcome = { kind: 'reply'; reply: FinalReply } | { kind: 'dead-letter'; reason: string };
 
-export interface DispatchEnvironment {
+export interface CommandEnvironment {
   handlers: ReadonlyMap<string, CompiledHandler>;
   idempotency: IdempotencyStore | null;
   logger: ParticipantLogger;
@@ -35,21 +35,21 @@ export interface Delivery {
   content: Buffer;
   headers: Readonly<Record<string, unknown>>;
   /** Publishes an `in_progress` message for the command; resolves once the broker confirmed it. */
-  sendProgress(reply: Reply): Promise<void>;
+  sendProgressReport(reply: Reply): Promise<void>;
 }
 
 /**
  * Parses and validates the message, answers it from the idempotency store or runs its handler, and builds the
  * reply. Never throws.
  */
-export async function dispatch(delivery: Delivery, env: DispatchEnvironment): Promise<Dispatch> {
+export async function handleCommand(delivery: Delivery, env: CommandEnvironment): Promise<CommandOutcome> {
   const parsed = parseCommand(delivery.content, env.maxCommandBytes);
   if (!parsed.ok) return { kind: 'dead-letter', reason: parsed.reason };
   const reply = await answer(parsed.command, delivery, env);
   return { kind: 'reply', reply };
 }
 
-async function answer(command: Command, delivery: Delivery, env: DispatchEnvironment): Promise<FinalReply> {
+async function answer(command: Command, delivery: Delivery, env: CommandEnvironment): Promise<FinalReply> {
   const scope = logScope(command);
   const stamp = (): ReplyStamp => ({ messageId: env.newId(), now: env.now() });
   const fail = (error: ReplyError) => failureReply(command, error, stamp());
@@ -129,7 +129,7 @@ async function run(
   payload: unknown,
   command: Command,
   delivery: Delivery,
-  env: DispatchEnvironment,
+  env: CommandEnvironment,
 ): Promise<{ recorded: true; record: IdempotencyRecord } | { recorded: false; outcome: Outcome }> {
   const scope = logScope(command);
   const started = env.now().getTime();
@@ -141,7 +141,7 @@ async function run(
       logger: env.logger,
       stamp: () => ({ messageId: env.newId(), now: env.now() }),
     },
-    (progress) => delivery.sendProgress(progress),
+    (progress) => delivery.sendProgressReport(progress),
   );
   let result: { ok: true; value: unknown } | { ok: false; thrown: unknown };
   try {
