@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 
 const infrastructure = [
   '@nestjs/*',
@@ -15,6 +16,98 @@ const infrastructure = [
   'ajv',
 ];
 
+/** `from` may not be imported by `target` (folders under src/), except the files in `except`. */
+const zone = (target, from, message, except = []) => ({
+  target: `./src/${target}`,
+  from: `./src/${from}`,
+  except,
+  message,
+});
+
+/**
+ * Which area may import which: the core and the contracts depend on nothing of the engine; persistence,
+ * transport and config reach the orchestrator only through the ports it owns; the API never reaches the app
+ * wiring; the SDK (and its NestJS binding) stays a library other services import.
+ */
+const dependencyZones = [
+  ...[
+    'shared',
+    'messaging',
+    'orchestrator',
+    'persistence',
+    'transport',
+    'definitions',
+    'api',
+    'config',
+    'observability',
+    'app',
+    'sdk',
+    'sdk-nestjs',
+    'bench',
+    'demo',
+    'cli',
+  ].map((from) => zone('core', from, 'src/core is pure: it imports only the contracts.')),
+  ...[
+    'core',
+    'shared',
+    'messaging',
+    'orchestrator',
+    'persistence',
+    'transport',
+    'definitions',
+    'api',
+    'config',
+    'observability',
+    'app',
+    'sdk',
+    'sdk-nestjs',
+  ].map((from) =>
+    zone(
+      'contracts',
+      from,
+      'The contracts depend on nothing of the engine: the SDK and any client share them.',
+    ),
+  ),
+  ...['persistence', 'transport', 'config', 'definitions', 'observability'].map((target) =>
+    zone(target, 'orchestrator', `${target} reaches the orchestrator only through its ports.`, [
+      './ports.ts',
+      './tokens.ts',
+    ]),
+  ),
+  ...['app', 'bench', 'demo', 'cli'].map((from) =>
+    zone('api', from, 'The API is wired by the app; it does not reach back into it.'),
+  ),
+  ...[
+    'core',
+    'orchestrator',
+    'persistence',
+    'transport',
+    'definitions',
+    'api',
+    'config',
+    'observability',
+    'app',
+    'sdk-nestjs',
+    'bench',
+    'demo',
+    'cli',
+  ].map((from) =>
+    zone(
+      'sdk',
+      from,
+      'The SDK imports only the contracts, the shared messaging helpers, src/shared and its own files.',
+    ),
+  ),
+  ...['orchestrator', 'persistence', 'transport', 'definitions', 'api', 'config', 'observability', 'app'].map(
+    (from) =>
+      zone(
+        'shared',
+        from,
+        'src/shared holds helpers every area (and the SDK) may use: it depends on none of them.',
+      ),
+  ),
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'jest.config.js'] },
   js.configs.recommended,
@@ -23,6 +116,19 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'] })],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': ['error', { zones: dependencyZones }],
     },
   },
   {
@@ -59,20 +165,6 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@nestjs/*', 'typeorm'], message: 'The SDK must not depend on NestJS or TypeORM.' },
-            {
-              group: [
-                '../*',
-                '!../contracts',
-                '!../contracts/*',
-                '!../messaging',
-                '!../messaging/*',
-                '!../persistence',
-                '../persistence/*',
-                '!../persistence/pg-transaction',
-              ],
-              message:
-                'The SDK imports only the contracts, the shared messaging helpers and the pg transaction helper.',
-            },
           ],
         },
       ],

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { type Command, commandSchema } from '../../src/contracts/command';
+import type { Command } from '../../src/contracts/command';
 import type { JsonObject } from '../../src/contracts/json';
 import type { Reply } from '../../src/contracts/reply';
 import type { SagaState } from '../../src/core/state';

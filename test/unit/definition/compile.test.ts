@@ -33,8 +33,8 @@ describe('compileDefinition', () => {
           {
             name: 'first',
             participant: 'alpha',
-            action: 'DoFirst',
-            compensation: null,
+            actionCommand: 'DoFirst',
+            compensationCommand: null,
             timeoutMs: 30_000,
             retry: { attempts: 3, backoffMs: 1_000, multiplier: 2, maxBackoffMs: 30_000 },
             compensationRetry: { attempts: 5, backoffMs: 1_000, multiplier: 2, maxBackoffMs: 30_000 },
@@ -59,7 +59,7 @@ describe('compileDefinition', () => {
       { compensationRetry: { ...DEFAULT_COMPENSATION_RETRY, multiplier: 1.5, backoffMs: 0 } },
     ],
     ['timeout', { timeout: '1.5s' }, { timeoutMs: 1_500 }],
-    ['compensation', { compensation: 'Undo' }, { compensation: 'Undo' }],
+    ['compensation', { compensation: 'Undo' }, { compensationCommand: 'Undo' }],
   ])('fills the missing fields of %s', (_field, step, expected) => {
     const result = compileDefinition(minimal(step));
     expect(result.ok && result.definition.steps[0]).toMatchObject(expected);
