@@ -1,0 +1,136 @@
+import type { CommandKind } from '../../contracts/command';
+import type { JsonObject } from '../../contracts/json';
+import type { DecisionContext } from '../context';
+import type { SagaDefinition, StepDefinition } from '../definition/types';
+import type { Decision, Effect } from '../effects';
+import { type SagaEvent, SagaEventType } from '../events';
+import type { AttemptTrack, SagaState, StepState, TraceContext } from '../state';
+import { StepStatus } from '../status';
+import { type TimerPayload, timerKey } from '../timers';
+
+/**
+ * One decision being made: the saga's state (a copy, changed in place), the effects and events it produces, and
+ * the primitives every part of the decision uses. The parts themselves (the saga's flow, replies, timers, operator
+ * actions) are functions of it, each in a file of its own.
+ */
+export class DecisionBuilder {
+  private readonly effects: Effect[] = [];
+  private readonly events: SagaEvent[] = [];
+  private changed = false;
+  readonly nowIso: string;
+
+  constructor(
+    readonly definition: SagaDefinition,
+    readonly state: SagaState,
+    readonly ctx: DecisionContext,
+  ) {
+    this.nowIso = ctx.now.toISOString();
+  }
+
+  finish(): Decision {
+    if (this.changed) {
+      this.state.updatedAt = this.nowIso;
+    }
+    return { state: this.state, changed: this.changed, effects: this.effects, events: this.events };
+  }
+
+  record(type: SagaEventType, step: string | null, data: JsonObject): void {
+    this.events.push({ type, at: this.nowIso, step, data });
+    if (type !== SagaEventType.replyIgnored) {
+      this.changed = true;
+    }
+  }
+
+  schedule(timer: TimerPayload, fireAt: string): void {
+    this.effects.push({ type: 'schedule-timer', key: timerKey(timer), fireAt, timer });
+  }
+
+  cancel(timer: TimerPayload): void {
+    this.effects.push({ type: 'cancel-timer', key: timerKey(timer) });
+  }
+
+  sendCommand(index: number, kind: CommandKind, attempt: number, causationId: string): void {
+    const stepDefinition = this.stepDefinition(index);
+    const step = this.step(index);
+    const track = this.track(step, kind);
+    const messageId = this.ctx.newId();
+    const deadline = new Date(this.ctx.now.getTime() + stepDefinition.timeoutMs).toISOString();
+    const type =
+      kind === 'action' ? stepDefinition.actionCommand : (stepDefinition.compensationCommand ?? '');
+    track.attempts = attempt;
+    track.outstanding = { messageId, attempt, deadline };
+    track.messageIds.push(messageId);
+    this.effects.push({
+      type: 'send-command',
+      participant: stepDefinition.participant,
+      headers: traceHeaders(this.state.trace),
+      command: {
+        message_id: messageId,
+        type,
+        kind,
+        saga: { id: this.state.id, name: this.state.name, version: this.state.version },
+        step: step.name,
+        attempt,
+        idempotency_key: `${this.state.id}:${step.name}:${kind}`,
+        correlation_id: this.state.correlationId,
+        causation_id: causationId,
+        timestamp: this.nowIso,
+        deadline,
+        payload: kind === 'action' ? (step.payload ?? {}) : compensationPayload(step),
+      },
+    });
+    this.schedule({ type: 'attempt-timeout', step: step.name, kind, attempt, messageId }, deadline);
+    this.record(SagaEventType.commandSent, step.name, { kind, type, attempt, messageId, deadline });
+  }
+
+  step(index: number): StepState {
+    const step = this.state.steps[index];
+    if (step === undefined) {
+      throw new Error(`saga ${this.state.id} has no step ${index}`);
+    }
+    return step;
+  }
+
+  stepDefinition(index: number): StepDefinition {
+    const step = this.definition.steps[index];
+    if (step === undefined) {
+      throw new Error(`definition ${this.definition.name}@${this.definition.version} has no step ${index}`);
+    }
+    return step;
+  }
+
+  track(step: StepState, kind: CommandKind): AttemptTrack {
+    if (kind === 'action') {
+      return step;
+    }
+    if (step.compensation === null) {
+      throw new Error(`step ${step.name} has no compensation in progress`);
+    }
+    return step.compensation;
+  }
+}
+
+export function newTrack(): AttemptTrack {
+  return {
+    attempts: 0,
+    error: null,
+    startedAt: null,
+    finishedAt: null,
+    outstanding: null,
+    messageIds: [],
+    answeredMessageIds: [],
+    lastAttemptTimedOut: false,
+    budgetStart: 0,
+  };
+}
+
+function compensationPayload(step: StepState): JsonObject {
+  return { ...(step.payload ?? {}), output: step.status === StepStatus.succeeded ? step.output : null };
+}
+
+function traceHeaders(trace: TraceContext | null): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (trace?.traceparent !== undefined) headers.traceparent = trace.traceparent;
+  if (trace?.tracestate !== undefined) headers.tracestate = trace.tracestate;
+  return headers;
+}

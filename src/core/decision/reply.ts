@@ -1,0 +1,92 @@
+import type { Reply } from '../../contracts/reply';
+import { SagaEventType } from '../events';
+import { CompensationStatus, StepStatus, isTerminal } from '../status';
+import type { DecisionBuilder } from './decision-builder';
+import { advance, attemptFailed, cancelPendingTimers, compensateNext, extendAttempt } from './saga-flow';
+
+/** A participant's reply: a success, a failure or a progress report, to the attempt it answers. */
+export function applyReply(d: DecisionBuilder, reply: Reply): void {
+  if (isTerminal(d.state.status)) {
+    return ignoreReply(d, reply, `saga is ${d.state.status}`);
+  }
+  const index = d.state.steps.findIndex((s) => s.name === reply.step);
+  if (index < 0) {
+    return ignoreReply(d, reply, `saga has no step "${reply.step}"`);
+  }
+  const step = d.step(index);
+  const track = reply.kind === 'action' ? step : step.compensation;
+  if (track === null || !track.messageIds.includes(reply.in_reply_to)) {
+    return ignoreReply(d, reply, `no ${reply.kind} command ${reply.in_reply_to} was sent for this step`);
+  }
+  const trackRunning =
+    reply.kind === 'action'
+      ? step.status === StepStatus.running
+      : step.compensation?.status === CompensationStatus.running;
+  if (!trackRunning) {
+    return ignoreReply(d, reply, `the step's ${reply.kind} has already finished`);
+  }
+  if (track.answeredMessageIds.includes(reply.in_reply_to)) {
+    return ignoreReply(d, reply, `command ${reply.in_reply_to} was already answered`);
+  }
+  const answersOutstanding = track.outstanding?.messageId === reply.in_reply_to;
+  if (reply.outcome === 'in_progress') {
+    if (!answersOutstanding || track.outstanding === null) {
+      return ignoreReply(d, reply, 'progress report for an attempt that is no longer outstanding');
+    }
+    return extendAttempt(d, index, reply.kind, track.outstanding, reply.message_id);
+  }
+  if (reply.outcome === 'success') {
+    // Every attempt shares one idempotency key: a success to any attempt means the command took effect.
+    cancelPendingTimers(d, step.name, reply.kind, track);
+    track.answeredMessageIds.push(reply.in_reply_to);
+    track.outstanding = null;
+    track.finishedAt = d.nowIso;
+    track.error = null;
+    track.lastAttemptTimedOut = false;
+    if (reply.kind === 'action') {
+      step.status = StepStatus.succeeded;
+      step.output = reply.output;
+      d.record(SagaEventType.stepSucceeded, step.name, {
+        messageId: reply.message_id,
+        inReplyTo: reply.in_reply_to,
+        attempt: track.attempts,
+        output: reply.output,
+      });
+      advance(d, index, reply.message_id);
+    } else {
+      step.compensation!.status = CompensationStatus.succeeded;
+      d.record(SagaEventType.compensationSucceeded, step.name, {
+        messageId: reply.message_id,
+        inReplyTo: reply.in_reply_to,
+        attempt: track.attempts,
+        output: reply.output,
+      });
+      compensateNext(d, reply.message_id);
+    }
+    return;
+  }
+  if (!answersOutstanding) {
+    return ignoreReply(d, reply, 'failure reply to an attempt that is no longer outstanding');
+  }
+  d.cancel({
+    type: 'attempt-timeout',
+    step: step.name,
+    kind: reply.kind,
+    attempt: track.attempts,
+    messageId: reply.in_reply_to,
+  });
+  track.answeredMessageIds.push(reply.in_reply_to);
+  track.outstanding = null;
+  track.lastAttemptTimedOut = false;
+  attemptFailed(d, index, reply.kind, reply.error, reply.message_id, { messageId: reply.message_id });
+}
+
+export function ignoreReply(d: DecisionBuilder, reply: Reply, reason: string): void {
+  d.record(SagaEventType.replyIgnored, reply.step, {
+    messageId: reply.message_id,
+    inReplyTo: reply.in_reply_to,
+    kind: reply.kind,
+    outcome: reply.outcome,
+    reason,
+  });
+}
