@@ -24,6 +24,7 @@ export class RouteAccessUndeclaredError extends SagaEngineError {
 
 export class RateLimitedError extends SagaEngineError {
   readonly code = 'RATE_LIMITED';
+  override readonly retryable = true;
   constructor(perSecond: number, burst: number) {
     super(`too many sagas started; at most ${perSecond} per second (burst ${burst})`);
   }

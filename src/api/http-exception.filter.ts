@@ -1,39 +1,26 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { Response } from 'express';
-import {
-  IdempotencyConflictError,
-  SagaEngineError,
-  SagaNotFoundError,
-  SagaStatusConflictError,
-  DefinitionNotFoundError,
-  ValidationFailedError,
-} from '../core/errors';
+import { SagaEngineError } from '../core/errors';
 import type { Logger } from '../shared/logger';
 import { isRefusedValue } from '../persistence/sql-errors';
-import { BrokerUnavailableError, DeadLetterNotReplayableError } from '../transport/dead-letter-archive';
-import {
-  ApiForbiddenError,
-  ApiUnauthorizedError,
-  DeadLetterNotFoundError,
-  RateLimitedError,
-  RouteAccessUndeclaredError,
-} from './api-errors';
 import { errorBody } from './error-body';
 
-const statusOfDomainError = new Map<string, number>([
-  [ValidationFailedError.name, HttpStatus.BAD_REQUEST],
-  [DefinitionNotFoundError.name, HttpStatus.NOT_FOUND],
-  [SagaNotFoundError.name, HttpStatus.NOT_FOUND],
-  [IdempotencyConflictError.name, HttpStatus.CONFLICT],
-  [SagaStatusConflictError.name, HttpStatus.CONFLICT],
-  [ApiUnauthorizedError.name, HttpStatus.UNAUTHORIZED],
-  [ApiForbiddenError.name, HttpStatus.FORBIDDEN],
-  [DeadLetterNotFoundError.name, HttpStatus.NOT_FOUND],
-  [RouteAccessUndeclaredError.name, HttpStatus.FORBIDDEN],
-  [RateLimitedError.name, HttpStatus.TOO_MANY_REQUESTS],
-  [DeadLetterNotReplayableError.name, HttpStatus.CONFLICT],
-  [BrokerUnavailableError.name, HttpStatus.SERVICE_UNAVAILABLE],
-]);
+/** The HTTP status of every engine error code; a code missing here is a bug and answers 500. */
+const STATUS_OF_CODE: Readonly<Record<string, number>> = {
+  VALIDATION_FAILED: HttpStatus.BAD_REQUEST,
+  UNAUTHORIZED: HttpStatus.UNAUTHORIZED,
+  FORBIDDEN: HttpStatus.FORBIDDEN,
+  DEFINITION_NOT_FOUND: HttpStatus.NOT_FOUND,
+  SAGA_NOT_FOUND: HttpStatus.NOT_FOUND,
+  DEAD_LETTER_NOT_FOUND: HttpStatus.NOT_FOUND,
+  IDEMPOTENCY_CONFLICT: HttpStatus.CONFLICT,
+  SAGA_STATUS_CONFLICT: HttpStatus.CONFLICT,
+  DEAD_LETTER_NOT_REPLAYABLE: HttpStatus.CONFLICT,
+  RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
+  UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+  SAGA_KEPT_CHANGING: HttpStatus.SERVICE_UNAVAILABLE,
+  SAGA_VERSION_MISSING: HttpStatus.SERVICE_UNAVAILABLE,
+};
 
 const codeOfHttpStatus: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -53,7 +40,15 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     if (exception instanceof SagaEngineError) {
-      const status = statusOfDomainError.get(exception.name) ?? HttpStatus.BAD_REQUEST;
+      const status = STATUS_OF_CODE[exception.code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
+      if (status === HttpStatus.INTERNAL_SERVER_ERROR) {
+        this.logger.error('engine error without an HTTP status', {
+          code: exception.code,
+          error: exception.message,
+        });
+      }
+      // A retryable error says when to try again, unless the error set it already (a rate limit does).
+      if (exception.retryable && !response.hasHeader('Retry-After')) response.setHeader('Retry-After', '1');
       response.status(status).json(errorBody(exception.code, exception.message, exception.details));
       return;
     }

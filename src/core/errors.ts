@@ -71,3 +71,14 @@ export class SagaVersionMissingError extends SagaEngineError {
     super(`saga ${sagaId} uses ${name}@${version}, which is not stored`);
   }
 }
+
+/** Something the engine holds true was not: a bug, never the caller's fault, and trying again will not help. */
+export class InvariantError extends SagaEngineError {
+  readonly code = 'INVARIANT_BROKEN';
+}
+
+/** PostgreSQL or RabbitMQ cannot be reached now; the same request may succeed later. */
+export class DependencyUnavailableError extends SagaEngineError {
+  readonly code = 'UNAVAILABLE';
+  override readonly retryable = true;
+}

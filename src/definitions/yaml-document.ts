@@ -1,4 +1,5 @@
 import { Composer, type Document, Lexer, type LineCounter, Parser, YAMLParseError } from 'yaml';
+import { InvariantError } from '../core/errors';
 
 const COLLECTIONS = new Set(['block-map', 'block-seq', 'flow-collection']);
 
@@ -32,7 +33,7 @@ export function composeYamlDocument(
     documents.push(...composer.end(true, text.length));
   }
   const [first, second] = documents;
-  if (first === undefined) throw new Error('the YAML composer gave no document');
+  if (first === undefined) throw new InvariantError('the YAML composer gave no document');
   if (second !== undefined) {
     const message = 'Source contains multiple documents; please use YAML.parseAllDocuments()';
     first.errors.push(new YAMLParseError([second.range[0], second.range[1]], 'MULTIPLE_DOCS', message));

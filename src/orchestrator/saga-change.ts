@@ -2,6 +2,7 @@ import { Topology } from '../contracts/topology';
 import type { Decision } from '../core/effects';
 import { isTerminal } from '../core/status';
 import type { SagaChange, TimerToSchedule } from './ports';
+import { InvariantError } from '../core/errors';
 
 export interface SagaPosition {
   sagaId: string;
@@ -23,7 +24,7 @@ export function sagaChange(
   consumed: ConsumedInputs = {},
 ): SagaChange {
   const last = decisions.at(-1);
-  if (last === undefined) throw new Error('a saga change needs at least one decision');
+  if (last === undefined) throw new InvariantError('a saga change needs at least one decision');
 
   const timers = new Map<string, TimerToSchedule | null>();
   for (const key of consumed.firedTimers ?? []) timers.set(key, null);

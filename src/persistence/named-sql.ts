@@ -1,4 +1,5 @@
 import type { SqlStatement } from './sql';
+import { InvariantError } from '../core/errors';
 
 const PARAMETER = /\$([a-z][a-zA-Z0-9]*)/g;
 
@@ -22,7 +23,7 @@ export function namedStatement<Params extends Record<string, unknown>>(
     const unused = given.filter((key) => !order.includes(key));
     const missing = order.filter((key) => !given.includes(key));
     if (unused.length > 0 || missing.length > 0) {
-      throw new Error(
+      throw new InvariantError(
         `statement ${name ?? text.slice(0, 40)}: unused ${unused.join(', ')}; missing ${missing.join(', ')}`,
       );
     }

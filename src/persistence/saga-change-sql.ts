@@ -1,6 +1,7 @@
 import type { Committed, NewSaga, OutboxMessage, SagaChange } from '../orchestrator/ports';
 import { namedStatement } from './named-sql';
 import type { SqlStatement } from './sql';
+import { InvariantError } from '../core/errors';
 
 /** How long the writing engine process has to publish its outbox rows before any engine process may. */
 export const OUTBOX_LEASE_MS = 10_000;
@@ -221,7 +222,8 @@ export function committed(
     if (!written.has(change.sagaId)) continue;
     for (const command of change.commands) {
       const id = row.queued[command.messageId];
-      if (id === undefined) throw new Error(`outbox row for message ${command.messageId} was not written`);
+      if (id === undefined)
+        throw new InvariantError(`outbox row for message ${command.messageId} was not written`);
       queued.push({ id, sagaId: change.sagaId, ...command });
     }
   }

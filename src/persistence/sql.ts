@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { pgTransaction, withPgClient } from '../shared/pg-transaction';
+import { DependencyUnavailableError } from '../core/errors';
 
 /** A parameterised statement: values are never spliced into the text. */
 export interface SqlStatement {
@@ -26,7 +27,7 @@ export interface Db {
  */
 function poolOf(dataSource: DataSource): Pool {
   const pool = (dataSource.driver as unknown as { master?: Pool }).master;
-  if (pool === undefined) throw new Error('the database connection is not open');
+  if (pool === undefined) throw new DependencyUnavailableError('the database connection is not open');
   return pool;
 }
 

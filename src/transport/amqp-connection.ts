@@ -2,6 +2,7 @@ import { type Channel, type ChannelModel, type ConfirmChannel, connect } from 'a
 import { coalesceWrites } from '../messaging/coalesce-writes';
 import { hardenAmqplib } from '../messaging/harden-amqplib';
 import type { Logger } from '../shared/logger';
+import { DependencyUnavailableError } from '../core/errors';
 
 export interface AmqpChannels {
   /** Publishes with publisher confirms. */
@@ -154,7 +155,7 @@ export class AmqpConnection {
     for (const handler of this.openHandlers) {
       await handler(channels);
     }
-    if (lost) throw new Error('a channel closed while it was being set up');
+    if (lost) throw new DependencyUnavailableError('a channel closed while it was being set up');
     this.channels = channels;
   }
 

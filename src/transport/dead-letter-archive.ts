@@ -2,7 +2,7 @@ import type { Channel, ConsumeMessage, Options } from 'amqplib';
 import type { DataSource } from 'typeorm';
 import { storableTextOf } from '../contracts/json';
 import { Topology, commandQueueName } from '../contracts/topology';
-import { SagaEngineError } from '../core/errors';
+import { DependencyUnavailableError, SagaEngineError } from '../core/errors';
 import { boundedReason } from '../messaging/dead-letter';
 import { DeliveryStrikes } from '../messaging/delivery-strikes';
 import { publishConfirmed } from '../messaging/publish-confirmed';
@@ -34,14 +34,6 @@ export const DEAD_LETTER_PREVIEW_BYTES = 4096;
 /** A dead letter can only go back where saga messages go; anywhere else it would be a way to publish anything. */
 export class DeadLetterNotReplayableError extends SagaEngineError {
   readonly code = 'DEAD_LETTER_NOT_REPLAYABLE';
-}
-
-/** The broker is unreachable, so nothing can be replayed now. */
-export class BrokerUnavailableError extends SagaEngineError {
-  readonly code = 'UNAVAILABLE';
-  constructor() {
-    super('the broker is unreachable; retry later');
-  }
 }
 
 /**
@@ -92,14 +84,14 @@ export class DeadLetterArchive {
       );
     }
     const exists = await this.connection.checkQueue(queue);
-    if (exists === null) throw new BrokerUnavailableError();
+    if (exists === null) throw new DependencyUnavailableError('the broker is unreachable; retry later');
     if (exists === false) {
       throw new DeadLetterNotReplayableError(
         `dead letter ${letter.id} cannot be replayed: queue ${queue} does not exist`,
       );
     }
     const channel = this.connection.current?.publish;
-    if (channel === undefined) throw new BrokerUnavailableError();
+    if (channel === undefined) throw new DependencyUnavailableError('the broker is unreachable; retry later');
     await publishConfirmed(
       channel,
       letter.original_exchange,

@@ -7,6 +7,7 @@ import { type SagaEvent, SagaEventType } from '../events';
 import type { AttemptTrack, SagaState, StepState, TraceContext } from '../state';
 import { StepStatus } from '../status';
 import { type TimerPayload, timerKey } from '../timers';
+import { InvariantError } from '../errors';
 
 /**
  * One decision being made: the saga's state (a copy, changed in place), the effects and events it produces, and
@@ -86,7 +87,7 @@ export class DecisionBuilder {
   step(index: number): StepState {
     const step = this.state.steps[index];
     if (step === undefined) {
-      throw new Error(`saga ${this.state.id} has no step ${index}`);
+      throw new InvariantError(`saga ${this.state.id} has no step ${index}`);
     }
     return step;
   }
@@ -94,7 +95,9 @@ export class DecisionBuilder {
   stepDefinition(index: number): StepDefinition {
     const step = this.definition.steps[index];
     if (step === undefined) {
-      throw new Error(`definition ${this.definition.name}@${this.definition.version} has no step ${index}`);
+      throw new InvariantError(
+        `definition ${this.definition.name}@${this.definition.version} has no step ${index}`,
+      );
     }
     return step;
   }
@@ -104,7 +107,7 @@ export class DecisionBuilder {
       return step;
     }
     if (step.compensation === null) {
-      throw new Error(`step ${step.name} has no compensation in progress`);
+      throw new InvariantError(`step ${step.name} has no compensation in progress`);
     }
     return step.compensation;
   }

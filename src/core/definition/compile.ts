@@ -4,6 +4,7 @@ import { compilePayload } from './expressions';
 import { DefinitionLimits } from './limits';
 import { payloadSchema, sagaDefinitionFileSchema, type SagaDefinitionFile } from './schema';
 import type { PayloadTemplate, SagaDefinition } from './types';
+import { InvariantError } from '../errors';
 
 /** One thing wrong with a definition; `path` is dotted with numeric indices (`steps.1.retry.attempts`), `''` for none. */
 export interface DefinitionProblem {
@@ -139,7 +140,7 @@ function build(file: SagaDefinitionFile, payloads: Array<PayloadTemplate | undef
     timeoutMs: file.timeout ?? null,
     steps: file.steps.map((step, index) => {
       const payload = payloads[index];
-      if (payload === undefined) throw new Error(`step ${index} has no compiled payload`);
+      if (payload === undefined) throw new InvariantError(`step ${index} has no compiled payload`);
       return {
         name: step.name,
         participant: step.participant,
