@@ -24,44 +24,40 @@ const zone = (target, from, message, except = []) => ({
   message,
 });
 
+/** The folders under src/. */
+const AREAS = [
+  'core',
+  'contracts',
+  'shared',
+  'messaging',
+  'orchestrator',
+  'persistence',
+  'transport',
+  'definitions',
+  'api',
+  'config',
+  'observability',
+  'app',
+  'sdk',
+  'sdk-nestjs',
+  'bench',
+  'demo',
+  'cli',
+];
+
+/** Every area but `target` and the ones it may import. */
+const allBut = (target, allowed) => AREAS.filter((area) => area !== target && !allowed.includes(area));
+
 /**
  * Which area may import which: the core and the contracts depend on nothing of the engine; persistence,
  * transport and config reach the orchestrator only through the ports it owns; the API never reaches the app
  * wiring; the SDK (and its NestJS binding) stays a library other services import.
  */
 const dependencyZones = [
-  ...[
-    'shared',
-    'messaging',
-    'orchestrator',
-    'persistence',
-    'transport',
-    'definitions',
-    'api',
-    'config',
-    'observability',
-    'app',
-    'sdk',
-    'sdk-nestjs',
-    'bench',
-    'demo',
-    'cli',
-  ].map((from) => zone('core', from, 'src/core is pure: it imports only the contracts.')),
-  ...[
-    'core',
-    'shared',
-    'messaging',
-    'orchestrator',
-    'persistence',
-    'transport',
-    'definitions',
-    'api',
-    'config',
-    'observability',
-    'app',
-    'sdk',
-    'sdk-nestjs',
-  ].map((from) =>
+  ...allBut('core', ['contracts']).map((from) =>
+    zone('core', from, 'src/core is pure: it imports only the contracts.'),
+  ),
+  ...allBut('contracts', []).map((from) =>
     zone(
       'contracts',
       from,
@@ -77,34 +73,19 @@ const dependencyZones = [
   ...['app', 'bench', 'demo', 'cli'].map((from) =>
     zone('api', from, 'The API is wired by the app; it does not reach back into it.'),
   ),
-  ...[
-    'core',
-    'orchestrator',
-    'persistence',
-    'transport',
-    'definitions',
-    'api',
-    'config',
-    'observability',
-    'app',
-    'sdk-nestjs',
-    'bench',
-    'demo',
-    'cli',
-  ].map((from) =>
+  ...allBut('sdk', ['contracts', 'messaging', 'shared']).map((from) =>
     zone(
       'sdk',
       from,
       'The SDK imports only the contracts, the shared messaging helpers, src/shared and its own files.',
     ),
   ),
-  ...['orchestrator', 'persistence', 'transport', 'definitions', 'api', 'config', 'observability', 'app'].map(
-    (from) =>
-      zone(
-        'shared',
-        from,
-        'src/shared holds helpers every area (and the SDK) may use: it depends on none of them.',
-      ),
+  ...allBut('shared', ['core', 'contracts']).map((from) =>
+    zone(
+      'shared',
+      from,
+      'src/shared holds helpers every area (and the SDK) may use: it depends on none of them.',
+    ),
   ),
 ];
 
