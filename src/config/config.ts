@@ -63,7 +63,7 @@ const trustProxySchema = z.string().transform((raw): TrustProxy => {
 
 const positiveInteger = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
-/** Every option with its default (documented in the README's configuration table). */
+/** Every option with its default (documented in docs/operations.md, Configuration). */
 const environmentSchema = z.object({
   DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/sagas'),
   AMQP_URL: z.url().default('amqp://guest:guest@127.0.0.1:5672'),

@@ -15,7 +15,7 @@ const run = promisify(execFile);
 const PARTICIPANTS = ['inventory', 'payments', 'shipping'] as const;
 
 /**
- * REPLY_AUTH=user-id against the real broker: one broker user per participant, with the permissions the README
+ * REPLY_AUTH=user-id against the real broker: one broker user per participant, with the permissions docs/operations.md
  * gives (read its own queue, write replies and dead letters, configure nothing).
  */
 describe('participant identity (REPLY_AUTH=user-id)', () => {
