@@ -47,7 +47,7 @@ describe('RabbitMQ outages under the engine', () => {
     const accepted = await fetch(`${engine.baseUrl}/api/sagas`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'order-fulfillment', input: { orderId: 'during-outage' } }),
+      body: JSON.stringify({ name: 'order-fulfillment', input: { orderId: 'during-outage', amount: 1 } }),
     });
     expect(accepted.status).toBe(201);
     await sleep(1500);

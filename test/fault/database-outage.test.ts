@@ -72,7 +72,10 @@ describe('PostgreSQL outages under the engine', () => {
         const response = await fetch(`${engine.baseUrl}/api/sagas`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ name: 'order-fulfillment', input: { orderId: `down-${Date.now()}` } }),
+          body: JSON.stringify({
+            name: 'order-fulfillment',
+            input: { orderId: `down-${Date.now()}`, amount: 1 },
+          }),
         });
         if (response.status === 201) acceptedProbes++;
         return response.status === 503 ? await response.json() : undefined;

@@ -20,7 +20,7 @@ describe('timers that fall due while the engine is down', () => {
     database = await createTestDatabase();
     vhost = await createVhost('fault');
     sagasDir = mkdtempSync(join(tmpdir(), 'fault-sagas-'));
-    writeFileSync(join(sagasDir, 'order-fulfillment.yaml'), orderSagaYaml);
+    writeFileSync(join(sagasDir, 'order-fulfillment.yaml'), orderSagaYaml());
     engine = new EngineProcess('engine', { databaseUrl: database.url, amqpUrl: vhost.url, sagasDir });
     await engine.start();
   });

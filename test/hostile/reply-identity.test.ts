@@ -33,7 +33,7 @@ describe('participant identity (REPLY_AUTH=user-id)', () => {
   beforeAll(async () => {
     for (const user of Object.values(users)) await run('rabbitmqctl', ['-q', 'add_user', user, password]);
     engine = await startTestEngine({
-      sagas: { 'order-fulfillment.yaml': orderSagaYaml },
+      sagas: { 'order-fulfillment.yaml': orderSagaYaml() },
       env: {
         REPLY_AUTH: 'user-id',
         PARTICIPANT_USERS: PARTICIPANTS.map((name) => `${name}:${users[name]}`).join(','),
@@ -172,7 +172,7 @@ describe('participant identity (REPLY_AUTH=user-id)', () => {
   it('refuses to start when a participant of a definition has no broker user', async () => {
     await expect(
       startTestEngine({
-        sagas: { 'order-fulfillment.yaml': orderSagaYaml },
+        sagas: { 'order-fulfillment.yaml': orderSagaYaml() },
         env: { REPLY_AUTH: 'user-id', PARTICIPANT_USERS: 'inventory:a,payments:b' },
       }),
     ).rejects.toThrow(ReplyAuthorizationError);

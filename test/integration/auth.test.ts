@@ -8,7 +8,7 @@ describe('API keys (docs/rest-api.md#authentication)', () => {
 
   beforeAll(async () => {
     engine = await startTestEngine({
-      sagas: { 'order-fulfillment.yaml': orderSagaYaml },
+      sagas: { 'order-fulfillment.yaml': orderSagaYaml() },
       env: { API_KEYS: 'reader-key:read, admin-key:admin' },
     });
   });

@@ -20,9 +20,9 @@ import { Orchestration } from '../support/orchestration';
 import { RecordingPublisher } from '../support/recording-publisher';
 
 /** Long attempt timeouts: no timer is due while a test looks at a saga (and none is fired here anyway). */
-const orderSaga = orderSagaYaml.replaceAll('timeout: 400ms', 'timeout: 60s');
+const orderSaga = orderSagaYaml({ stepTimeout: '60s' });
 /** A second definition, stored in the database but left out of one instance's registry. */
-const giftSaga = orderSaga.replace('name: order-fulfillment', 'name: gift-wrapping');
+const giftSaga = orderSagaYaml({ stepTimeout: '60s', name: 'gift-wrapping' });
 
 interface Instance {
   orchestrator: Orchestration;

@@ -14,7 +14,7 @@ describe('reply handling: duplicates, unknown sagas and poison messages', () => 
 
   beforeAll(async () => {
     // Long attempt timeouts: no timer may change the saga while the test compares its states.
-    const slowSaga = orderSagaYaml.replaceAll('timeout: 400ms', 'timeout: 60s');
+    const slowSaga = orderSagaYaml({ stepTimeout: '60s' });
     engine = await startTestEngine({ sagas: { 'order-fulfillment.yaml': slowSaga } });
     connection = await connect(engine.amqpUrl);
     channel = await connection.createChannel();

@@ -42,7 +42,7 @@ describe('saga lifecycle over real PostgreSQL and RabbitMQ', () => {
   let shipping: ScriptedParticipant;
 
   beforeAll(async () => {
-    engine = await startTestEngine({ sagas: { 'order-fulfillment.yaml': orderSagaYaml } });
+    engine = await startTestEngine({ sagas: { 'order-fulfillment.yaml': orderSagaYaml() } });
     inventory = new ScriptedParticipant(engine.amqpUrl, 'inventory', script);
     payments = new ScriptedParticipant(engine.amqpUrl, 'payments', script);
     shipping = new ScriptedParticipant(engine.amqpUrl, 'shipping', script);

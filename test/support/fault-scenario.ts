@@ -5,37 +5,17 @@ import type { SagaState } from '../../src/core/state';
 import { type TestDatabase, createTestDatabase } from './database';
 import { EngineProcess } from './engine-process';
 import { type Tally, checkInvariants, countRows, readSagas } from './invariants';
+import { orderSagaYaml } from './order-saga';
 import { type TestVhost, createVhost } from './rabbit-vhost';
 import { RecordingParticipants } from './recording-participants';
 import { waitFor } from './wait-for';
 
 /** The example saga; attempt timeouts longer than any outage the tests cause, quick retries. */
-export const faultSagaYaml = `
-name: order-fulfillment
-version: 1
-steps:
-  - name: reserve-inventory
-    participant: inventory
-    action: ReserveInventory
-    compensation: ReleaseInventory
-    timeout: 20s
-    retry: { attempts: 3, backoff: 100ms }
-    compensationRetry: { attempts: 5, backoff: 100ms }
-    payload: { orderId: "\${input.orderId}" }
-  - name: charge-payment
-    participant: payments
-    action: ChargePayment
-    compensation: RefundPayment
-    timeout: 20s
-    retry: { attempts: 3, backoff: 100ms }
-    compensationRetry: { attempts: 5, backoff: 100ms }
-    payload: { orderId: "\${input.orderId}", reservationId: "\${steps.reserve-inventory.output.reservationId}" }
-  - name: schedule-shipment
-    participant: shipping
-    action: ScheduleShipment
-    timeout: 20s
-    payload: { orderId: "\${input.orderId}" }
-`;
+const faultSagaYaml = orderSagaYaml({
+  stepTimeout: '20s',
+  retry: { attempts: 3, backoff: '100ms' },
+  compensationRetry: { attempts: 5, backoff: '100ms' },
+});
 
 export const compensableSteps = ['reserve-inventory', 'charge-payment'];
 
@@ -94,7 +74,7 @@ export class FaultRig {
         const response = await fetch(`${engine.baseUrl}/api/sagas`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'idempotency-key': `start-${orderId}` },
-          body: JSON.stringify({ name: 'order-fulfillment', input: { orderId } }),
+          body: JSON.stringify({ name: 'order-fulfillment', input: { orderId, amount: 1 } }),
         });
         if (response.status === 201 || response.status === 200) {
           this.accepted++;

@@ -10,6 +10,7 @@ import type { Trigger } from '../../../src/core/triggers';
 import type { SagaState, StepState } from '../../../src/core/state';
 import type { TimerPayload } from '../../../src/core/timers';
 import { decide, startSaga, type StartParams } from '../../../src/core/transition';
+import { orderStepCommands } from '../../support/order-saga';
 
 // ── time and ids ─────────────────────────────────────────────────────────────
 
@@ -129,16 +130,15 @@ export interface OrderSagaOptions {
 }
 
 /**
- * Three sequential steps; later payloads read earlier outputs. Per-attempt timeouts differ so that a
- * command's deadline shows which step it belongs to.
+ * The order saga of the integration tests (test/support/order-saga.ts), short names and its own timings: three
+ * sequential steps; later payloads read earlier outputs. Per-attempt timeouts differ so that a command's deadline
+ * shows which step it belongs to; here shipping can be undone too.
  */
 export function orderSaga(options: OrderSagaOptions = {}): SagaDefinition {
   const base: Record<OrderStep, StepDocument> = {
     reserve: {
       name: 'reserve',
-      participant: 'inventory',
-      action: 'ReserveInventory',
-      compensation: 'ReleaseInventory',
+      ...orderStepCommands.reserve,
       timeout: '10s',
       retry: { attempts: 3, backoff: '200ms', multiplier: 2, maxBackoff: '5s' },
       compensationRetry: { attempts: 3, backoff: '1s', multiplier: 2, maxBackoff: '30s' },
@@ -146,9 +146,7 @@ export function orderSaga(options: OrderSagaOptions = {}): SagaDefinition {
     },
     charge: {
       name: 'charge',
-      participant: 'payments',
-      action: 'ChargePayment',
-      compensation: 'RefundPayment',
+      ...orderStepCommands.charge,
       timeout: '20s',
       retry: { attempts: 3, backoff: '500ms', multiplier: 2, maxBackoff: '5s' },
       compensationRetry: { attempts: 2, backoff: '2s', multiplier: 3, maxBackoff: '30s' },
@@ -160,8 +158,7 @@ export function orderSaga(options: OrderSagaOptions = {}): SagaDefinition {
     },
     ship: {
       name: 'ship',
-      participant: 'shipping',
-      action: 'ScheduleShipment',
+      ...orderStepCommands.ship,
       compensation: 'CancelShipment',
       timeout: '5s',
       retry: { attempts: 2, backoff: '1s', multiplier: 2, maxBackoff: '5s' },
