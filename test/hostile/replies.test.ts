@@ -33,6 +33,7 @@ describe('hostile replies', () => {
     return body.id;
   }
 
+  /** Spelled out rather than built with replyAnswering: the overrides break it on purpose. */
   function replyTo(sagaId: string, overrides: Record<string, unknown>): Buffer {
     return Buffer.from(
       JSON.stringify({

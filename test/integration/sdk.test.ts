@@ -173,6 +173,7 @@ describe('participant SDK over a real RabbitMQ', () => {
     const sent = await send(command('ReserveInventory'));
     const { message, body } = await replyTo(sent);
 
+    // Field by field, not built with replyAnswering: this checks the envelope that builder makes.
     expect(body).toEqual({
       message_id: expect.any(String),
       in_reply_to: sent.message_id,

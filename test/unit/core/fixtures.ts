@@ -1,6 +1,6 @@
 import type { Command, CommandKind } from '../../../src/contracts/command';
 import type { JsonObject, JsonValue } from '../../../src/contracts/json';
-import type { Reply, ReplyError } from '../../../src/contracts/reply';
+import { type Reply, type ReplyError, replyAnswering } from '../../../src/contracts/reply';
 import type { DecisionContext } from '../../../src/core/context';
 import { compileDefinition } from '../../../src/core/definition/compile';
 import type { SagaDefinition } from '../../../src/core/definition/types';
@@ -198,39 +198,22 @@ export function replyIdFor(command: Command): string {
 }
 
 export function successReply(command: Command, output: JsonObject = {}, messageId?: string): Reply {
-  return {
+  return replyAnswering(command, {
     message_id: messageId ?? replyIdFor(command),
-    in_reply_to: command.message_id,
-    saga_id: command.saga.id,
-    step: command.step,
-    kind: command.kind,
     outcome: 'success',
     output,
-  };
+  });
 }
 
 export function failureReply(command: Command, error: ReplyError, messageId?: string): Reply {
-  return {
-    message_id: messageId ?? replyIdFor(command),
-    in_reply_to: command.message_id,
-    saga_id: command.saga.id,
-    step: command.step,
-    kind: command.kind,
-    outcome: 'failure',
-    error,
-  };
+  return replyAnswering(command, { message_id: messageId ?? replyIdFor(command), outcome: 'failure', error });
 }
 
+let progressReports = 0;
+
 /** An `in_progress` report for a command: restarts that attempt's timeout. Each call gets a new id by default. */
-export function progressReply(command: Command, messageId = `progress-${Math.random()}`): Reply {
-  return {
-    message_id: messageId,
-    in_reply_to: command.message_id,
-    saga_id: command.saga.id,
-    step: command.step,
-    kind: command.kind,
-    outcome: 'in_progress',
-  };
+export function progressReply(command: Command, messageId = `progress-report-${++progressReports}`): Reply {
+  return replyAnswering(command, { message_id: messageId, outcome: 'in_progress' });
 }
 
 // ── effects and log ──────────────────────────────────────────────────────────
