@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SagaState } from '../../src/core/state';
-import { type TestDatabase, createTestDatabase } from './database';
+import { type TestDatabase, reserveTestDatabase } from './database';
 import { EngineProcess } from './engine-process';
 import { type Tally, checkInvariants, countRows, readSagas } from './invariants';
 import { orderSagaYaml } from './order-saga';
@@ -37,7 +37,7 @@ export class FaultRig {
   ) {}
 
   static async create(instances: number, env: Record<string, string> = {}): Promise<FaultRig> {
-    const database = await createTestDatabase();
+    const database = reserveTestDatabase();
     const vhost = await createVhost('fault');
     const sagasDir = mkdtempSync(join(tmpdir(), 'fault-sagas-'));
     writeFileSync(join(sagasDir, 'order-fulfillment.yaml'), faultSagaYaml);
