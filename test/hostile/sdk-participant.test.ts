@@ -115,7 +115,7 @@ describe('participant SDK under hostile input (property-based)', () => {
   );
 
   it(
-    'dead-letters arbitrary bytes',
+    'dead-letters arbitrary bytes, and commands holding bytes it cannot read',
     async () => {
       await property(fc.array(arbitraryBytes, { minLength: 1, maxLength: 8 }));
     },

@@ -453,7 +453,7 @@ describe('batched writes over real PostgreSQL', () => {
   describe('starts', () => {
     const input = (orderId: string) => ({ orderId, amount: 10 });
 
-    it('writes starts that arrive together in one statement, each with its log, timer and command', async () => {
+    it('writes the starts that arrive during a write together in the next statement, each with its log, timer and command', async () => {
       const { orchestrator, publisher } = instance();
       const orderIds = ['s-1', 's-2', 's-3', 's-4', 's-5', 's-6'];
 

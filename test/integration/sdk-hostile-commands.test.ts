@@ -74,7 +74,7 @@ describe('participant SDK: hostile and careless commands over a real RabbitMQ', 
     await expectStillServing();
   });
 
-  it('dead-letters a command nested 100,000 levels deep, reading only its first 129 levels', async () => {
+  it('dead-letters a command nested 100,000 levels deep as nested deeper than 128 levels', async () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
     const body = JSON.stringify(testCommand('ReserveInventory')).replace(
       '"payload":{}',

@@ -225,7 +225,7 @@ describe('participant SDK idempotency over a real RabbitMQ and PostgreSQL', () =
     expect(count('RefuseEntry')).toBe(3);
   });
 
-  it('creates its table safely when several processes call ensureSchema at once', async () => {
+  it('creates its table safely when several connections call ensureSchema at once', async () => {
     const pools = Array.from({ length: 4 }, () => new Pool({ connectionString: database.url, max: 1 }));
     try {
       const stores = pools.map((pool) =>
