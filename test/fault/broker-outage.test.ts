@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { type Channel, type ChannelModel, connect } from 'amqplib';
 import { FaultRig, report, sleep } from '../support/fault-scenario';
-import { faultRandom, replayable } from '../support/fault-seed';
+import { faultTimes, replayable } from '../support/fault-seed';
 import { countRows } from '../support/invariants';
 import { waitFor } from '../support/wait-for';
 
@@ -23,7 +23,7 @@ describe('RabbitMQ outages under the engine', () => {
       rig = await FaultRig.create(1);
       const starting = rig.startMany('close', 200);
       for (let i = 0; i < 3; i++) {
-        await sleep(faultRandom.between(700, 1300));
+        await sleep(faultTimes.between(700, 1300));
         await rabbitmqctl('close_all_connections', '-p', rig.vhost.name, 'fault test');
       }
       await starting;

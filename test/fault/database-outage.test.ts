@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { FaultRig, report, sleep } from '../support/fault-scenario';
-import { faultRandom, replayable } from '../support/fault-seed';
+import { faultTimes, replayable } from '../support/fault-seed';
 import { waitFor } from '../support/wait-for';
 
 const run = promisify(execFile);
@@ -42,7 +42,7 @@ describe('PostgreSQL outages under the engine', () => {
       const starting = rig.startMany('terminate', 200);
       let terminated = 0;
       for (let i = 0; i < 3; i++) {
-        await sleep(faultRandom.between(600, 1200));
+        await sleep(faultTimes.between(600, 1200));
         terminated += await terminateConnections(rig.database.name);
       }
       await starting;

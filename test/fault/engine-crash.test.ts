@@ -1,5 +1,5 @@
 import { FaultRig, report, sleep } from '../support/fault-scenario';
-import { faultRandom, replayable } from '../support/fault-seed';
+import { faultTimes, replayable } from '../support/fault-seed';
 
 /** Kills engine instances with SIGKILL at random moments while sagas are in flight, restarts them, counts. */
 async function killAndRestart(
@@ -10,12 +10,12 @@ async function killAndRestart(
 ): Promise<number> {
   let done = 0;
   while (done < kills && !stopWhen()) {
-    await sleep(faultRandom.between(gapMs[0]!, gapMs[1]!));
+    await sleep(faultTimes.between(gapMs[0]!, gapMs[1]!));
     const victim = rig.liveEngine();
     if (victim === undefined) continue;
     await victim.stop('SIGKILL');
     done++;
-    await sleep(faultRandom.between(150, 550));
+    await sleep(faultTimes.between(150, 550));
     await victim.start();
   }
   return done;
@@ -35,7 +35,8 @@ describe('engine processes killed with SIGKILL while sagas are in flight', () =>
       rig = await FaultRig.create(1);
       let launched = false;
       const starting = rig.startMany('crash', 240).finally(() => (launched = true));
-      const kills = await killAndRestart(rig, 4, () => launched && faultRandom.chance(0.2));
+      // Drawn on every check, so that when the starts finish does not shift the later kill times.
+      const kills = await killAndRestart(rig, 4, () => faultTimes.chance(0.2) && launched);
       await starting;
       const tally = await rig.settle();
       report(`1 engine, SIGKILL x${kills}`, tally, rig.accepted);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { SagaState } from '../../src/core/state';
 import { type TestDatabase, reserveTestDatabase } from './database';
 import { EngineProcess } from './engine-process';
-import { faultRandom } from './fault-seed';
+import { enginePicks, participantDelays } from './fault-seed';
 import { type Tally, checkInvariants, countRows, readSagas } from './invariants';
 import { orderSagaYaml } from './order-saga';
 import { type TestVhost, createVhost } from './rabbit-vhost';
@@ -56,14 +56,14 @@ export class FaultRig {
     // Instances share one database: the first creates it, the others start in parallel and take turns migrating.
     await rig.engines[0]!.start();
     await Promise.all(rig.engines.slice(1).map((engine) => engine.start()));
-    rig.participants = new RecordingParticipants(vhost.url, faultRandom);
+    rig.participants = new RecordingParticipants(vhost.url, participantDelays);
     await rig.participants.start();
     return rig;
   }
 
   /** One of the running engines, picked at random. */
   liveEngine(): EngineProcess | undefined {
-    return faultRandom.pick(this.engines.filter((engine) => engine.running));
+    return enginePicks.pick(this.engines.filter((engine) => engine.running));
   }
 
   /** Starts one saga, retrying through outages with the same Idempotency-Key until some instance answers 201/200. */
