@@ -25,7 +25,10 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/test/fault/**/*.test.ts'],
-      setupFilesAfterEnv: ['<rootDir>/test/support/fault-timeout.ts'],
+      setupFilesAfterEnv: [
+        '<rootDir>/test/support/fault-timeout.ts',
+        '<rootDir>/test/support/fault-seed-report.ts',
+      ],
     },
   ],
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commandKindSchema } from './command';
+import { type Command, commandKindSchema } from './command';
 import { jsonObjectSchema } from './json';
 import { WireLimits } from './limits';
 
@@ -36,3 +36,34 @@ export const replySchema = z.discriminatedUnion('outcome', [
 ]);
 export type Reply = z.infer<typeof replySchema>;
 export type FinalReply = Exclude<Reply, { outcome: 'in_progress' }>;
+
+/** The fields a reply copies from the command it answers. */
+type ReplyEnvelope = Pick<Reply, 'in_reply_to' | 'saga_id' | 'step' | 'kind'>;
+
+type WithoutEnvelope<Each> = Each extends unknown ? Omit<Each, keyof ReplyEnvelope> : never;
+
+/** The rest of a reply: its own `message_id`, optional `timestamp`, and its outcome with the output or error. */
+export type ReplyContent = WithoutEnvelope<Reply>;
+
+/** What `replyAnswering` reads of the command answered (a whole `Command` will do). */
+export type AnsweredCommand = Pick<Command, 'message_id' | 'step' | 'kind'> & {
+  saga: Pick<Command['saga'], 'id'>;
+};
+
+/**
+ * The reply answering `command`: `in_reply_to`, `saga_id`, `step` and `kind` come from the command, the rest from
+ * `content`. The fields come in wire order, `message_id` first.
+ */
+export function replyAnswering<Content extends ReplyContent>(
+  command: AnsweredCommand,
+  content: Content,
+): ReplyEnvelope & Content {
+  const envelope = {
+    message_id: content.message_id,
+    in_reply_to: command.message_id,
+    saga_id: command.saga.id,
+    step: command.step,
+    kind: command.kind,
+  };
+  return Object.assign(envelope, content);
+}

@@ -1,6 +1,6 @@
 import { findUnstorableText, jsonNestingDepth } from '../contracts/bounded-json';
 import { WireLimits } from '../contracts/limits';
-import type { Reply } from '../contracts/reply';
+import { type AnsweredCommand, type Reply, replyAnswering } from '../contracts/reply';
 import { FailureCode } from './failure-codes';
 
 /** A reply ready to publish; `refused` says why the handler's reply was replaced, or is null. */
@@ -26,17 +26,18 @@ export function boundReply(reply: Reply, maxBytes: number): BoundedReply {
   const encoded = encodeWithin(reply, maxBytes);
   if (encoded.ok) return { reply, body: encoded.body, refused: null };
   const code = encoded.unstorable ? FailureCode.invalidOutput : FailureCode.outputTooLarge;
-  const failure: Reply = {
+  const failure = replyAnswering(commandAnsweredBy(reply), {
     message_id: reply.message_id,
-    in_reply_to: reply.in_reply_to,
-    saga_id: reply.saga_id,
-    step: reply.step,
-    kind: reply.kind,
     outcome: 'failure',
     error: { code, message: encoded.reason, retryable: false },
     timestamp: reply.timestamp,
-  };
+  });
   return { reply: failure, body: Buffer.from(JSON.stringify(failure)), refused: encoded.reason };
+}
+
+/** The command a reply answers, as far as the reply names it. */
+function commandAnsweredBy(reply: Reply): AnsweredCommand {
+  return { message_id: reply.in_reply_to, saga: { id: reply.saga_id }, step: reply.step, kind: reply.kind };
 }
 
 function encodeWithin(

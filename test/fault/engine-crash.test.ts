@@ -1,4 +1,5 @@
 import { FaultRig, report, sleep } from '../support/fault-scenario';
+import { faultTimes, replayable } from '../support/fault-seed';
 
 /** Kills engine instances with SIGKILL at random moments while sagas are in flight, restarts them, counts. */
 async function killAndRestart(
@@ -9,12 +10,12 @@ async function killAndRestart(
 ): Promise<number> {
   let done = 0;
   while (done < kills && !stopWhen()) {
-    await sleep(gapMs[0]! + Math.random() * (gapMs[1]! - gapMs[0]!));
+    await sleep(faultTimes.between(gapMs[0]!, gapMs[1]!));
     const victim = rig.liveEngine();
     if (victim === undefined) continue;
     await victim.stop('SIGKILL');
     done++;
-    await sleep(150 + Math.random() * 400);
+    await sleep(faultTimes.between(150, 550));
     await victim.start();
   }
   return done;
@@ -28,25 +29,29 @@ describe('engine processes killed with SIGKILL while sagas are in flight', () =>
     rig = undefined;
   });
 
-  it('one instance, killed -9 four times under 240 sagas: all terminal, invariants hold', async () => {
-    rig = await FaultRig.create(1);
-    let launched = false;
-    const starting = rig.startMany('crash', 240).finally(() => (launched = true));
-    const kills = await killAndRestart(rig, 4, () => launched && Math.random() < 0.2);
-    await starting;
-    const tally = await rig.settle();
-    report(`1 engine, SIGKILL x${kills}`, tally, rig.accepted);
+  it(
+    'one instance, killed -9 two to four times under 240 sagas: all terminal, invariants hold',
+    replayable(async () => {
+      rig = await FaultRig.create(1);
+      let launched = false;
+      const starting = rig.startMany('crash', 240).finally(() => (launched = true));
+      // Drawn on every check, so that when the starts finish does not shift the later kill times.
+      const kills = await killAndRestart(rig, 4, () => faultTimes.chance(0.2) && launched);
+      await starting;
+      const tally = await rig.settle();
+      report(`1 engine, SIGKILL x${kills}`, tally, rig.accepted);
 
-    expect(kills).toBeGreaterThanOrEqual(2);
-    expect(tally.violations).toEqual([]);
-    expect(tally.sagas).toBe(240);
-    expect(tally.byStatus).toEqual({ COMPLETED: 180, COMPENSATED: 60 });
-    expect(tally.timers).toBe(0);
-  });
+      expect(kills).toBeGreaterThanOrEqual(2);
+      expect(tally.violations).toEqual([]);
+      expect(tally.sagas).toBe(240);
+      expect(tally.byStatus).toEqual({ COMPLETED: 180, COMPENSATED: 60 });
+      expect(tally.timers).toBe(0);
+    }),
+  );
 
   it.each([2, 3])(
-    '%i instances on one database and broker, with kills among them: no step dispatched twice',
-    async (n) => {
+    '%i instances on one database and broker, three kills among them: no attempt sent twice, every instance applies replies',
+    replayable(async (n: number) => {
       rig = await FaultRig.create(n);
       let launched = false;
       // Fewer concurrent starts than with one instance, so that all kills land while sagas keep arriving.
@@ -66,22 +71,25 @@ describe('engine processes killed with SIGKILL while sagas are in flight', () =>
       }
       expect(tally.byStatus).toEqual({ COMPLETED: 180, COMPENSATED: 60 });
       expect(tally.timers).toBe(0);
-    },
+    }),
   );
 
-  it('SIGTERM shuts down gracefully (exit 0) and a restart continues the sagas', async () => {
-    rig = await FaultRig.create(1);
-    const engine = rig.engines[0]!;
-    const starting = rig.startMany('term', 80);
-    await sleep(500);
-    expect(await engine.stop('SIGTERM')).toBe(0);
-    expect(engine.output.some((line) => line.includes('engine stopped'))).toBe(true);
-    await engine.start();
-    await starting;
-    const tally = await rig.settle();
-    report('SIGTERM + restart', tally, rig.accepted);
+  it(
+    'SIGTERM shuts down gracefully (exit 0) and a restart continues the sagas',
+    replayable(async () => {
+      rig = await FaultRig.create(1);
+      const engine = rig.engines[0]!;
+      const starting = rig.startMany('term', 80);
+      await sleep(500);
+      expect(await engine.stop('SIGTERM')).toBe(0);
+      expect(engine.output.some((line) => line.includes('engine stopped'))).toBe(true);
+      await engine.start();
+      await starting;
+      const tally = await rig.settle();
+      report('SIGTERM + restart', tally, rig.accepted);
 
-    expect(tally.violations).toEqual([]);
-    expect(tally.byStatus).toEqual({ COMPLETED: 60, COMPENSATED: 20 });
-  });
+      expect(tally.violations).toEqual([]);
+      expect(tally.byStatus).toEqual({ COMPLETED: 60, COMPENSATED: 20 });
+    }),
+  );
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type TestDatabase, createTestDatabase } from '../support/database';
+import { type TestDatabase, reserveTestDatabase } from '../support/database';
 import { EngineProcess } from '../support/engine-process';
 import { readSagas } from '../support/invariants';
 import { orderSagaYaml } from '../support/order-saga';
@@ -17,10 +17,10 @@ describe('timers that fall due while the engine is down', () => {
   const participants: ScriptedParticipant[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = reserveTestDatabase();
     vhost = await createVhost('fault');
     sagasDir = mkdtempSync(join(tmpdir(), 'fault-sagas-'));
-    writeFileSync(join(sagasDir, 'order-fulfillment.yaml'), orderSagaYaml);
+    writeFileSync(join(sagasDir, 'order-fulfillment.yaml'), orderSagaYaml());
     engine = new EngineProcess('engine', { databaseUrl: database.url, amqpUrl: vhost.url, sagasDir });
     await engine.start();
   });

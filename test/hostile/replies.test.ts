@@ -33,6 +33,7 @@ describe('hostile replies', () => {
     return body.id;
   }
 
+  /** Spelled out rather than built with replyAnswering: the overrides break it on purpose. */
   function replyTo(sagaId: string, overrides: Record<string, unknown>): Buffer {
     return Buffer.from(
       JSON.stringify({
@@ -94,6 +95,10 @@ describe('hostile replies', () => {
   });
 
   it('dead-letters a message whose header table is nested too deep for amqplib, and keeps its connection', async () => {
+    const connection = bench.engine.app.get(AmqpConnection);
+    // Channels are replaced with their connection: the same channels afterwards mean the same connection.
+    const channels = connection.current;
+    expect(channels).not.toBeNull();
     const id = `hostile-${randomUUID()}`;
     const script = join(__dirname, '../support/publish-deep-headers.js');
     await run(process.execPath, [
@@ -110,6 +115,7 @@ describe('hostile replies', () => {
       /^amqplib could not decode the message headers: Maximum call stack size exceeded/,
     );
     await bench.expectWhole();
+    expect(connection.current).toBe(channels);
   });
 
   it('opens new channels when the broker closes one while the connection stays up', async () => {

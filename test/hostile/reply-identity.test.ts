@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { connect } from 'amqplib';
 import { Client } from 'pg';
 import { ReplyAuthorizationError } from '../../src/orchestrator/reply-authorization';
+import { replyAnswering } from '../../src/contracts/reply';
 import { Topology } from '../../src/contracts/topology';
 import { type Participant, createParticipant } from '../../src/sdk';
 import { orderSagaYaml } from '../support/order-saga';
@@ -33,7 +34,7 @@ describe('participant identity (REPLY_AUTH=user-id)', () => {
   beforeAll(async () => {
     for (const user of Object.values(users)) await run('rabbitmqctl', ['-q', 'add_user', user, password]);
     engine = await startTestEngine({
-      sagas: { 'order-fulfillment.yaml': orderSagaYaml },
+      sagas: { 'order-fulfillment.yaml': orderSagaYaml() },
       env: {
         REPLY_AUTH: 'user-id',
         PARTICIPANT_USERS: PARTICIPANTS.map((name) => `${name}:${users[name]}`).join(','),
@@ -113,17 +114,16 @@ describe('participant identity (REPLY_AUTH=user-id)', () => {
       const sent = scripted[0]!.commands({ sagaId: id });
       return sent.length > 0 ? sent : undefined;
     });
+    // A well-formed reply to the real command: only the broker user that sends it is wrong.
     const forgedReply = (messageId: string) =>
       Buffer.from(
-        JSON.stringify({
-          message_id: messageId,
-          in_reply_to: reserve!.message_id,
-          saga_id: id,
-          step: 'reserve-inventory',
-          kind: 'action',
-          outcome: 'success',
-          output: { reservationId: 'forged' },
-        }),
+        JSON.stringify(
+          replyAnswering(reserve!, {
+            message_id: messageId,
+            outcome: 'success',
+            output: { reservationId: 'forged' },
+          }),
+        ),
       );
     const forgerUrl = new URL(engine.amqpUrl);
     forgerUrl.username = users.payments;
@@ -172,7 +172,7 @@ describe('participant identity (REPLY_AUTH=user-id)', () => {
   it('refuses to start when a participant of a definition has no broker user', async () => {
     await expect(
       startTestEngine({
-        sagas: { 'order-fulfillment.yaml': orderSagaYaml },
+        sagas: { 'order-fulfillment.yaml': orderSagaYaml() },
         env: { REPLY_AUTH: 'user-id', PARTICIPANT_USERS: 'inventory:a,payments:b' },
       }),
     ).rejects.toThrow(ReplyAuthorizationError);

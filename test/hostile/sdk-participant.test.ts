@@ -5,6 +5,7 @@ import type { Command } from '../../src/contracts/command';
 import type { JsonObject } from '../../src/contracts/json';
 import { Topology, commandQueueName } from '../../src/contracts/topology';
 import { type Participant, createParticipant } from '../../src/sdk';
+import { successReply } from '../../src/sdk/replies';
 import { type TestVhost, createVhost } from '../support/rabbit-vhost';
 import { SdkTestBroker, expectQueueDrained, recordingLogger, testCommand } from '../support/sdk-broker';
 import { waitFor } from '../support/wait-for';
@@ -114,7 +115,7 @@ describe('participant SDK under hostile input (property-based)', () => {
   );
 
   it(
-    'dead-letters arbitrary bytes',
+    'dead-letters arbitrary bytes, and commands holding bytes it cannot read',
     async () => {
       await property(fc.array(arbitraryBytes, { minLength: 1, maxLength: 8 }));
     },
@@ -251,16 +252,7 @@ const deepJunk: fc.Arbitrary<Thrown> = fc
 
 /** The bytes of the success reply echoing `sent`'s payload (a reply's id and timestamp have fixed lengths). */
 function echoReplyBytes(sent: Command): number {
-  return json({
-    message_id: randomUUID(),
-    in_reply_to: sent.message_id,
-    saga_id: sent.saga.id,
-    step: sent.step,
-    kind: sent.kind,
-    outcome: 'success',
-    output: sent.payload,
-    timestamp: new Date().toISOString(),
-  }).length;
+  return json(successReply(sent, sent.payload, { messageId: randomUUID(), now: new Date() })).length;
 }
 
 /** Header values amqplib encodes: strings, numbers, booleans, void, byte arrays, arrays and nested tables. */

@@ -8,7 +8,7 @@ describe('REST API (docs/rest-api.md)', () => {
 
   beforeAll(async () => {
     engine = await startTestEngine({
-      sagas: { 'order-fulfillment.yaml': orderSagaYaml },
+      sagas: { 'order-fulfillment.yaml': orderSagaYaml() },
       env: { MAX_BODY_BYTES: '2048' },
     });
   });

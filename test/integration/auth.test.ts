@@ -8,7 +8,7 @@ describe('API keys (docs/rest-api.md#authentication)', () => {
 
   beforeAll(async () => {
     engine = await startTestEngine({
-      sagas: { 'order-fulfillment.yaml': orderSagaYaml },
+      sagas: { 'order-fulfillment.yaml': orderSagaYaml() },
       env: { API_KEYS: 'reader-key:read, admin-key:admin' },
     });
   });
@@ -43,12 +43,19 @@ describe('API keys (docs/rest-api.md#authentication)', () => {
     expect(retry.status).toBe(403);
   });
 
-  it('lets an admin key do everything', async () => {
+  it('lets an admin key start and read sagas, and reach the operator routes', async () => {
     const post = await engine.request('POST', '/api/sagas', start, bearer('admin-key'));
     expect(post.status).toBe(201);
     expect(
       (await engine.request('GET', `/api/sagas/${post.body.id}`, undefined, bearer('admin-key'))).status,
     ).toBe(200);
+    const retry = await engine.request(
+      'POST',
+      `/api/sagas/${crypto.randomUUID()}/retry`,
+      undefined,
+      bearer('admin-key'),
+    );
+    expect(retry.status).toBe(404);
   });
 
   it('keeps /health open', async () => {

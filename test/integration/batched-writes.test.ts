@@ -20,9 +20,9 @@ import { Orchestration } from '../support/orchestration';
 import { RecordingPublisher } from '../support/recording-publisher';
 
 /** Long attempt timeouts: no timer is due while a test looks at a saga (and none is fired here anyway). */
-const orderSaga = orderSagaYaml.replaceAll('timeout: 400ms', 'timeout: 60s');
+const orderSaga = orderSagaYaml({ stepTimeout: '60s' });
 /** A second definition, stored in the database but left out of one instance's registry. */
-const giftSaga = orderSaga.replace('name: order-fulfillment', 'name: gift-wrapping');
+const giftSaga = orderSagaYaml({ stepTimeout: '60s', name: 'gift-wrapping' });
 
 interface Instance {
   orchestrator: Orchestration;
@@ -453,7 +453,7 @@ describe('batched writes over real PostgreSQL', () => {
   describe('starts', () => {
     const input = (orderId: string) => ({ orderId, amount: 10 });
 
-    it('writes starts that arrive together in one statement, each with its log, timer and command', async () => {
+    it('writes the starts that arrive during a write together in the next statement, each with its log, timer and command', async () => {
       const { orchestrator, publisher } = instance();
       const orderIds = ['s-1', 's-2', 's-3', 's-4', 's-5', 's-6'];
 

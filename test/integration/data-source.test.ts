@@ -1,14 +1,14 @@
 import type { DataSource } from 'typeorm';
 import { createDataSource, ensureDatabase } from '../../src/persistence/data-source';
 import { runQuery } from '../../src/persistence/sql';
-import { type TestDatabase, createTestDatabase } from '../support/database';
+import { type TestDatabase, reserveTestDatabase } from '../support/database';
 
 describe('engine database sessions', () => {
   let database: TestDatabase;
   const opened: DataSource[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = reserveTestDatabase();
     await ensureDatabase(database.url);
   });
 

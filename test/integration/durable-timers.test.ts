@@ -8,7 +8,7 @@ describe('durable timers', () => {
   let participants: ScriptedParticipant[] = [];
 
   beforeAll(async () => {
-    engine = await startTestEngine({ sagas: { 'order-fulfillment.yaml': orderSagaYaml } });
+    engine = await startTestEngine({ sagas: { 'order-fulfillment.yaml': orderSagaYaml() } });
   });
 
   afterAll(async () => {

@@ -25,7 +25,7 @@ describe('vacuuming the tables the hot path updates', () => {
     return { dead: Number(rows[0]!.dead), vacuums: Number(rows[0]!.vacuums) };
   }
 
-  it('stores saga rows with free space on each page and their state compressed with lz4', async () => {
+  it('stores saga rows with free space on each page and their state compressed with lz4 where the server has it', async () => {
     const { rows } = await runQuery<{ options: string[]; compression: string }>(dataSource, {
       text: `SELECT c.reloptions AS options, a.attcompression AS compression
              FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'state'

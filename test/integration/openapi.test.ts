@@ -6,7 +6,7 @@ describe('OpenAPI document and Swagger UI', () => {
   let engine: TestEngine;
 
   beforeAll(async () => {
-    engine = await startTestEngine({ sagas: { 'order-fulfillment.yaml': orderSagaYaml } });
+    engine = await startTestEngine({ sagas: { 'order-fulfillment.yaml': orderSagaYaml() } });
   });
 
   afterAll(async () => {

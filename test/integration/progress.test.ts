@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Channel, type ChannelModel, connect } from 'amqplib';
 import { type Command, commandSchema } from '../../src/contracts/command';
+import type { JsonObject } from '../../src/contracts/json';
+import { replyAnswering } from '../../src/contracts/reply';
 import { type TestEngine, startTestEngine } from '../support/test-engine';
 import { waitFor } from '../support/wait-for';
 
@@ -32,20 +34,19 @@ describe('in_progress reports over the wire', () => {
     await engine?.stop();
   });
 
-  function send(command: Command, body: Record<string, unknown>): void {
-    const message = {
+  function send(
+    command: Command,
+    outcome: { outcome: 'in_progress' } | { outcome: 'success'; output: JsonObject },
+  ): void {
+    const reply = replyAnswering(command, {
       message_id: randomUUID(),
-      in_reply_to: command.message_id,
-      saga_id: command.saga.id,
-      step: command.step,
-      kind: command.kind,
       timestamp: new Date().toISOString(),
-      ...body,
-    };
-    channel.sendToQueue('sagas.replies', Buffer.from(JSON.stringify(message)), {
+      ...outcome,
+    });
+    channel.sendToQueue('sagas.replies', Buffer.from(JSON.stringify(reply)), {
       persistent: true,
       contentType: 'application/json',
-      messageId: message.message_id,
+      messageId: reply.message_id,
       correlationId: command.message_id,
     });
   }

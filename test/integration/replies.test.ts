@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Channel, type ChannelModel, connect } from 'amqplib';
 import { type Command, commandSchema } from '../../src/contracts/command';
+import { replyAnswering } from '../../src/contracts/reply';
 import { successReply } from '../../src/sdk/replies';
 import { orderSagaYaml } from '../support/order-saga';
 import { type TestEngine, startTestEngine } from '../support/test-engine';
@@ -14,7 +15,7 @@ describe('reply handling: duplicates, unknown sagas and poison messages', () => 
 
   beforeAll(async () => {
     // Long attempt timeouts: no timer may change the saga while the test compares its states.
-    const slowSaga = orderSagaYaml.replaceAll('timeout: 400ms', 'timeout: 60s');
+    const slowSaga = orderSagaYaml({ stepTimeout: '60s' });
     engine = await startTestEngine({ sagas: { 'order-fulfillment.yaml': slowSaga } });
     connection = await connect(engine.amqpUrl);
     channel = await connection.createChannel();
@@ -89,15 +90,12 @@ describe('reply handling: duplicates, unknown sagas and poison messages', () => 
 
   it('dead-letters a reply for an unknown saga, a non-JSON message and a reply that breaks the schema', async () => {
     const stranger = randomUUID();
-    publishReply({
-      message_id: randomUUID(),
-      in_reply_to: randomUUID(),
-      saga_id: stranger,
-      step: 'reserve-inventory',
-      kind: 'action',
-      outcome: 'success',
-      output: {},
-    });
+    publishReply(
+      replyAnswering(
+        { message_id: randomUUID(), saga: { id: stranger }, step: 'reserve-inventory', kind: 'action' },
+        { message_id: randomUUID(), outcome: 'success', output: {} },
+      ),
+    );
     publishReply(undefined, 'this is not json {');
     publishReply({ message_id: 'm', outcome: 'maybe' });
 

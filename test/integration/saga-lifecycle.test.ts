@@ -42,7 +42,7 @@ describe('saga lifecycle over real PostgreSQL and RabbitMQ', () => {
   let shipping: ScriptedParticipant;
 
   beforeAll(async () => {
-    engine = await startTestEngine({ sagas: { 'order-fulfillment.yaml': orderSagaYaml } });
+    engine = await startTestEngine({ sagas: { 'order-fulfillment.yaml': orderSagaYaml() } });
     inventory = new ScriptedParticipant(engine.amqpUrl, 'inventory', script);
     payments = new ScriptedParticipant(engine.amqpUrl, 'payments', script);
     shipping = new ScriptedParticipant(engine.amqpUrl, 'shipping', script);
@@ -252,7 +252,7 @@ describe('saga lifecycle over real PostgreSQL and RabbitMQ', () => {
     expect(list.items.map((s: { id: string }) => s.id)).toContain(id);
   });
 
-  it('resumes a COMPENSATION_FAILED saga on POST /api/sagas/{id}/retry, idempotently; 409 otherwise', async () => {
+  it('resumes a COMPENSATION_FAILED saga on POST /api/sagas/{id}/retry; 409 once it is compensated, 404 for an unknown saga', async () => {
     let refundWorks = false;
     scenarios.set('resume-1', {
       ScheduleShipment: () => ({ outcome: 'failure', code: 'NO_CARRIER', retryable: false }),

@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandQueueName } from '../../src/contracts/topology';
+import { type EmptyDatabase, createEmptyDatabase } from '../support/database';
 import { type TestVhost, createVhost } from '../support/rabbit-vhost';
 import { SdkTestBroker, messagesInQueue, testCommand } from '../support/sdk-broker';
-import { type SdkTestDatabase, createSdkDatabase } from '../support/sdk-database';
 import { waitFor } from '../support/wait-for';
 
 const SCRIPT = join(__dirname, '..', 'support', 'sdk-crash-participant.js');
@@ -54,13 +54,13 @@ class ParticipantProcess {
 
 describe('participant SDK: a participant killed mid-command', () => {
   let vhost: TestVhost;
-  let database: SdkTestDatabase;
+  let database: EmptyDatabase;
   let broker: SdkTestBroker;
   const running: ParticipantProcess[] = [];
 
   beforeAll(async () => {
     if (!existsSync(COMPILED_SDK)) throw new Error('the compiled SDK is missing: run `npm run build` first');
-    [vhost, database] = await Promise.all([createVhost('sdk-crash'), createSdkDatabase()]);
+    [vhost, database] = await Promise.all([createVhost('sdk-crash'), createEmptyDatabase()]);
     await database.pool.query(
       'CREATE TABLE ledger_effects (id serial PRIMARY KEY, idempotency_key text NOT NULL, order_id text NOT NULL, pid integer NOT NULL)',
     );

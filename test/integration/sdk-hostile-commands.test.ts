@@ -17,6 +17,8 @@ describe('participant SDK: hostile and careless commands over a real RabbitMQ', 
   let vhost: TestVhost;
   let broker: SdkTestBroker;
   let inventory: Participant;
+  /** The message ids of the ReserveInventory commands the handler ran for. */
+  const reserved: string[] = [];
 
   beforeAll(async () => {
     vhost = await createVhost('sdk-hostile');
@@ -26,7 +28,10 @@ describe('participant SDK: hostile and careless commands over a real RabbitMQ', 
       participant: 'inventory',
       logger,
       handlers: {
-        ReserveInventory: async (payload) => ({ reservationId: `r-${String(payload.orderId)}` }),
+        ReserveInventory: async (payload, ctx) => {
+          reserved.push(ctx.messageId);
+          return { reservationId: `r-${String(payload.orderId)}` };
+        },
         ExportCatalogue: async () => ({ catalogue: 'x'.repeat(2 * MiB) }),
         ExportTree: async () => ({ tree: nested(80) }),
         RefuseVerbosely: async () => {
@@ -74,7 +79,7 @@ describe('participant SDK: hostile and careless commands over a real RabbitMQ', 
     await expectStillServing();
   });
 
-  it('dead-letters a command nested 100,000 levels deep, reading only its first 129 levels', async () => {
+  it('dead-letters a command nested 100,000 levels deep as nested deeper than 128 levels', async () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
     const body = JSON.stringify(testCommand('ReserveInventory')).replace(
       '"payload":{}',
@@ -126,10 +131,12 @@ describe('participant SDK: hostile and careless commands over a real RabbitMQ', 
     // A direct reply-to name as the broker hands them out, and a server-named queue's. (The bare
     // `amq.rabbitmq.reply-to` cannot be sent from a channel that does not consume it: the broker refuses it.)
     for (const replyTo of ['amq.rabbitmq.reply-to.g1h2AAJyZXBseQ==', 'amq.gen-JzTY20BRgKO-HjmUJj0wLg']) {
-      const messageId = await publish(JSON.stringify(testCommand('ReserveInventory')), { replyTo });
+      const command = testCommand('ReserveInventory');
+      const messageId = await publish(JSON.stringify(command), { replyTo });
       expect((await broker.deadLetter(messageId)).reason).toBe(
         `replyTo ${JSON.stringify(replyTo)} is not a queue to reply to: names starting with "amq." are reserved by the broker`,
       );
+      expect(reserved).not.toContain(command.message_id);
     }
     await expectStillServing();
   });

@@ -12,15 +12,15 @@ import {
   createPostgresIdempotencyStore,
   defineHandler,
 } from '../../src/sdk';
+import { type EmptyDatabase, createEmptyDatabase } from '../support/database';
 import { type TestVhost, createVhost } from '../support/rabbit-vhost';
 import { SdkTestBroker, gate, nextAttempt, recordingLogger, testCommand } from '../support/sdk-broker';
-import { type SdkTestDatabase, createSdkDatabase } from '../support/sdk-database';
 
 const logger = recordingLogger();
 
 describe('participant SDK idempotency over a real RabbitMQ and PostgreSQL', () => {
   let vhost: TestVhost;
-  let database: SdkTestDatabase;
+  let database: EmptyDatabase;
   let broker: SdkTestBroker;
   let store: PostgresIdempotencyStore;
   let ledger: Participant;
@@ -30,7 +30,7 @@ describe('participant SDK idempotency over a real RabbitMQ and PostgreSQL', () =
   const called = (type: string) => calls.set(type, count(type) + 1);
 
   beforeAll(async () => {
-    [vhost, database] = await Promise.all([createVhost('sdk-idempotency'), createSdkDatabase()]);
+    [vhost, database] = await Promise.all([createVhost('sdk-idempotency'), createEmptyDatabase()]);
     await database.pool.query(
       'CREATE TABLE ledger_effects (id serial PRIMARY KEY, idempotency_key text NOT NULL, message_id text NOT NULL)',
     );
@@ -225,7 +225,7 @@ describe('participant SDK idempotency over a real RabbitMQ and PostgreSQL', () =
     expect(count('RefuseEntry')).toBe(3);
   });
 
-  it('creates its table safely when several processes call ensureSchema at once', async () => {
+  it('creates its table safely when several connections call ensureSchema at once', async () => {
     const pools = Array.from({ length: 4 }, () => new Pool({ connectionString: database.url, max: 1 }));
     try {
       const stores = pools.map((pool) =>

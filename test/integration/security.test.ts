@@ -6,7 +6,7 @@ describe('security headers', () => {
 
   beforeAll(async () => {
     engine = await startTestEngine({
-      sagas: { 'order-fulfillment.yaml': orderSagaYaml },
+      sagas: { 'order-fulfillment.yaml': orderSagaYaml() },
       env: { API_KEYS: 'first:admin' },
     });
   });

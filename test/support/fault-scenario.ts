@@ -2,40 +2,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SagaState } from '../../src/core/state';
-import { type TestDatabase, createTestDatabase } from './database';
+import { type TestDatabase, reserveTestDatabase } from './database';
 import { EngineProcess } from './engine-process';
+import { enginePicks, participantDelays } from './fault-seed';
 import { type Tally, checkInvariants, countRows, readSagas } from './invariants';
+import { orderSagaYaml } from './order-saga';
 import { type TestVhost, createVhost } from './rabbit-vhost';
 import { RecordingParticipants } from './recording-participants';
 import { waitFor } from './wait-for';
 
 /** The example saga; attempt timeouts longer than any outage the tests cause, quick retries. */
-export const faultSagaYaml = `
-name: order-fulfillment
-version: 1
-steps:
-  - name: reserve-inventory
-    participant: inventory
-    action: ReserveInventory
-    compensation: ReleaseInventory
-    timeout: 20s
-    retry: { attempts: 3, backoff: 100ms }
-    compensationRetry: { attempts: 5, backoff: 100ms }
-    payload: { orderId: "\${input.orderId}" }
-  - name: charge-payment
-    participant: payments
-    action: ChargePayment
-    compensation: RefundPayment
-    timeout: 20s
-    retry: { attempts: 3, backoff: 100ms }
-    compensationRetry: { attempts: 5, backoff: 100ms }
-    payload: { orderId: "\${input.orderId}", reservationId: "\${steps.reserve-inventory.output.reservationId}" }
-  - name: schedule-shipment
-    participant: shipping
-    action: ScheduleShipment
-    timeout: 20s
-    payload: { orderId: "\${input.orderId}" }
-`;
+const faultSagaYaml = orderSagaYaml({
+  stepTimeout: '20s',
+  retry: { attempts: 3, backoff: '100ms' },
+  compensationRetry: { attempts: 5, backoff: '100ms' },
+});
 
 export const compensableSteps = ['reserve-inventory', 'charge-payment'];
 
@@ -57,7 +38,7 @@ export class FaultRig {
   ) {}
 
   static async create(instances: number, env: Record<string, string> = {}): Promise<FaultRig> {
-    const database = await createTestDatabase();
+    const database = reserveTestDatabase();
     const vhost = await createVhost('fault');
     const sagasDir = mkdtempSync(join(tmpdir(), 'fault-sagas-'));
     writeFileSync(join(sagasDir, 'order-fulfillment.yaml'), faultSagaYaml);
@@ -75,14 +56,14 @@ export class FaultRig {
     // Instances share one database: the first creates it, the others start in parallel and take turns migrating.
     await rig.engines[0]!.start();
     await Promise.all(rig.engines.slice(1).map((engine) => engine.start()));
-    rig.participants = new RecordingParticipants(vhost.url);
+    rig.participants = new RecordingParticipants(vhost.url, participantDelays);
     await rig.participants.start();
     return rig;
   }
 
+  /** One of the running engines, picked at random. */
   liveEngine(): EngineProcess | undefined {
-    const live = this.engines.filter((engine) => engine.running);
-    return live[Math.floor(Math.random() * live.length)];
+    return enginePicks.pick(this.engines.filter((engine) => engine.running));
   }
 
   /** Starts one saga, retrying through outages with the same Idempotency-Key until some instance answers 201/200. */
@@ -94,7 +75,7 @@ export class FaultRig {
         const response = await fetch(`${engine.baseUrl}/api/sagas`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'idempotency-key': `start-${orderId}` },
-          body: JSON.stringify({ name: 'order-fulfillment', input: { orderId } }),
+          body: JSON.stringify({ name: 'order-fulfillment', input: { orderId, amount: 1 } }),
         });
         if (response.status === 201 || response.status === 200) {
           this.accepted++;

@@ -27,7 +27,7 @@ export class HostileBench {
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<HostileBench> {
-    const engine = await startTestEngine({ sagas: { 'order-fulfillment.yaml': orderSagaYaml }, env });
+    const engine = await startTestEngine({ sagas: { 'order-fulfillment.yaml': orderSagaYaml() }, env });
     const participants = ['inventory', 'payments', 'shipping'].map(
       (name) =>
         new ScriptedParticipant(engine.amqpUrl, name, () => ({

@@ -1,5 +1,6 @@
 import type { CommandKind } from '../../src/contracts/command';
 import { BusinessError, type CommandHandler, type Participant, createParticipant } from '../../src/sdk';
+import type { SeededRandom } from './random';
 
 export interface Delivery {
   sagaId: string;
@@ -13,14 +14,15 @@ export interface Delivery {
 }
 
 /**
- * The example saga's three participants, written with the SDK: they answer after a short random delay,
- * fail shipping for orders named `fail-…`, and record every delivery so invariants can be counted.
+ * The example saga's three participants, written with the SDK: they answer after a short random delay (up to
+ * `maxDelayMs`, drawn from `random`), fail shipping for orders named `fail-…`, and record every delivery so
+ * invariants can be counted.
  */
 export class RecordingParticipants {
   readonly deliveries: Delivery[] = [];
   private readonly participants: Participant[];
 
-  constructor(amqpUrl: string, maxDelayMs = 40) {
+  constructor(amqpUrl: string, random: SeededRandom, maxDelayMs = 40) {
     const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
     const record =
       (type: string, output: Record<string, string>): CommandHandler =>
@@ -35,7 +37,7 @@ export class RecordingParticipants {
           idempotencyKey: ctx.idempotencyKey,
           at: Date.now(),
         });
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * maxDelayMs));
+        await new Promise((resolve) => setTimeout(resolve, random.between(0, maxDelayMs)));
         if (type === 'ScheduleShipment' && String(payload.orderId).startsWith('fail-')) {
           throw new BusinessError('NO_CARRIER', 'no carrier for this order');
         }

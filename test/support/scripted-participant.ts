@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Channel, type ChannelModel, type ConsumeMessage, connect } from 'amqplib';
 import { type Command, commandSchema } from '../../src/contracts/command';
 import type { JsonObject } from '../../src/contracts/json';
+import { replyAnswering } from '../../src/contracts/reply';
 import { Topology, commandQueueName } from '../../src/contracts/topology';
 
 /** What a scripted participant does with one command. */
@@ -78,24 +79,19 @@ export class ScriptedParticipant {
     this.received.push(received);
     const answer = this.script(command, this.received);
     if (answer.outcome !== 'no-reply') {
-      const reply = {
-        message_id: randomUUID(),
-        in_reply_to: command.message_id,
-        saga_id: command.saga.id,
-        step: command.step,
-        kind: command.kind,
-        timestamp: new Date().toISOString(),
-        ...(answer.outcome === 'success'
-          ? { outcome: 'success', output: answer.output ?? {} }
-          : {
+      const stamp = { message_id: randomUUID(), timestamp: new Date().toISOString() };
+      const reply =
+        answer.outcome === 'success'
+          ? replyAnswering(command, { ...stamp, outcome: 'success', output: answer.output ?? {} })
+          : replyAnswering(command, {
+              ...stamp,
               outcome: 'failure',
               error: {
                 code: answer.code,
                 message: answer.message ?? answer.code,
                 retryable: answer.retryable,
               },
-            }),
-      };
+            });
       channel.sendToQueue(message.properties.replyTo as string, Buffer.from(JSON.stringify(reply)), {
         persistent: true,
         contentType: 'application/json',

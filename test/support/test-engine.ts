@@ -7,7 +7,7 @@ import { createApplication } from '../../src/app/application';
 import { type AppConfig, loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { silentLogger } from '../../src/shared/logger';
-import { type TestDatabase, createTestDatabase } from './database';
+import { type TestDatabase, reserveTestDatabase } from './database';
 import { createVhost } from './rabbit-vhost';
 
 export interface HttpResult {
@@ -43,7 +43,7 @@ export interface TestEngineOptions {
 
 /** A real engine (real PostgreSQL, real RabbitMQ) on its own database, vhost and definitions folder. */
 export async function startTestEngine(options: TestEngineOptions): Promise<TestEngine> {
-  const database = await createTestDatabase();
+  const database = reserveTestDatabase();
   const vhost = await createVhost();
   const sagasDir = mkdtempSync(join(tmpdir(), 'sagas-'));
   for (const [file, content] of Object.entries(options.sagas)) {

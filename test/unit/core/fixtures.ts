@@ -1,6 +1,6 @@
 import type { Command, CommandKind } from '../../../src/contracts/command';
 import type { JsonObject, JsonValue } from '../../../src/contracts/json';
-import type { Reply, ReplyError } from '../../../src/contracts/reply';
+import { type Reply, type ReplyError, replyAnswering } from '../../../src/contracts/reply';
 import type { DecisionContext } from '../../../src/core/context';
 import { compileDefinition } from '../../../src/core/definition/compile';
 import type { SagaDefinition } from '../../../src/core/definition/types';
@@ -10,6 +10,7 @@ import type { Trigger } from '../../../src/core/triggers';
 import type { SagaState, StepState } from '../../../src/core/state';
 import type { TimerPayload } from '../../../src/core/timers';
 import { decide, startSaga, type StartParams } from '../../../src/core/transition';
+import { orderStepCommands } from '../../support/order-saga';
 
 // ── time and ids ─────────────────────────────────────────────────────────────
 
@@ -129,16 +130,15 @@ export interface OrderSagaOptions {
 }
 
 /**
- * Three sequential steps; later payloads read earlier outputs. Per-attempt timeouts differ so that a
- * command's deadline shows which step it belongs to.
+ * The order saga of the integration tests (test/support/order-saga.ts), short names and its own timings: three
+ * sequential steps; later payloads read earlier outputs. Per-attempt timeouts differ so that a command's deadline
+ * shows which step it belongs to; here shipping can be undone too.
  */
 export function orderSaga(options: OrderSagaOptions = {}): SagaDefinition {
   const base: Record<OrderStep, StepDocument> = {
     reserve: {
       name: 'reserve',
-      participant: 'inventory',
-      action: 'ReserveInventory',
-      compensation: 'ReleaseInventory',
+      ...orderStepCommands.reserve,
       timeout: '10s',
       retry: { attempts: 3, backoff: '200ms', multiplier: 2, maxBackoff: '5s' },
       compensationRetry: { attempts: 3, backoff: '1s', multiplier: 2, maxBackoff: '30s' },
@@ -146,9 +146,7 @@ export function orderSaga(options: OrderSagaOptions = {}): SagaDefinition {
     },
     charge: {
       name: 'charge',
-      participant: 'payments',
-      action: 'ChargePayment',
-      compensation: 'RefundPayment',
+      ...orderStepCommands.charge,
       timeout: '20s',
       retry: { attempts: 3, backoff: '500ms', multiplier: 2, maxBackoff: '5s' },
       compensationRetry: { attempts: 2, backoff: '2s', multiplier: 3, maxBackoff: '30s' },
@@ -160,8 +158,7 @@ export function orderSaga(options: OrderSagaOptions = {}): SagaDefinition {
     },
     ship: {
       name: 'ship',
-      participant: 'shipping',
-      action: 'ScheduleShipment',
+      ...orderStepCommands.ship,
       compensation: 'CancelShipment',
       timeout: '5s',
       retry: { attempts: 2, backoff: '1s', multiplier: 2, maxBackoff: '5s' },
@@ -201,39 +198,22 @@ export function replyIdFor(command: Command): string {
 }
 
 export function successReply(command: Command, output: JsonObject = {}, messageId?: string): Reply {
-  return {
+  return replyAnswering(command, {
     message_id: messageId ?? replyIdFor(command),
-    in_reply_to: command.message_id,
-    saga_id: command.saga.id,
-    step: command.step,
-    kind: command.kind,
     outcome: 'success',
     output,
-  };
+  });
 }
 
 export function failureReply(command: Command, error: ReplyError, messageId?: string): Reply {
-  return {
-    message_id: messageId ?? replyIdFor(command),
-    in_reply_to: command.message_id,
-    saga_id: command.saga.id,
-    step: command.step,
-    kind: command.kind,
-    outcome: 'failure',
-    error,
-  };
+  return replyAnswering(command, { message_id: messageId ?? replyIdFor(command), outcome: 'failure', error });
 }
 
+let progressReports = 0;
+
 /** An `in_progress` report for a command: restarts that attempt's timeout. Each call gets a new id by default. */
-export function progressReply(command: Command, messageId = `progress-${Math.random()}`): Reply {
-  return {
-    message_id: messageId,
-    in_reply_to: command.message_id,
-    saga_id: command.saga.id,
-    step: command.step,
-    kind: command.kind,
-    outcome: 'in_progress',
-  };
+export function progressReply(command: Command, messageId = `progress-report-${++progressReports}`): Reply {
+  return replyAnswering(command, { message_id: messageId, outcome: 'in_progress' });
 }
 
 // ── effects and log ──────────────────────────────────────────────────────────

@@ -252,7 +252,7 @@ describe('stale retry timers', () => {
 });
 
 describe('one attempt outstanding at a time', () => {
-  it('never has two attempts of a step outstanding, whatever order events arrive in', () => {
+  it('never has two attempts of a step outstanding through repeated, stale and late timers and replies', () => {
     const run = new SagaRun(
       orderSaga({
         steps: { charge: { retry: { attempts: 5, backoff: 100, multiplier: 1, maxBackoff: 100 } } },

@@ -83,8 +83,11 @@ describe('orchestration on an in-memory saga store', () => {
   it('gives up after five rounds on a saga that keeps changing, and says it may be retried', async () => {
     const { id, reserve } = await started('g');
     store.beforeCommit = () => store.bumpRevision(id);
+    const commitsBefore = store.commits.length;
 
     const [result] = await orchestration.handleReplies([reserved(reserve)]);
+
+    expect(store.commits.slice(commitsBefore)).toEqual(Array(5).fill({ kind: 'update', sagaIds: [id] }));
 
     expect(result).toEqual({
       handling: 'failed',

@@ -1,3 +1,4 @@
+import { replyAnswering } from '../../../src/contracts/reply';
 import { Topology } from '../../../src/contracts/topology';
 import type { Decision } from '../../../src/core/effects';
 import { SagaEventType } from '../../../src/core/events';
@@ -291,15 +292,12 @@ describe('sagaChange', () => {
     const run = orderRunAfter(1);
     const reserve = run.sent[0]!;
     const late = run.succeed(reserve, {}, 'late-1');
-    const stranger = run.reply({
-      message_id: 'late-2',
-      in_reply_to: 'never-sent',
-      saga_id: 'saga-1',
-      step: 'gift-wrap',
-      kind: 'action',
-      outcome: 'success',
-      output: {},
-    });
+    const stranger = run.reply(
+      replyAnswering(
+        { message_id: 'never-sent', saga: { id: 'saga-1' }, step: 'gift-wrap', kind: 'action' },
+        { message_id: 'late-2', outcome: 'success', output: {} },
+      ),
+    );
     expect([late.changed, stranger.changed]).toEqual([false, false]);
 
     const change = sagaChange({ sagaId: 'saga-1', revision: 2, lastSeq: 4 }, [late, stranger], {

@@ -1,22 +1,18 @@
-import type { Reply } from '../../../src/contracts/reply';
+import type { JsonObject } from '../../../src/contracts/json';
+import { type AnsweredCommand, type Reply, replyAnswering } from '../../../src/contracts/reply';
 import { BusinessError } from '../../../src/sdk';
 import { replyError } from '../../../src/sdk/command-handling';
 import { boundReply, minReplyBytes } from '../../../src/sdk/reply-bounds';
 
-const header = {
-  message_id: 'r-1',
-  in_reply_to: 'c-1',
-  saga_id: 's-1',
-  step: 'pick',
-  kind: 'action',
-} as const;
+const command: AnsweredCommand = { message_id: 'c-1', saga: { id: 's-1' }, step: 'pick', kind: 'action' };
+const timestamp = '2026-11-25T10:30:00.000Z';
 
-function success(output: Record<string, unknown>): Reply {
-  return { ...header, outcome: 'success', output, timestamp: '2026-11-25T10:30:00.000Z' } as Reply;
+function success(output: JsonObject, answering = command, messageId = 'r-1'): Reply {
+  return replyAnswering(answering, { message_id: messageId, outcome: 'success', output, timestamp });
 }
 
-function nested(depth: number): Record<string, unknown> {
-  let value: Record<string, unknown> = {};
+function nested(depth: number): JsonObject {
+  let value: JsonObject = {};
   for (let level = 1; level < depth; level++) value = { a: value };
   return value;
 }
@@ -42,24 +38,24 @@ describe('boundReply', () => {
   ])('replaces a reply %s by a non-retryable OUTPUT_TOO_LARGE failure', (_case, reply, reason) => {
     const bounded = boundReply(reply, 10_000);
     expect(bounded.refused).toMatch(reason);
-    expect(bounded.reply).toEqual({
-      ...header,
-      outcome: 'failure',
-      error: { code: 'OUTPUT_TOO_LARGE', message: bounded.refused, retryable: false },
-      timestamp: '2026-11-25T10:30:00.000Z',
-    });
+    expect(bounded.reply).toEqual(
+      replyAnswering(command, {
+        message_id: 'r-1',
+        outcome: 'failure',
+        error: { code: 'OUTPUT_TOO_LARGE', message: bounded.refused!, retryable: false },
+        timestamp,
+      }),
+    );
     expect(JSON.parse(bounded.body.toString())).toEqual(bounded.reply);
   });
 
   it('fits the failure within the smallest limit accepted, whatever the ids', () => {
     const id = '\u0001'.repeat(200);
-    const reply = {
-      ...success({ blob: 'x'.repeat(minReplyBytes) }),
-      message_id: id,
-      in_reply_to: id,
-      saga_id: id,
-      step: id,
-    };
+    const reply = success(
+      { blob: 'x'.repeat(minReplyBytes) },
+      { message_id: id, saga: { id }, step: id, kind: 'action' },
+      id,
+    );
     expect(boundReply(reply, minReplyBytes).body.length).toBeLessThanOrEqual(minReplyBytes);
   });
 });
@@ -84,7 +80,7 @@ describe('boundReply and text the engine cannot store', () => {
     for (const [output, where] of [
       [{ note: 'a\u0000b' }, 'output.note'],
       [{ list: ['\ud800'] }, 'output.list.0'],
-    ] as const) {
+    ] satisfies Array<[JsonObject, string]>) {
       const bounded = boundReply(success(output), 1_000_000);
       expect(bounded.reply).toMatchObject({
         outcome: 'failure',
