@@ -8,8 +8,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const app = await createApplication(config, { logger });
-  // SIGTERM and SIGINT run the shutdown hooks, then exit 0.
+  // SIGTERM and SIGINT run the shutdown hooks in the order the guarantees need, then exit 0.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  process.once('exit', (code) => logger.info('engine stopped', { code }));
   await app.listen(config.port);
   logger.info('listening', { port: config.port });
 }

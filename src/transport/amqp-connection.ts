@@ -119,7 +119,11 @@ export class AmqpConnection {
     if (this.reopenTimer !== null) clearTimeout(this.reopenTimer);
     const channels = this.channels;
     this.channels = null;
-    const warn = (error: Error) => this.logger.warn('closing broker connection', { error: error.message });
+    // A channel the broker or amqplib is already closing says so; there is nothing to warn about.
+    const warn = (error: Error) => {
+      if (!/^Channel clos(ing|ed)/.test(error.message))
+        this.logger.warn('closing broker connection', { error: error.message });
+    };
     if (channels !== null) {
       await channels.consume.close().catch(warn);
       await channels.publish.close().catch(warn);
