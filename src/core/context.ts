@@ -2,4 +2,6 @@
 export interface DecisionContext {
   now: Date;
   newId: () => string;
+  /** A number in [0, 1): retry jitter. */
+  random: () => number;
 }

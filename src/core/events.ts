@@ -28,5 +28,8 @@ export const SagaEventType = {
   sagaRetried: 'SagaRetried',
   sagaAborted: 'SagaAborted',
   attemptExtended: 'AttemptExtended',
+  stepSkipped: 'StepSkipped',
+  sagaSuspended: 'SagaSuspended',
+  sagaResumed: 'SagaResumed',
 } as const;
 export type SagaEventType = (typeof SagaEventType)[keyof typeof SagaEventType];

@@ -28,6 +28,8 @@ export interface AttemptTrack {
 
 export interface CompensationState extends AttemptTrack {
   status: CompensationStatus;
+  /** An operator asked for a failed compensation to run again: it is sent when its turn comes. */
+  retryRequested?: boolean;
 }
 
 export interface StepState extends AttemptTrack {
@@ -37,6 +39,8 @@ export interface StepState extends AttemptTrack {
   /** The action payload as sent; the compensation payload is built from it. */
   payload: JsonObject | null;
   compensation: CompensationState | null;
+  /** The order in which its action ended SUCCEEDED or UNKNOWN (1 for the first): compensation goes latest first. */
+  completionOrder?: number;
 }
 
 export interface TraceContext {
@@ -51,7 +55,21 @@ export interface CompensationCause {
   at: string;
 }
 
-/** Everything the engine knows about one saga instance; a plain JSON value. */
+/** A compensation that failed for good: every one is kept, none hides another. */
+export interface CompensationError {
+  step: string;
+  error: ReplyError | null;
+  at: string;
+}
+
+/** Why a saga is SUSPENDED: the step that waits for an operator. */
+export interface Suspension {
+  step: string;
+  reason: string;
+  at: string;
+}
+
+/** Everything the engine knows about one saga; a plain JSON value. */
 export interface SagaState {
   id: string;
   name: string;
@@ -65,6 +83,9 @@ export interface SagaState {
   trace: TraceContext | null;
   compensationCause: CompensationCause | null;
   steps: StepState[];
+  /** Every compensation that failed for good (older sagas have none stored). */
+  errors?: CompensationError[];
+  suspension?: Suspension | null;
 }
 
 export type TrackKind = CommandKind;

@@ -4,6 +4,8 @@ export const SagaStatus = {
   completed: 'COMPLETED',
   compensated: 'COMPENSATED',
   compensationFailed: 'COMPENSATION_FAILED',
+  /** Not terminal: no timer runs and nothing is sent until an operator retries it. */
+  suspended: 'SUSPENDED',
 } as const;
 export type SagaStatus = (typeof SagaStatus)[keyof typeof SagaStatus];
 export const sagaStatuses: readonly SagaStatus[] = Object.values(SagaStatus);
@@ -25,6 +27,8 @@ export const StepStatus = {
   failed: 'FAILED',
   /** The last attempt timed out, or was outstanding when the saga deadline passed. */
   unknown: 'UNKNOWN',
+  /** Its condition did not hold: it never ran, is never compensated, and its output reads as null. */
+  skipped: 'SKIPPED',
 } as const;
 export type StepStatus = (typeof StepStatus)[keyof typeof StepStatus];
 

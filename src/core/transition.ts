@@ -3,7 +3,7 @@ import type { DecisionContext } from './context';
 import { DecisionBuilder, newTrack } from './decision/decision-builder';
 import { operatorAbort, operatorRetry } from './decision/operator';
 import { applyReply } from './decision/reply';
-import { startStep } from './decision/saga-flow';
+import { startStage } from './decision/forward';
 import { applyTimer } from './decision/timer';
 import type { SagaDefinition, StepDefinition } from './definition/types';
 import type { Decision } from './effects';
@@ -38,6 +38,8 @@ export function startSaga(definition: SagaDefinition, params: StartParams, ctx: 
     trace: params.trace,
     compensationCause: null,
     steps: definition.steps.map(newStepState),
+    errors: [],
+    suspension: null,
   };
   const builder = new DecisionBuilder(definition, state, ctx);
   builder.record(SagaEventType.sagaStarted, null, {
@@ -48,7 +50,7 @@ export function startSaga(definition: SagaDefinition, params: StartParams, ctx: 
   if (state.deadlineAt !== null) {
     builder.schedule({ type: 'saga-deadline' }, state.deadlineAt);
   }
-  startStep(builder, 0, params.causationId);
+  startStage(builder, 0, params.causationId);
   return builder.finish();
 }
 
@@ -68,7 +70,7 @@ export function decide(
       applyTimer(builder, trigger.timer);
       break;
     case 'operator-retry':
-      operatorRetry(builder, trigger.causationId);
+      operatorRetry(builder, trigger.causationId, trigger.payload);
       break;
     case 'operator-abort':
       operatorAbort(builder, trigger.reason, trigger.causationId);

@@ -1,3 +1,4 @@
+import type { JsonObject } from '../contracts/json';
 import type { Reply } from '../contracts/reply';
 import type { TimerPayload } from './timers';
 
@@ -5,7 +6,10 @@ import type { TimerPayload } from './timers';
 export type Trigger =
   | { type: 'reply'; reply: Reply }
   | { type: 'timer'; timer: TimerPayload }
-  /** An operator resumes a COMPENSATION_FAILED saga: the failed compensation gets a fresh retry budget. */
-  | { type: 'operator-retry'; causationId: string }
+  /**
+   * An operator resumes a COMPENSATION_FAILED saga (its failed compensations get a fresh retry budget) or a
+   * SUSPENDED one (its suspended step gets a new attempt, with `payload` in place of its payload when given).
+   */
+  | { type: 'operator-retry'; causationId: string; payload?: JsonObject }
   /** An operator stops a RUNNING saga: compensation starts now; the reason goes into the log. */
   | { type: 'operator-abort'; reason: string; causationId: string };

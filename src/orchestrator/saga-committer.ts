@@ -65,6 +65,7 @@ export class SagaCommitter {
       const decision = decide(definition, state, trigger, {
         now: this.deps.clock.now(),
         newId: this.deps.newId,
+        random: Math.random,
       });
       decisions.push(decision);
       state = decision.state;

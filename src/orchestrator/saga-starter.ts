@@ -89,7 +89,7 @@ export class SagaStarter {
         causationId: request.requestId ?? id,
         trace: request.trace ?? null,
       },
-      { now: this.deps.clock.now(), newId: this.deps.newId },
+      { now: this.deps.clock.now(), newId: this.deps.newId, random: Math.random },
     );
     const fingerprint = request.idempotencyKey === undefined ? null : requestFingerprint(request);
     const plan: SagaPlan = {

@@ -1,7 +1,7 @@
 import type { CommandKind } from '../../contracts/command';
 import type { JsonObject } from '../../contracts/json';
 import type { DecisionContext } from '../context';
-import type { SagaDefinition, StepDefinition } from '../definition/types';
+import type { ExpressionScope, SagaDefinition, StepDefinition } from '../definition/types';
 import type { Decision, Effect } from '../effects';
 import { type SagaEvent, SagaEventType } from '../events';
 import type { AttemptTrack, SagaState, StepState, TraceContext } from '../state';
@@ -82,6 +82,48 @@ export class DecisionBuilder {
     });
     this.schedule({ type: 'attempt-timeout', step: step.name, kind, attempt, messageId }, deadline);
     this.record(SagaEventType.commandSent, step.name, { kind, type, attempt, messageId, deadline });
+  }
+
+  /** The indexes of the steps of a stage: one, or a group's members. */
+  stageSteps(stage: number): number[] {
+    const found = this.definition.stages[stage];
+    if (found === undefined)
+      throw new InvariantError(`definition ${this.definition.name} has no stage ${stage}`);
+    return found.kind === 'step' ? [found.step] : found.members;
+  }
+
+  indexOf(stepName: string): number {
+    return this.state.steps.findIndex((s) => s.name === stepName);
+  }
+
+  /** What expressions read: the input, the outputs so far (null for a step that has none), the saga. */
+  scope(): ExpressionScope {
+    return {
+      input: this.state.input,
+      steps: Object.fromEntries(this.state.steps.map((s) => [s.name, { output: s.output }])),
+      saga: { id: this.state.id, correlationId: this.state.correlationId },
+    };
+  }
+
+  /** The pivot succeeded: the saga can only go forward. */
+  pastPivot(): boolean {
+    const { pivot } = this.definition;
+    return pivot !== null && this.state.steps[pivot]?.status === StepStatus.succeeded;
+  }
+
+  /** Orders a step's action among those that ended (SUCCEEDED or UNKNOWN): compensation goes latest first. */
+  markCompleted(step: StepState): void {
+    step.completionOrder = 1 + Math.max(0, ...this.state.steps.map((s) => s.completionOrder ?? 0));
+  }
+
+  /** Cancels the timer a track waits on: its attempt's timeout, or its next attempt's retry. */
+  cancelPendingTimers(stepName: string, kind: CommandKind, track: AttemptTrack): void {
+    if (track.outstanding !== null) {
+      const { attempt, messageId } = track.outstanding;
+      this.cancel({ type: 'attempt-timeout', step: stepName, kind, attempt, messageId });
+    } else {
+      this.cancel({ type: 'retry', step: stepName, kind, attempt: track.attempts + 1, causationId: '' });
+    }
   }
 
   step(index: number): StepState {

@@ -1,33 +1,55 @@
+import type { JsonObject } from '../../contracts/json';
 import { SagaEventType } from '../events';
-import { CompensationStatus, SagaStatus } from '../status';
+import { CompensationStatus, SagaStatus, StepStatus } from '../status';
+import { compensateNext, stopForward } from './backward';
 import type { DecisionBuilder } from './decision-builder';
-import { stopForward } from './saga-flow';
+import { resumeAfter } from './suspension';
 
-/** Resumes a COMPENSATION_FAILED saga: the failed compensation is sent again with a fresh retry budget. */
-export function operatorRetry(d: DecisionBuilder, causationId: string): void {
-  if (d.state.status !== SagaStatus.compensationFailed) {
+/**
+ * Resumes a saga an operator may resume: a COMPENSATION_FAILED saga sends its failed compensations again, with a
+ * fresh retry budget; a SUSPENDED saga gives its suspended step a new attempt with a fresh budget (and, when given,
+ * a payload that replaces the step's from this attempt on).
+ */
+export function operatorRetry(d: DecisionBuilder, causationId: string, payload?: JsonObject): void {
+  if (d.state.status === SagaStatus.compensationFailed) return retryCompensations(d, causationId);
+  if (
+    d.state.status !== SagaStatus.suspended ||
+    d.state.suspension === undefined ||
+    d.state.suspension === null
+  )
     return;
-  }
-  const index = d.state.steps.findIndex((s) => s.compensation?.status === CompensationStatus.failed);
-  const compensation = d.state.steps[index]?.compensation;
-  if (compensation === undefined || compensation === null) {
-    return;
-  }
+  const index = d.indexOf(d.state.suspension.step);
+  const step = d.step(index);
+  d.record(SagaEventType.sagaRetried, step.name, { previousAttempts: step.attempts });
+  resumeAfter(d, 'an operator retried it');
+  step.status = StepStatus.running;
+  step.finishedAt = null;
+  step.budgetStart = step.attempts;
+  step.lastAttemptTimedOut = false;
+  if (payload !== undefined) step.payload = payload;
+  d.sendCommand(index, 'action', step.attempts + 1, causationId);
+}
+
+function retryCompensations(d: DecisionBuilder, causationId: string): void {
+  const failed = d.state.steps.filter((step) => step.compensation?.status === CompensationStatus.failed);
+  if (failed.length === 0) return;
   d.state.status = SagaStatus.compensating;
-  compensation.status = CompensationStatus.running;
-  compensation.finishedAt = null;
-  compensation.budgetStart = compensation.attempts;
-  d.record(SagaEventType.sagaRetried, d.step(index).name, {
-    previousAttempts: compensation.attempts,
+  for (const step of failed) step.compensation!.retryRequested = true;
+  d.record(SagaEventType.sagaRetried, failed[0]!.name, {
+    previousAttempts: failed[0]!.compensation!.attempts,
+    steps: failed.map((step) => step.name),
   });
-  d.sendCommand(index, 'compensation', compensation.attempts + 1, causationId);
+  compensateNext(d, causationId);
+}
+
+/** Whether an operator may abort the saga: it runs, and has not passed its pivot (past it, it can only go forward). */
+export function abortable(d: DecisionBuilder): boolean {
+  return d.state.status === SagaStatus.running && !d.pastPivot();
 }
 
 /** An operator stops a running saga: the step in flight is given up on and compensation starts now. */
 export function operatorAbort(d: DecisionBuilder, reason: string, causationId: string): void {
-  if (d.state.status !== SagaStatus.running) {
-    return;
-  }
+  if (!abortable(d)) return;
   d.record(SagaEventType.sagaAborted, null, { reason });
   stopForward(d, 'aborted', `aborted: ${reason}`, causationId);
 }

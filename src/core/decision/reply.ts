@@ -1,8 +1,11 @@
 import type { Reply } from '../../contracts/reply';
 import { SagaEventType } from '../events';
-import { CompensationStatus, StepStatus, isTerminal } from '../status';
+import { CompensationStatus, SagaStatus, StepStatus, isTerminal } from '../status';
+import { attemptFailed, extendAttempt } from './attempts';
+import { compensateNext } from './backward';
 import type { DecisionBuilder } from './decision-builder';
-import { advance, attemptFailed, cancelPendingTimers, compensateNext, extendAttempt } from './saga-flow';
+import { actionSucceeded } from './forward';
+import { resumeAfter } from './suspension';
 
 /** A participant's reply: a success, a failure or a progress report, to the attempt it answers. */
 export function applyReply(d: DecisionBuilder, reply: Reply): void {
@@ -18,9 +21,10 @@ export function applyReply(d: DecisionBuilder, reply: Reply): void {
   if (track === null || !track.messageIds.includes(reply.in_reply_to)) {
     return ignoreReply(d, reply, `no ${reply.kind} command ${reply.in_reply_to} was sent for this step`);
   }
+  const suspendedHere = d.state.status === SagaStatus.suspended && d.state.suspension?.step === step.name;
   const trackRunning =
     reply.kind === 'action'
-      ? step.status === StepStatus.running
+      ? step.status === StepStatus.running || (suspendedHere && reply.outcome === 'success')
       : step.compensation?.status === CompensationStatus.running;
   if (!trackRunning) {
     return ignoreReply(d, reply, `the step's ${reply.kind} has already finished`);
@@ -30,6 +34,9 @@ export function applyReply(d: DecisionBuilder, reply: Reply): void {
   }
   const answersOutstanding = track.outstanding?.messageId === reply.in_reply_to;
   if (reply.outcome === 'in_progress') {
+    if (d.state.status === SagaStatus.suspended) {
+      return ignoreReply(d, reply, 'saga is SUSPENDED: no attempt runs against a deadline');
+    }
     if (!answersOutstanding || track.outstanding === null) {
       return ignoreReply(d, reply, 'progress report for an attempt that is no longer outstanding');
     }
@@ -37,14 +44,13 @@ export function applyReply(d: DecisionBuilder, reply: Reply): void {
   }
   if (reply.outcome === 'success') {
     // Every attempt shares one idempotency key: a success to any attempt means the command took effect.
-    cancelPendingTimers(d, step.name, reply.kind, track);
+    if (d.state.status !== SagaStatus.suspended) d.cancelPendingTimers(step.name, reply.kind, track);
     track.answeredMessageIds.push(reply.in_reply_to);
     track.outstanding = null;
     track.finishedAt = d.nowIso;
     track.error = null;
     track.lastAttemptTimedOut = false;
     if (reply.kind === 'action') {
-      step.status = StepStatus.succeeded;
       step.output = reply.output;
       d.record(SagaEventType.stepSucceeded, step.name, {
         messageId: reply.message_id,
@@ -52,7 +58,9 @@ export function applyReply(d: DecisionBuilder, reply: Reply): void {
         attempt: track.attempts,
         output: reply.output,
       });
-      advance(d, index, reply.message_id);
+      // A late success of the step the saga is suspended on: the action took effect, so the saga goes on.
+      if (suspendedHere) resumeAfter(d, `step ${step.name} succeeded`);
+      actionSucceeded(d, index, reply.message_id);
     } else {
       step.compensation!.status = CompensationStatus.succeeded;
       d.record(SagaEventType.compensationSucceeded, step.name, {
@@ -68,13 +76,15 @@ export function applyReply(d: DecisionBuilder, reply: Reply): void {
   if (!answersOutstanding) {
     return ignoreReply(d, reply, 'failure reply to an attempt that is no longer outstanding');
   }
-  d.cancel({
-    type: 'attempt-timeout',
-    step: step.name,
-    kind: reply.kind,
-    attempt: track.attempts,
-    messageId: reply.in_reply_to,
-  });
+  if (d.state.status !== SagaStatus.suspended) {
+    d.cancel({
+      type: 'attempt-timeout',
+      step: step.name,
+      kind: reply.kind,
+      attempt: track.attempts,
+      messageId: reply.in_reply_to,
+    });
+  }
   track.answeredMessageIds.push(reply.in_reply_to);
   track.outstanding = null;
   track.lastAttemptTimedOut = false;

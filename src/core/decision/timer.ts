@@ -3,7 +3,8 @@ import { SagaEventType } from '../events';
 import { SagaStatus, isTerminal } from '../status';
 import type { TimerPayload } from '../timers';
 import type { DecisionBuilder } from './decision-builder';
-import { attemptFailed, stopForward } from './saga-flow';
+import { attemptFailed } from './attempts';
+import { stopForward } from './backward';
 
 /** A durable timer fired: an attempt timed out, a retry is due, or the saga's deadline passed. */
 export function applyTimer(d: DecisionBuilder, timer: TimerPayload): void {
@@ -19,11 +20,13 @@ export function applyTimer(d: DecisionBuilder, timer: TimerPayload): void {
   }
   const step = d.step(index);
   const track = timer.kind === 'action' ? step : step.compensation;
-  const expectedSagaStatus = timer.kind === 'action' ? SagaStatus.running : SagaStatus.compensating;
-  if (track === null || d.state.status !== expectedSagaStatus) {
-    return;
-  }
+  if (track === null) return;
   if (timer.type === 'attempt-timeout') {
+    // An action attempt a failing group still waits for times out while the saga compensates.
+    const waitedOn =
+      d.state.status === SagaStatus.compensating ||
+      (timer.kind === 'action' && d.state.status === SagaStatus.running);
+    if (!waitedOn) return;
     if (track.outstanding?.messageId !== timer.messageId) {
       return;
     }
@@ -41,13 +44,16 @@ export function applyTimer(d: DecisionBuilder, timer: TimerPayload): void {
     });
     return;
   }
+  const retrying = timer.kind === 'action' ? SagaStatus.running : SagaStatus.compensating;
+  if (d.state.status !== retrying) return;
   if (track.outstanding === null && track.attempts === timer.attempt - 1 && track.finishedAt === null) {
     d.sendCommand(index, timer.kind, timer.attempt, timer.causationId);
   }
 }
 
+/** Before the pivot the deadline starts compensation; past it, the saga can only go forward and the deadline is moot. */
 export function sagaDeadlinePassed(d: DecisionBuilder): void {
-  if (d.state.status !== SagaStatus.running) {
+  if (d.state.status !== SagaStatus.running || d.pastPivot()) {
     return;
   }
   d.record(SagaEventType.sagaDeadlinePassed, null, { deadline: d.state.deadlineAt });

@@ -1,168 +1,172 @@
-import type { z } from 'zod';
 import type { JsonObject } from '../../contracts/json';
-import { compilePayload } from './expressions';
-import { DefinitionLimits } from './limits';
-import { payloadSchema, sagaDefinitionFileSchema, type SagaDefinitionFile } from './schema';
-import type { PayloadTemplate, SagaDefinition } from './types';
 import { InvariantError } from '../errors';
+import { compileCondition } from './conditions';
+import { type PayloadContext, compilePayload } from './expressions';
+import {
+  type RawLayout,
+  type RawStep,
+  checkNames,
+  checkStepTypes,
+  isGroupElement,
+  rawLayout,
+} from './layout';
+import { DefinitionLimits } from './limits';
+import {
+  type GroupDocument,
+  type StepDocument,
+  groupSchema,
+  payloadSchema,
+  sagaDefinitionFileSchema,
+  stepSchema,
+} from './schema';
+import type { Condition, PayloadTemplate, SagaDefinition, Stage, StepDefinition } from './types';
+import { type DefinitionProblem, describeIssue, problemsOf } from './zod-problems';
 
-/** One thing wrong with a definition; `path` is dotted with numeric indices (`steps.1.retry.attempts`), `''` for none. */
-export interface DefinitionProblem {
-  path: string;
-  message: string;
-}
+export type { DefinitionProblem } from './zod-problems';
 
 export type CompileResult =
   { ok: true; definition: SagaDefinition } | { ok: false; problems: DefinitionProblem[] };
 
-type Issue = z.core.$ZodIssue;
+type Element = { kind: 'step'; step: StepDocument } | { kind: 'group'; group: GroupDocument['parallel'] };
 
-const TYPE_NOUNS: Record<string, string> = {
-  string: 'a string',
-  number: 'a number',
-  int: 'an integer',
-  boolean: 'a boolean',
-  object: 'a mapping',
-  record: 'a mapping',
-  array: 'a list',
-};
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  return TYPE_NOUNS[typeof value] ?? typeof value;
-}
-
-const describeIssue: z.core.$ZodErrorMap = (issue) => {
-  if (issue.code === 'invalid_type') {
-    if (issue.input === undefined) return 'is required';
-    return `expected ${TYPE_NOUNS[issue.expected] ?? issue.expected}, got ${describeValue(issue.input)}`;
-  }
-  if (issue.code === 'invalid_union') return 'not a JSON value (numbers must be finite)';
-  return undefined;
-};
-
-function joinPath(path: readonly PropertyKey[]): string {
-  return path.map(String).join('.');
-}
-
-/** A JSON value nested in a union fails at the union's path; point at the deepest failing value instead. */
-function deepestUnionPath(issue: Issue): PropertyKey[] {
-  if (issue.code !== 'invalid_union') return issue.path;
-  let deepest: PropertyKey[] = [];
-  for (const branch of issue.errors) {
-    for (const inner of branch) {
-      const candidate = inner.code === 'invalid_union' ? deepestUnionPath(inner) : inner.path;
-      if (candidate.length > deepest.length) deepest = candidate;
+/** Each element of `steps` parsed on its own, as a step or a group; null where it does not parse. */
+function parseElements(document: unknown, problems: DefinitionProblem[]): Array<Element | null> {
+  const steps =
+    typeof document === 'object' && document !== null ? (document as { steps?: unknown }).steps : [];
+  if (!Array.isArray(steps)) return [];
+  return steps.map((element: unknown, index): Element | null => {
+    if (isGroupElement(element)) {
+      const parsed = groupSchema.safeParse(element, { error: describeIssue });
+      if (parsed.success) return { kind: 'group', group: parsed.data.parallel };
+      problems.push(...parsed.error.issues.flatMap((issue) => problemsOf(issue, ['steps', index])));
+      return null;
     }
-  }
-  return [...issue.path, ...deepest];
-}
-
-function toProblems(issue: Issue): DefinitionProblem[] {
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ path: joinPath([...issue.path, key]), message: 'unknown field' }));
-  }
-  return [{ path: joinPath(deepestUnionPath(issue)), message: issue.message }];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The parts of a step the semantic checks need, read from the raw document so they run even when parsing fails. */
-interface RawStep {
-  name: string | undefined;
-  payload: JsonObject | undefined;
-  hasCompensation: boolean;
-  hasCompensationRetry: boolean;
-}
-
-function rawSteps(document: unknown): RawStep[] {
-  if (!isRecord(document) || !Array.isArray(document.steps)) return [];
-  // Too many steps is one problem, reported by the schema; checking each step would cost the square of their count.
-  if (document.steps.length > DefinitionLimits.maxSteps) return [];
-  return document.steps.map((step: unknown) => {
-    const fields = isRecord(step) ? step : {};
-    const payload = payloadSchema.safeParse(fields.payload ?? {});
-    return {
-      name: typeof fields.name === 'string' ? fields.name : undefined,
-      payload: payload.success ? payload.data : undefined,
-      hasCompensation: fields.compensation !== undefined,
-      hasCompensationRetry: fields.compensationRetry !== undefined,
-    };
+    const parsed = stepSchema.safeParse(element, { error: describeIssue });
+    if (parsed.success) return { kind: 'step', step: parsed.data };
+    problems.push(...parsed.error.issues.flatMap((issue) => problemsOf(issue, ['steps', index])));
+    return null;
   });
 }
 
-/** Duplicate names, expressions, the reserved `output` key, a compensationRetry without compensation. */
-function checkSteps(steps: RawStep[]): {
-  problems: DefinitionProblem[];
-  payloads: Array<PayloadTemplate | undefined>;
-} {
-  const problems: DefinitionProblem[] = [];
-  const names = steps.flatMap((step) => (step.name === undefined ? [] : [step.name]));
+interface CompiledExpressions {
+  payload: PayloadTemplate | undefined;
+  when: Condition | null | undefined;
+}
+
+/**
+ * A step's payload and condition may read the input, the saga and the output of the steps in earlier stages — never
+ * a later step, itself, or a sibling in its group.
+ */
+function compileExpressions(layout: RawLayout, problems: DefinitionProblem[]): CompiledExpressions[] {
+  const allSteps = layout.steps.flatMap((step) => (step.name === undefined ? [] : [step.name]));
+  return layout.steps.map((step) => {
+    const context = contextOf(step, layout, allSteps);
+    const payload = payloadSchema.safeParse(step.fields.payload ?? {});
+    let template: PayloadTemplate | undefined;
+    if (payload.success) {
+      const compiled = compilePayload(payload.data, context);
+      for (const problem of compiled.problems) problems.push(problemAt(`${step.at}.payload`, problem));
+      template = compiled.template;
+    }
+    let when: Condition | null | undefined = null;
+    if (step.fields.when !== undefined) {
+      const compiled = compileCondition(step.fields.when, context);
+      for (const problem of compiled.problems) problems.push(problemAt(`${step.at}.when`, problem));
+      when = compiled.condition ?? undefined;
+    }
+    return { payload: template, when };
+  });
+}
+
+function contextOf(step: RawStep, layout: RawLayout, allSteps: string[]): PayloadContext {
+  const named = (steps: RawStep[]) => steps.flatMap((s) => (s.name === undefined ? [] : [s.name]));
+  const earlierSteps = named(layout.steps.filter((other) => other.stage < step.stage));
+  const siblings =
+    step.group === null
+      ? undefined
+      : {
+          group: step.group.name ?? `#${step.stage}`,
+          steps: named(layout.steps.filter((other) => other.stage === step.stage && other !== step)),
+        };
+  return {
+    step: step.name ?? step.at,
+    earlierSteps,
+    allSteps,
+    ...(siblings === undefined ? {} : { siblings }),
+  };
+}
+
+function problemAt(
+  at: string,
+  problem: { path: Array<string | number>; message: string },
+): DefinitionProblem {
+  return { path: [at, ...problem.path].join('.'), message: problem.message };
+}
+
+/** Each problem once; those of the file first, then by step (`steps.2` before `steps.10`), each in found order. */
+function unique(problems: DefinitionProblem[]): DefinitionProblem[] {
   const seen = new Set<string>();
-  const payloads = steps.map((step, index) => {
-    const at = `steps.${index}`;
-    if (step.name !== undefined) {
-      if (seen.has(step.name))
-        problems.push({ path: `${at}.name`, message: `duplicate step name "${step.name}"` });
-      seen.add(step.name);
-    }
-    if (step.hasCompensationRetry && !step.hasCompensation) {
-      problems.push({
-        path: `${at}.compensationRetry`,
-        message: 'has no effect: the step has no compensation',
-      });
-    }
-    if (step.payload === undefined) return undefined;
-    const earlierSteps = steps
-      .slice(0, index)
-      .flatMap((earlier) => (earlier.name === undefined ? [] : [earlier.name]));
-    const context = { step: step.name ?? `#${index}`, earlierSteps, allSteps: names };
-    const compiled = compilePayload(step.payload, context);
-    for (const problem of compiled.problems) {
-      problems.push({ path: joinPath([at, 'payload', ...problem.path]), message: problem.message });
-    }
-    return compiled.template;
+  const once = problems.filter((problem) => {
+    const key = `${problem.path}\n${problem.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
-  return { problems, payloads };
+  const elementOf = (path: string) => Number(/^steps\.(\d+)(\.|$)/.exec(path)?.[1] ?? -1);
+  return once
+    .map((problem, order) => ({ problem, order, element: elementOf(problem.path) }))
+    .sort((a, b) => a.element - b.element || a.order - b.order)
+    .map(({ problem }) => problem);
 }
 
-function build(file: SagaDefinitionFile, payloads: Array<PayloadTemplate | undefined>): SagaDefinition {
+function stepDefinition(step: StepDocument, stage: number, expressions: CompiledExpressions): StepDefinition {
+  if (expressions.payload === undefined || expressions.when === undefined) {
+    throw new InvariantError(`step ${step.name} has no compiled payload or condition`);
+  }
+  return {
+    name: step.name,
+    participant: step.participant,
+    actionCommand: step.action,
+    compensationCommand: step.compensation ?? null,
+    type: step.type,
+    when: expressions.when,
+    onError: step.onError,
+    timeoutMs: step.timeout,
+    retry: step.retry,
+    compensationRetry: step.compensationRetry,
+    payload: expressions.payload,
+    stage,
+  };
+}
+
+function build(
+  file: { name: string; version: number; description?: string; input?: JsonObject; timeout?: number },
+  elements: Element[],
+  expressions: CompiledExpressions[],
+): SagaDefinition {
+  const steps: StepDefinition[] = [];
+  const stages: Stage[] = elements.map((element, stage): Stage => {
+    if (element.kind === 'step') {
+      steps.push(stepDefinition(element.step, stage, expressions[steps.length]!));
+      return { kind: 'step', step: steps.length - 1 };
+    }
+    const members = element.group.steps.map((member) => {
+      steps.push(stepDefinition(member, stage, expressions[steps.length]!));
+      return steps.length - 1;
+    });
+    return { kind: 'group', name: element.group.name, compensation: element.group.compensation, members };
+  });
+  const pivot = steps.findIndex((step) => step.type === 'pivot');
   return {
     name: file.name,
     version: file.version,
     description: file.description ?? null,
     inputSchema: file.input ?? null,
     timeoutMs: file.timeout ?? null,
-    steps: file.steps.map((step, index) => {
-      const payload = payloads[index];
-      if (payload === undefined) throw new InvariantError(`step ${index} has no compiled payload`);
-      return {
-        name: step.name,
-        participant: step.participant,
-        actionCommand: step.action,
-        compensationCommand: step.compensation ?? null,
-        timeoutMs: step.timeout,
-        retry: step.retry,
-        compensationRetry: step.compensationRetry,
-        payload,
-      };
-    }),
+    steps,
+    stages,
+    pivot: pivot < 0 ? null : pivot,
   };
-}
-
-function unique(problems: DefinitionProblem[]): DefinitionProblem[] {
-  const seen = new Set<string>();
-  return problems.filter((problem) => {
-    const key = `${problem.path}\n${problem.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 /**
@@ -171,11 +175,23 @@ function unique(problems: DefinitionProblem[]): DefinitionProblem[] {
  */
 export function compileDefinition(document: unknown): CompileResult {
   const parsed = sagaDefinitionFileSchema.safeParse(document, { error: describeIssue });
-  const semantic = checkSteps(rawSteps(document));
-  const problems = unique([
-    ...(parsed.success ? [] : parsed.error.issues.flatMap(toProblems)),
-    ...semantic.problems,
-  ]);
-  if (!parsed.success || problems.length > 0) return { ok: false, problems };
-  return { ok: true, definition: build(parsed.data, semantic.payloads) };
+  const problems: DefinitionProblem[] = parsed.success
+    ? []
+    : parsed.error.issues.flatMap((issue) => problemsOf(issue));
+  const layout = rawLayout(document);
+  // Too many steps is one problem: the checks below compare steps with each other, which would cost the square.
+  if (layout.steps.length > DefinitionLimits.maxSteps) {
+    const tooMany = { path: 'steps', message: `must list at most ${DefinitionLimits.maxSteps} steps` };
+    const counted = problems.some((p) => p.path === tooMany.path && p.message === tooMany.message);
+    if (!counted) tooMany.message += ', group members included';
+    return { ok: false, problems: unique([...problems, tooMany]) };
+  }
+  const elements = parseElements(document, problems);
+  problems.push(...checkNames(layout), ...checkStepTypes(layout));
+  const expressions = compileExpressions(layout, problems);
+  const all = unique(problems);
+  if (!parsed.success || all.length > 0 || elements.some((element) => element === null)) {
+    return { ok: false, problems: all };
+  }
+  return { ok: true, definition: build(parsed.data, elements as Element[], expressions) };
 }

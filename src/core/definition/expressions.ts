@@ -7,14 +7,16 @@ export interface PayloadProblem {
   message: string;
 }
 
-/** What a step's expressions may refer to. */
+/** What a step's expressions (in its payload and its condition) may refer to. */
 export interface PayloadContext {
   /** The step whose payload this is. */
   step: string;
-  /** Steps that run strictly before it, in order. */
+  /** Steps that run strictly before it: in earlier stages, in every branch. */
   earlierSteps: readonly string[];
   /** Every step of the saga, to tell an unknown step from one that runs later. */
   allSteps: readonly string[];
+  /** The other members of its parallel group, and the group's name: they run at the same time. */
+  siblings?: { group: string; steps: readonly string[] };
 }
 
 /** `output` is added to a compensation's payload (docs/definitions.md), so a payload may not define it. */
@@ -40,7 +42,10 @@ function parseStepReference(segments: string[], text: string, context: PayloadCo
   if (!context.earlierSteps.includes(step)) {
     let reason = `unknown step "${step}"`;
     if (step === context.step) reason = `step "${step}" cannot read its own output`;
-    else if (context.allSteps.includes(step)) reason = `step "${step}" does not run before "${context.step}"`;
+    else if (context.siblings?.steps.includes(step)) {
+      reason = `step "${step}" runs beside "${context.step}" in group "${context.siblings.group}": a member may not read a sibling`;
+    } else if (context.allSteps.includes(step))
+      reason = `step "${step}" does not run before "${context.step}"`;
     return { ok: false, message: `${text}: ${reason}` };
   }
   return { ok: true, reference: { source: 'step', step, path: segments.slice(3) } };
@@ -74,7 +79,7 @@ function parseReference(expression: string, context: PayloadContext): ParsedRefe
 }
 
 /** Splits a string into literal text and references; `$${` is a literal `${`. */
-function compileString(
+export function compileStringTemplate(
   value: string,
   context: PayloadContext,
 ): { template: PayloadTemplate; errors: string[] } {
@@ -124,7 +129,7 @@ function compileValue(
   problems: PayloadProblem[],
 ): PayloadTemplate {
   if (typeof value === 'string') {
-    const { template, errors } = compileString(value, context);
+    const { template, errors } = compileStringTemplate(value, context);
     for (const message of errors) problems.push({ path, message });
     return template;
   }

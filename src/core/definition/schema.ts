@@ -11,6 +11,7 @@ export const DEFAULT_RETRY: Readonly<RetryPolicy> = {
   backoffMs: 1_000,
   multiplier: 2,
   maxBackoffMs: 30_000,
+  jitter: 'none',
 };
 
 /** Compensation retry when the file omits `compensationRetry` or some of its fields (docs/definitions.md). */
@@ -19,6 +20,7 @@ export const DEFAULT_COMPENSATION_RETRY: Readonly<RetryPolicy> = {
   backoffMs: 1_000,
   multiplier: 2,
   maxBackoffMs: 30_000,
+  jitter: 'none',
 };
 
 /** Per-attempt timeout of a step that sets none. */
@@ -67,8 +69,15 @@ const stepDurationSchema = boundedDuration(durationSchema, DefinitionLimits.maxS
 function retryPolicySchema(defaults: Readonly<RetryPolicy>) {
   return z
     .strictObject({
-      attempts: positiveIntegerSchema
-        .max(DefinitionLimits.maxAttempts, atMost(DefinitionLimits.maxAttempts))
+      // `unlimited` is checked against the step's type where the step is known (compile.ts).
+      attempts: z
+        .union(
+          [
+            positiveIntegerSchema.max(DefinitionLimits.maxAttempts, atMost(DefinitionLimits.maxAttempts)),
+            z.literal('unlimited').transform(() => Number.POSITIVE_INFINITY),
+          ],
+          { error: `must be a positive integer up to ${DefinitionLimits.maxAttempts}, or "unlimited"` },
+        )
         .optional(),
       backoff: stepDurationSchema.optional(),
       multiplier: z
@@ -77,6 +86,7 @@ function retryPolicySchema(defaults: Readonly<RetryPolicy>) {
         .max(DefinitionLimits.maxMultiplier, atMost(DefinitionLimits.maxMultiplier))
         .optional(),
       maxBackoff: stepDurationSchema.optional(),
+      jitter: z.enum(['none', 'full']).optional(),
     })
     .transform((value, ctx): RetryPolicy => {
       const policy: RetryPolicy = {
@@ -84,6 +94,7 @@ function retryPolicySchema(defaults: Readonly<RetryPolicy>) {
         backoffMs: value.backoff ?? defaults.backoffMs,
         multiplier: value.multiplier ?? defaults.multiplier,
         maxBackoffMs: value.maxBackoff ?? defaults.maxBackoffMs,
+        jitter: value.jitter ?? defaults.jitter,
       };
       if (policy.maxBackoffMs < policy.backoffMs) {
         const implicit =
@@ -106,11 +117,26 @@ export const payloadSchema = jsonObjectSchema.refine(
   { error: `is nested deeper than ${DefinitionLimits.maxPayloadDepth} levels` },
 );
 
-const stepSchema = z.strictObject({
+const onErrorRuleSchema = z.strictObject({
+  codes: z
+    .array(z.string().min(1, { error: 'must not be empty' }).max(200, atMostCharacters(200)))
+    .min(1, { error: 'must list at least one error code' })
+    .max(50, { error: 'must list at most 50 error codes' }),
+  then: z.enum(['retry', 'compensate', 'suspend']),
+});
+
+/** A step of the file; `when` is compiled with the expressions (compile.ts), which know what runs before it. */
+export const stepSchema = z.strictObject({
   name: nameSchema,
   participant: nameSchema,
   action: commandNameSchema,
   compensation: commandNameSchema.optional(),
+  type: z.enum(['compensatable', 'pivot', 'retriable']).default('compensatable'),
+  when: z.unknown().optional(),
+  onError: z
+    .array(onErrorRuleSchema)
+    .max(20, { error: 'must list at most 20 rules' })
+    .default(() => []),
   timeout: boundedDuration(positiveDurationSchema, DefinitionLimits.maxStepDurationMs).default(
     DEFAULT_STEP_TIMEOUT_MS,
   ),
@@ -119,9 +145,19 @@ const stepSchema = z.strictObject({
   payload: payloadSchema.default(() => ({})),
 });
 
+/** A parallel group: `{ parallel: { name, compensation, steps } }`; its members are plain steps. */
+export const groupSchema = z.strictObject({
+  parallel: z.strictObject({
+    name: nameSchema,
+    compensation: z.enum(['parallel', 'reverse']).default('parallel'),
+    steps: z.array(stepSchema).min(1, { error: 'must list at least one step' }),
+  }),
+});
+
 /**
  * The saga definition file format (docs/definitions.md), YAML or JSON. Parsing applies the defaults and turns
- * durations into milliseconds; every unknown field is an error.
+ * durations into milliseconds; every unknown field is an error. Each element of `steps` is a step or a parallel
+ * group, parsed on its own (compile.ts) so that each problem keeps its exact path.
  */
 export const sagaDefinitionFileSchema = z.strictObject({
   name: nameSchema,
@@ -136,8 +172,9 @@ export const sagaDefinitionFileSchema = z.strictObject({
   steps: z
     .array(z.unknown())
     .min(1, { error: 'must list at least one step' })
-    .max(DefinitionLimits.maxSteps, { error: `must list at most ${DefinitionLimits.maxSteps} steps` })
-    .pipe(z.array(stepSchema)),
+    .max(DefinitionLimits.maxSteps, { error: `must list at most ${DefinitionLimits.maxSteps} steps` }),
 });
 
 export type SagaDefinitionFile = z.infer<typeof sagaDefinitionFileSchema>;
+export type StepDocument = z.infer<typeof stepSchema>;
+export type GroupDocument = z.infer<typeof groupSchema>;

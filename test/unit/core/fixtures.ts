@@ -291,7 +291,7 @@ export class SagaRun {
   }
 
   get ctx(): DecisionContext {
-    return { now: this.clock.now(), newId: this.ids.next };
+    return { now: this.clock.now(), newId: this.ids.next, random: () => 0.5 };
   }
 
   get state(): SagaState {

@@ -6,8 +6,13 @@ const policy = (overrides: Partial<RetryPolicy> = {}): RetryPolicy => ({
   backoffMs: 1_000,
   multiplier: 2,
   maxBackoffMs: 30_000,
+  jitter: 'none',
   ...overrides,
 });
+/** Without jitter the draw is never used. */
+const noDraw = () => {
+  throw new Error('drew a random number without jitter');
+};
 
 describe('backoffDelayMs', () => {
   it.each<[string, Partial<RetryPolicy>, number, number]>([
@@ -25,12 +30,12 @@ describe('backoffDelayMs', () => {
     ['multiplier 3 below the cap', { backoffMs: 100, multiplier: 3, maxBackoffMs: 1_000 }, 3, 900],
     ['multiplier 3 at the cap', { backoffMs: 100, multiplier: 3, maxBackoffMs: 1_000 }, 4, 1_000],
   ])('%s', (_, overrides, failedAttempt, expected) => {
-    expect(backoffDelayMs(policy(overrides), failedAttempt)).toBe(expected);
+    expect(backoffDelayMs(policy(overrides), failedAttempt, noDraw)).toBe(expected);
   });
 
   it('never decreases as attempts grow and never exceeds the cap', () => {
     const p = policy({ backoffMs: 250, multiplier: 1.7, maxBackoffMs: 9_000 });
-    const delays = Array.from({ length: 30 }, (_, i) => backoffDelayMs(p, i + 1));
+    const delays = Array.from({ length: 30 }, (_, i) => backoffDelayMs(p, i + 1, noDraw));
 
     expect(delays[0]).toBe(250);
     expect(delays.every((d, i) => i === 0 || d >= delays[i - 1]!)).toBe(true);
@@ -38,7 +43,17 @@ describe('backoffDelayMs', () => {
   });
 
   it('returns a finite capped number when the exponent overflows', () => {
-    expect(backoffDelayMs(policy({ multiplier: 10 }), 2_000)).toBe(30_000);
+    expect(backoffDelayMs(policy({ multiplier: 10 }), 2_000, noDraw)).toBe(30_000);
+  });
+});
+
+describe('backoffDelayMs with full jitter', () => {
+  it('draws uniformly between 0 and the computed delay', () => {
+    const jittered = policy({ jitter: 'full' });
+    expect(backoffDelayMs(jittered, 3, () => 0)).toBe(0);
+    expect(backoffDelayMs(jittered, 3, () => 0.5)).toBe(2_000);
+    expect(backoffDelayMs(jittered, 3, () => 0.999)).toBe(3_996);
+    expect(backoffDelayMs(jittered, 40, () => 0.5)).toBe(15_000);
   });
 });
 
@@ -50,6 +65,7 @@ describe('hasAttemptsLeft', () => {
     [3, 2, true],
     [3, 3, false],
     [3, 4, false],
+    [Number.POSITIVE_INFINITY, 1_000_000, true],
   ])('attempts %i, %i made → %s', (attempts, made, expected) => {
     expect(hasAttemptsLeft(policy({ attempts }), made)).toBe(expected);
   });

@@ -287,7 +287,7 @@ describe('compensation retries', () => {
       attempt: attempts,
       error: COMP_RETRYABLE,
     });
-    expect(logEntry(decision, 'SagaCompensationFailed').data).toEqual({ step: 'charge' });
+    expect(logEntry(decision, 'SagaCompensationFailed').data).toEqual({ step: 'charge', steps: ['charge'] });
     expect(commandsOf(decision)).toEqual([]);
     expect(scheduledOf(decision)).toEqual([]);
     expect(run.state.status).toBe('COMPENSATION_FAILED');

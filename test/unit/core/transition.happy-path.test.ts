@@ -414,7 +414,7 @@ describe('decide is pure', () => {
 
   it('returns the same decision for the same state, event and context', () => {
     const definition = orderSaga({ timeout: 60_000 });
-    const ctx = () => ({ now: T0, newId: () => 'fixed-id' });
+    const ctx = () => ({ now: T0, newId: () => 'fixed-id', random: () => 0.5 });
     const started = startSaga(definition, START, ctx());
     const event = { type: 'reply' as const, reply: successReply(onlyCommand(started), OUTPUTS.reserve) };
 

@@ -35,12 +35,24 @@ describe('compileDefinition', () => {
             participant: 'alpha',
             actionCommand: 'DoFirst',
             compensationCommand: null,
+            type: 'compensatable',
+            when: null,
+            onError: [],
             timeoutMs: 30_000,
-            retry: { attempts: 3, backoffMs: 1_000, multiplier: 2, maxBackoffMs: 30_000 },
-            compensationRetry: { attempts: 5, backoffMs: 1_000, multiplier: 2, maxBackoffMs: 30_000 },
+            retry: { attempts: 3, backoffMs: 1_000, multiplier: 2, maxBackoffMs: 30_000, jitter: 'none' },
+            compensationRetry: {
+              attempts: 5,
+              backoffMs: 1_000,
+              multiplier: 2,
+              maxBackoffMs: 30_000,
+              jitter: 'none',
+            },
             payload: { kind: 'object', entries: [] },
+            stage: 0,
           },
         ],
+        stages: [{ kind: 'step', step: 0 }],
+        pivot: null,
       },
     });
   });
@@ -169,7 +181,7 @@ describe('compileDefinition', () => {
     expect(problemsOf(document)).toEqual(expected);
   });
 
-  it('reports shape and semantic problems together', () => {
+  it('reports shape and semantic problems together, step by step in the order of the file', () => {
     const document = {
       name: 'demo',
       version: 1,
@@ -191,14 +203,14 @@ describe('compileDefinition', () => {
         message:
           'invalid duration "10": expected a number with a unit (ms, s, m, h) or an integer of milliseconds',
       },
-      { path: 'steps.2.retyr', message: 'unknown field' },
       {
         path: 'steps.0.payload.output',
         message: '"output" is reserved: a compensation receives the step\'s output under it',
       },
       { path: 'steps.0.payload.id', message: '${steps.b.output.id}: step "b" does not run before "a"' },
       { path: 'steps.1.payload.id', message: '${steps.c.output}: unknown step "c"' },
-      { path: 'steps.2.name', message: 'duplicate step name "a"' },
+      { path: 'steps.2.retyr', message: 'unknown field' },
+      { path: 'steps.2.name', message: 'duplicate step or group name "a"' },
     ]);
   });
 });

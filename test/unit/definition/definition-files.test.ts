@@ -128,7 +128,7 @@ describe('loadDefinitionFiles', () => {
       'duplicate step names',
       'names.yaml',
       `${saga()}\n  - name: first\n    participant: gamma\n    action: DoThird`,
-      ['names.yaml: steps.2.name: duplicate step name "first"'],
+      ['names.yaml: steps.2.name: duplicate step or group name "first"'],
     ],
     [
       'a bad name pattern',
