@@ -1,6 +1,6 @@
 import { Topology } from '../contracts/topology';
 import type { Decision } from '../core/effects';
-import { isTerminal } from '../core/status';
+import { SagaStatus, isTerminal } from '../core/status';
 import type { SagaChange, TimerToSchedule } from './ports';
 import { InvariantError } from '../core/errors';
 
@@ -35,7 +35,8 @@ export function sagaChange(
     lastSeq: at.lastSeq,
     events: [],
     processedReplies: consumed.processedReplies ?? [],
-    clearTimers: isTerminal(last.state.status),
+    // An ended saga keeps no timer; a suspended one runs none until it is resumed (which schedules what it needs).
+    clearTimers: isTerminal(last.state.status) || last.state.status === SagaStatus.suspended,
     cancelledTimers: [],
     scheduledTimers: [],
     commands: [],
