@@ -3,6 +3,7 @@ import { DashboardIndexes1764100000000 } from './1764100000000-DashboardIndexes'
 import { DeadLetters1764200000000 } from './1764200000000-DeadLetters';
 import { HotPathStorage1764300000000 } from './1764300000000-HotPathStorage';
 import { StateCompression1764400000000 } from './1764400000000-StateCompression';
+import { SuspendedStatus1764500000000 } from './1764500000000-SuspendedStatus';
 
 /** Every migration, oldest first. A new migration is added here and never edited once released. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   DeadLetters1764200000000,
   HotPathStorage1764300000000,
   StateCompression1764400000000,
+  SuspendedStatus1764500000000,
 ];

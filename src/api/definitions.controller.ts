@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import type { SagaDefinition } from '../core/definition/types';
+import type { RetryPolicy, SagaDefinition } from '../core/definition/types';
 import { toMermaid } from '../core/definition/graph';
 import { DefinitionRegistry } from '../definitions/definition-registry';
 import { DefinitionNotFoundError, ValidationFailedError } from '../core/errors';
@@ -44,20 +44,45 @@ export class DefinitionsController {
 }
 
 function definitionView(definition: SagaDefinition) {
+  const groupOf = new Map<number, string>();
+  for (const stage of definition.stages) {
+    if (stage.kind === 'group') for (const member of stage.members) groupOf.set(member, stage.name);
+  }
   return {
     name: definition.name,
     version: definition.version,
     description: definition.description,
     input: definition.inputSchema,
     timeoutMs: definition.timeoutMs,
-    steps: definition.steps.map((step) => ({
+    pivot: definition.pivot === null ? null : definition.steps[definition.pivot]!.name,
+    groups: definition.stages.flatMap((stage) =>
+      stage.kind === 'group'
+        ? [
+            {
+              name: stage.name,
+              compensation: stage.compensation,
+              steps: stage.members.map((member) => definition.steps[member]!.name),
+            },
+          ]
+        : [],
+    ),
+    steps: definition.steps.map((step, index) => ({
       name: step.name,
       participant: step.participant,
       action: step.actionCommand,
       compensation: step.compensationCommand,
+      type: step.type,
+      group: groupOf.get(index) ?? null,
+      conditional: step.when !== null,
+      onError: step.onError,
       timeoutMs: step.timeoutMs,
-      retry: step.retry,
-      compensationRetry: step.compensationRetry,
+      retry: retryView(step.retry),
+      compensationRetry: retryView(step.compensationRetry),
     })),
   };
+}
+
+/** `attempts: unlimited` is Infinity in the engine and has no JSON number. */
+function retryView(policy: RetryPolicy) {
+  return { ...policy, attempts: Number.isFinite(policy.attempts) ? policy.attempts : 'unlimited' };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jsonValueSchema } from '../contracts/json';
+import { jsonObjectSchema, jsonValueSchema } from '../contracts/json';
 import { SagaStatus, sagaStatuses } from '../core/status';
 import type { TraceContext } from '../core/state';
 import { headerValue, nameValue, storableText, timestampValue, versionValue, wireId } from './bounded-values';
@@ -76,6 +76,14 @@ export const abortSagaBodySchema = z.strictObject({
   reason: storableText(1000).trim().min(1, 'is required'),
 });
 export type AbortSagaBody = z.infer<typeof abortSagaBodySchema>;
+
+/** The body of a retry is optional: a SUSPENDED saga's step may get a new payload from its next attempt on. */
+export const retrySagaBodySchema = z
+  .strictObject({
+    payload: jsonObjectSchema.optional(),
+  })
+  .optional();
+export type RetrySagaBody = z.infer<typeof retrySagaBodySchema>;
 
 export const graphQuerySchema = z.strictObject({
   version: versionValue().optional(),

@@ -13,6 +13,8 @@ export function sagaDetailView(saga: SagaInstanceEntity, events: SagaEventEntity
     ...sagaSummaryView(saga),
     input: state.input,
     deadlineAt: state.deadlineAt,
+    errors: (state.errors ?? []).map(({ step, error, at }) => ({ step, error, at })),
+    suspension: state.suspension ? { ...state.suspension } : null,
     steps: state.steps.map((step) => ({
       ...stepView(step),
       history: history.get(step.name) ?? [],

@@ -14,6 +14,8 @@ import {
   type StartHeaders,
   type StartSagaBody,
   abortSagaBodySchema,
+  retrySagaBodySchema,
+  type RetrySagaBody,
   listEventsQuerySchema,
   listSagasQuerySchema,
   operatorHeadersSchema,
@@ -53,16 +55,20 @@ export class SagasController {
     return { id: saga.id, name: saga.name, version: saga.version, status: saga.status };
   }
 
-  /** Admin: resumes a COMPENSATION_FAILED saga (202); 200 when it is already compensating; 409 otherwise. */
+  /**
+   * Admin: resumes a COMPENSATION_FAILED or SUSPENDED saga (202), the latter with an optional new payload for its
+   * suspended step; 200 when it is already compensating; 409 otherwise.
+   */
   @Post(':id/retry')
   @AdminAccess()
   @HttpCode(202)
   async retry(
     @Param('id') id: string,
+    @Body(new ZodValidationPipe(retrySagaBodySchema, 'request body')) body: RetrySagaBody,
     @RequestHeaders(new ZodValidationPipe(operatorHeadersSchema, 'headers')) { requestId }: OperatorHeaders,
     @Res({ passthrough: true }) response: Response,
   ): Promise<JsonObject> {
-    const result = await this.operator.retry(id, requestId);
+    const result = await this.operator.retry(id, requestId, body?.payload);
     if (!result.changed) response.status(200);
     return { id, status: result.status };
   }

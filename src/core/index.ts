@@ -3,6 +3,7 @@ export * from './effects';
 export * from './events';
 export * from './errors';
 export * from './triggers';
+export * from './operator-rules';
 export * from './retry-policy';
 export * from './saga-id';
 export * from './state';

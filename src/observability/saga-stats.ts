@@ -22,15 +22,29 @@ export interface SagaStats {
     saga: string;
     step: string;
     ran: number;
+    skipped: number;
     failed: number;
     compensated: number;
+    compensationFailed: number;
     failureRate: number;
     compensationRate: number;
   }>;
   oldestUnfinishedAgeSeconds: number | null;
   pastDeadline: number;
+  /** Sagas waiting for an operator past their pivot. */
+  suspended: number;
   /** Stored for an operator (GET /api/dead-letters), and still in the queue (null while the broker is down). */
   deadLetters: { stored: number; inQueue: number | null };
+}
+
+interface StepOutcomeRow {
+  saga: string;
+  step: string;
+  ran: number;
+  skipped: number;
+  failed: number;
+  compensated: number;
+  compensation_failed: number;
 }
 
 /** The dashboard statistics; the dead-letter depth comes from the broker (null when it is down). */
@@ -62,10 +76,10 @@ async function readSagaStats(
       p99: number | null;
       count: number;
     }>(finishedInWindow(window)),
-    query<{ saga: string; step: string; ran: number; failed: number; compensated: number }>(
-      stepOutcomes(window),
+    query<StepOutcomeRow>(stepOutcomes(window)),
+    query<{ oldest_age_seconds: number | null; past_deadline: number; suspended: number }>(
+      unfinished(window),
     ),
-    query<{ oldest_age_seconds: number | null; past_deadline: number }>(unfinished(window)),
     query<{ count: number }>(countDeadLetters()),
     deadLetterDepth(),
   ]);
@@ -86,13 +100,15 @@ async function readSagaStats(
       p95Ms: totals?.p95 ?? null,
       p99Ms: totals?.p99 ?? null,
     },
-    steps: steps.map((row) => ({
+    steps: steps.map(({ compensation_failed, ...row }) => ({
       ...row,
+      compensationFailed: compensation_failed,
       failureRate: rate(row.failed, row.ran),
       compensationRate: rate(row.compensated, row.ran),
     })),
     oldestUnfinishedAgeSeconds: open[0]?.oldest_age_seconds ?? null,
     pastDeadline: open[0]?.past_deadline ?? 0,
+    suspended: open[0]?.suspended ?? 0,
     deadLetters: { stored: stored[0]?.count ?? 0, inQueue: depth },
   };
 }

@@ -127,7 +127,7 @@ export function updateSagas(changes: SagaChange[], confirmedOutboxIds: string[])
     state: change.state,
     lastSeq: change.lastSeq,
     updatedAt: change.state?.updatedAt ?? null,
-    failingStep: change.state?.compensationCause?.step ?? null,
+    failingStep: change.state?.compensationCause?.step ?? change.state?.suspension?.step ?? null,
     replyIds: change.processedReplies,
   }));
   const { json, rowBytes } = serializeRows(sagas);

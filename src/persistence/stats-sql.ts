@@ -47,13 +47,18 @@ export function finishedInWindow(window: StatsWindow): SqlStatement {
   };
 }
 
-/** Per step of sagas started in the window: how often it ran, failed (or ended unknown) and was compensated. */
+/**
+ * Per step of sagas started in the window: how often it ran, was skipped, failed (or ended unknown), was
+ * compensated, and how often its compensation failed for good.
+ */
 export function stepOutcomes(window: StatsWindow): SqlStatement {
   return {
     text: `SELECT s.name AS saga, step->>'name' AS step,
-                  count(*) FILTER (WHERE step->>'status' <> 'PENDING')::int AS ran,
+                  count(*) FILTER (WHERE step->>'status' NOT IN ('PENDING', 'SKIPPED'))::int AS ran,
+                  count(*) FILTER (WHERE step->>'status' = 'SKIPPED')::int AS skipped,
                   count(*) FILTER (WHERE step->>'status' IN ('FAILED', 'UNKNOWN'))::int AS failed,
-                  count(*) FILTER (WHERE jsonb_typeof(step->'compensation') = 'object')::int AS compensated
+                  count(*) FILTER (WHERE jsonb_typeof(step->'compensation') = 'object')::int AS compensated,
+                  count(*) FILTER (WHERE step->'compensation'->>'status' = 'FAILED')::int AS compensation_failed
            FROM saga_instances s, jsonb_array_elements(s.state->'steps') AS step
            WHERE s.created_at >= $1 AND ($2::text IS NULL OR s.name = $2)
            GROUP BY 1, 2 ORDER BY 1, 2`,
@@ -61,14 +66,18 @@ export function stepOutcomes(window: StatsWindow): SqlStatement {
   };
 }
 
-/** The oldest unfinished saga and the running ones past their deadline (status index: few rows). */
+/**
+ * The oldest unfinished saga, the running ones past their deadline and the suspended ones waiting for an operator
+ * (status index: few rows).
+ */
 export function unfinished(window: StatsWindow): SqlStatement {
   return {
     text: `SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS oldest_age_seconds,
                   count(*) FILTER (WHERE status = 'RUNNING'
-                    AND (state->>'deadlineAt')::timestamptz < now())::int AS past_deadline
+                    AND (state->>'deadlineAt')::timestamptz < now())::int AS past_deadline,
+                  count(*) FILTER (WHERE status = 'SUSPENDED')::int AS suspended
            FROM saga_instances
-           WHERE status IN ('RUNNING', 'COMPENSATING') AND ($1::text IS NULL OR name = $1)`,
+           WHERE status IN ('RUNNING', 'COMPENSATING', 'SUSPENDED') AND ($1::text IS NULL OR name = $1)`,
     values: [window.name],
   };
 }

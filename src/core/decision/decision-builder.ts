@@ -8,6 +8,7 @@ import type { AttemptTrack, SagaState, StepState, TraceContext } from '../state'
 import { StepStatus } from '../status';
 import { type TimerPayload, timerKey } from '../timers';
 import { InvariantError } from '../errors';
+import { pivotPassed } from '../operator-rules';
 
 /**
  * One decision being made: the saga's state (a copy, changed in place), the effects and events it produces, and
@@ -107,8 +108,7 @@ export class DecisionBuilder {
 
   /** The pivot succeeded: the saga can only go forward. */
   pastPivot(): boolean {
-    const { pivot } = this.definition;
-    return pivot !== null && this.state.steps[pivot]?.status === StepStatus.succeeded;
+    return pivotPassed(this.definition, this.state);
   }
 
   /** Orders a step's action among those that ended (SUCCEEDED or UNKNOWN): compensation goes latest first. */

@@ -4,6 +4,7 @@ import { CompensationStatus, SagaStatus, StepStatus } from '../status';
 import { compensateNext, stopForward } from './backward';
 import type { DecisionBuilder } from './decision-builder';
 import { resumeAfter } from './suspension';
+import { abortRefusal } from '../operator-rules';
 
 /**
  * Resumes a saga an operator may resume: a COMPENSATION_FAILED saga sends its failed compensations again, with a
@@ -42,14 +43,9 @@ function retryCompensations(d: DecisionBuilder, causationId: string): void {
   compensateNext(d, causationId);
 }
 
-/** Whether an operator may abort the saga: it runs, and has not passed its pivot (past it, it can only go forward). */
-export function abortable(d: DecisionBuilder): boolean {
-  return d.state.status === SagaStatus.running && !d.pastPivot();
-}
-
 /** An operator stops a running saga: the step in flight is given up on and compensation starts now. */
 export function operatorAbort(d: DecisionBuilder, reason: string, causationId: string): void {
-  if (!abortable(d)) return;
+  if (abortRefusal(d.definition, d.state) !== null) return;
   d.record(SagaEventType.sagaAborted, null, { reason });
   stopForward(d, 'aborted', `aborted: ${reason}`, causationId);
 }
