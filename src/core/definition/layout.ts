@@ -154,7 +154,7 @@ export function checkStepTypes(layout: RawLayout): DefinitionProblem[] {
         }
       });
     }
-    if (pivot !== undefined && step !== pivot && type !== 'retriable' && step.stage > pivot.stage) {
+    if (pivot !== undefined && type !== 'retriable' && type !== 'pivot' && step.stage > pivot.stage) {
       problems.push({
         path: `${step.at}.type`,
         message: `every step after the pivot "${pivot.name}" must be retriable: the saga can only go forward there`,
