@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { sagaStatuses } from '../core/status';
 import {
   abortSagaBodySchema,
+  retrySagaBodySchema,
   graphQuerySchema,
   listDeadLettersQuerySchema,
   listSagasQuerySchema,
@@ -66,12 +67,14 @@ const idParameter = (description: string) => ({
   schema: { type: 'string' },
   description,
 });
-const sagaAction = (summary: string, body?: JsonSchema) => ({
+const sagaAction = (summary: string, body?: JsonSchema, bodyRequired = true) => ({
   summary,
   parameters: [idParameter('saga id')],
-  ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: body } } } } : {}),
+  ...(body
+    ? { requestBody: { required: bodyRequired, content: { 'application/json': { schema: body } } } }
+    : {}),
   responses: {
-    '202': json(ref('SagaStatus'), 'accepted: the saga is compensating'),
+    '202': json(ref('SagaStatus'), 'accepted: the saga goes on (compensating, or running again)'),
     '200': json(ref('SagaStatus'), 'nothing to do: the saga is already compensating'),
     ...errors(400, 401, 403, 404, 409),
   },
@@ -155,10 +158,16 @@ export function buildOpenApiDocument(version: string): JsonSchema {
           responses: { '200': json({ type: 'object' }, 'the log'), ...errors(401, 404) },
         },
       },
-      '/api/sagas/{id}/retry': { post: sagaAction('Resume a COMPENSATION_FAILED saga (admin)') },
+      '/api/sagas/{id}/retry': {
+        post: sagaAction(
+          'Resume a COMPENSATION_FAILED saga, or a SUSPENDED one with an optional new payload for its step (admin)',
+          requestSchema('RetrySaga', retrySagaBodySchema.unwrap()),
+          false,
+        ),
+      },
       '/api/sagas/{id}/abort': {
         post: sagaAction(
-          'Stop a RUNNING saga and compensate (admin)',
+          'Stop a RUNNING saga that has not passed its pivot, and compensate (admin)',
           requestSchema('AbortSaga', abortSagaBodySchema),
         ),
       },
