@@ -33,6 +33,12 @@ export class EngineMetrics implements DecisionListener {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [this.registry],
   });
+  private readonly suspended = new Counter({
+    name: 'saga_suspended_total',
+    help: 'Sagas suspended past their pivot to wait for an operator, by saga name and step',
+    labelNames: ['saga', 'step'],
+    registers: [this.registry],
+  });
   private readonly deadLettered = new Counter({
     name: 'saga_replies_dead_lettered_total',
     help: 'Replies moved to sagas.dead-letter',
@@ -73,6 +79,7 @@ export class EngineMetrics implements DecisionListener {
       if (entry.type === SagaEventType.sagaStarted) this.started.inc({ saga });
       const status = FINISHED[entry.type];
       if (status !== undefined) this.finished.inc({ saga, status });
+      if (entry.type === SagaEventType.sagaSuspended) this.suspended.inc({ saga, step: entry.step ?? '' });
       if (entry.type === SagaEventType.stepSucceeded && entry.step !== null) {
         const startedAt = decision.state.steps.find((s) => s.name === entry.step)?.startedAt;
         if (startedAt) {
