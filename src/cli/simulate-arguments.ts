@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../definitions/parsed-file';
 
 export const SIMULATE_USAGE =
   "usage: npm run simulate -- <file> --input '<json>' [--fault <step>=<fault>]... [--json]\n" +
@@ -32,7 +33,7 @@ export function parseSimulateArguments(argv: readonly string[]): ParsedSimulateA
       },
     });
   } catch (error) {
-    return { ok: false, problems: [error instanceof Error ? error.message : String(error)] };
+    return { ok: false, problems: [errorMessage(error)] };
   }
   const { values, positionals } = parsed;
   if (values.help === true) return { ok: true, help: true };

@@ -1,6 +1,7 @@
 import type { JsonValue } from '../contracts/json';
 import { loadDefinitionFile } from '../definitions/definition-files';
 import { createInputValidator } from '../definitions/input-validator';
+import { errorMessage } from '../definitions/parsed-file';
 import { planFaults, runSimulation } from '../simulation';
 import { SIMULATE_USAGE, parseSimulateArguments } from './simulate-arguments';
 import { formatJson, formatTimeline } from './simulate-output';
@@ -50,7 +51,7 @@ function parseInput(text: string): { ok: true; value: JsonValue } | { ok: false;
   } catch (error) {
     return {
       ok: false,
-      problem: `--input: not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      problem: `--input: not valid JSON: ${errorMessage(error)}`,
     };
   }
 }
