@@ -43,6 +43,7 @@ const AREAS = [
   'bench',
   'demo',
   'cli',
+  'simulation',
 ];
 
 /** Every area but `target` and the ones it may import. */
@@ -78,6 +79,13 @@ const dependencyZones = [
       'sdk',
       from,
       'The SDK imports only the contracts, the shared messaging helpers, src/shared and its own files.',
+    ),
+  ),
+  ...allBut('simulation', ['core', 'contracts']).map((from) =>
+    zone(
+      'simulation',
+      from,
+      'The simulation drives the pure core: it imports only the core and the contracts.',
     ),
   ),
   ...allBut('shared', ['core', 'contracts']).map((from) =>
@@ -119,6 +127,20 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { patterns: [{ group: infrastructure, message: 'src/core is pure: no I/O or framework imports.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/simulation/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: infrastructure, message: 'src/simulation is pure: no I/O or framework imports.' },
+          ],
+        },
       ],
     },
   },

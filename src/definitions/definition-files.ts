@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { StartupError } from '../shared/startup-error';
 import { readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { findUnstorableText } from '../contracts/bounded-json';
 import { jsonObjectSchema, type JsonObject } from '../contracts/json';
 import { canonicalJson, compileDefinition, DefinitionLimits, type SagaDefinition } from '../core/definition';
@@ -125,4 +125,16 @@ export function loadDefinitionFiles(dir: string): DefinitionFiles {
     definitions.push(result.loaded);
   }
   return { definitions, problems };
+}
+
+/** Loads and validates one definition file; each problem is a line `<path>: …`, named by the path as given. */
+export function loadDefinitionFile(
+  path: string,
+): { ok: true; loaded: LoadedDefinition } | { ok: false; problems: string[] } {
+  if (!EXTENSIONS.has(extname(path))) {
+    return { ok: false, problems: [`${path}: not a saga definition file (expected .yaml, .yml or .json)`] };
+  }
+  const result = loadFileSafely(dirname(path), basename(path));
+  if (!result.ok) return { ok: false, problems: result.messages.map((message) => `${path}: ${message}`) };
+  return result;
 }

@@ -1,0 +1,57 @@
+import type { JsonValue } from '../contracts/json';
+import { loadDefinitionFile } from '../definitions/definition-files';
+import { createInputValidator } from '../definitions/input-validator';
+import { errorMessage } from '../definitions/parsed-file';
+import { planFaults, runSimulation } from '../simulation';
+import { SIMULATE_USAGE, parseSimulateArguments } from './simulate-arguments';
+import { formatJson, formatTimeline } from './simulate-output';
+
+export interface CommandOutput {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/**
+ * `npm run simulate`: runs one definition file on a virtual clock with scripted participants and prints the
+ * timeline. Returns the exit code: 0 when it ran, 1 on an invalid file, input, fault or argument.
+ */
+export function simulateCommand(argv: readonly string[], output: CommandOutput): number {
+  const refuse = (problems: string[]): number => {
+    problems.forEach((problem) => output.err(problem));
+    return 1;
+  };
+  const parsed = parseSimulateArguments(argv);
+  if (!parsed.ok) return refuse([...parsed.problems, SIMULATE_USAGE]);
+  if (parsed.help) {
+    output.out(SIMULATE_USAGE);
+    return 0;
+  }
+  const { file, inputText, faultSpecs, json } = parsed.args;
+  const loaded = loadDefinitionFile(file);
+  if (!loaded.ok) return refuse(loaded.problems);
+  const { definition } = loaded.loaded;
+
+  const input = parseInput(inputText);
+  const problems = input.ok
+    ? createInputValidator(definition.inputSchema)(input.value).map((p) => `--input: ${p.path}: ${p.message}`)
+    : [input.problem];
+  const faults = planFaults(definition, faultSpecs);
+  if (!faults.ok) problems.push(...faults.problems);
+  if (!input.ok || !faults.ok || problems.length > 0) return refuse(problems);
+
+  const result = runSimulation(definition, input.value, faults.faults);
+  if (json) output.out(formatJson(result));
+  else formatTimeline(result).forEach((line) => output.out(line));
+  return 0;
+}
+
+function parseInput(text: string): { ok: true; value: JsonValue } | { ok: false; problem: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) as JsonValue };
+  } catch (error) {
+    return {
+      ok: false,
+      problem: `--input: not valid JSON: ${errorMessage(error)}`,
+    };
+  }
+}
