@@ -1,0 +1,154 @@
+import type { Command } from '../../../../src/contracts/command';
+import type { JsonObject } from '../../../../src/contracts/json';
+import type { Reply } from '../../../../src/contracts/reply';
+import type { SagaDefinition } from '../../../../src/core/definition/types';
+import type { Decision } from '../../../../src/core/effects';
+import type { SagaState } from '../../../../src/core/state';
+import { SagaStatus, isTerminal } from '../../../../src/core/status';
+import type { Trigger } from '../../../../src/core/triggers';
+import {
+  type ScheduleTimer,
+  SagaRun,
+  commandsOf,
+  failureReply,
+  progressReply,
+  successReply,
+} from '../fixtures';
+import type { Answer, ScenarioAction } from './scenario-arbitrary';
+import { KnownCoreBug, retryAfterResumeGaveUp } from './known-core-bugs';
+import { SagaInvariants, describeTrigger } from './saga-invariants';
+import { SagaLedger } from './saga-ledger';
+
+/** How many times the settling tail resumes a SUSPENDED saga before taking SUSPENDED as where it rests. */
+const TAIL_RESUMES = 2;
+
+function pickFrom<T>(candidates: T[], pick: number): T | undefined {
+  return candidates.length === 0 ? undefined : candidates[pick % candidates.length];
+}
+
+/**
+ * Runs one saga through the pure core: a scenario's actions, then a tail that answers every command with success
+ * and fires every timer until the saga ends or rests SUSPENDED. Each decision goes through the ledger and the
+ * invariants; `trace` tells what happened, one line per trigger.
+ */
+export class ScenarioDriver {
+  readonly run: SagaRun;
+  readonly ledger: SagaLedger;
+  readonly trace: string[] = [];
+  private readonly invariants: SagaInvariants;
+  private replies = 0;
+
+  constructor(definition: SagaDefinition, input: JsonObject) {
+    this.run = new SagaRun(definition);
+    this.ledger = new SagaLedger(definition);
+    this.invariants = new SagaInvariants(definition, this.ledger);
+    this.observe(null, null, this.run.start({ input }));
+  }
+
+  perform(action: ScenarioAction): void {
+    switch (action.kind) {
+      case 'answer-outstanding': {
+        const record = pickFrom(this.ledger.awaitingAnswer(), action.pick);
+        if (record !== undefined) this.answer(record.command, action.answer);
+        return;
+      }
+      case 'answer-any': {
+        const record = pickFrom(this.ledger.commands, action.pick);
+        if (record !== undefined) this.answer(record.command, action.answer);
+        return;
+      }
+      case 'redeliver-reply': {
+        const reply = pickFrom(this.ledger.replies, action.pick);
+        if (reply !== undefined) this.deliver(reply);
+        return;
+      }
+      case 'report-progress': {
+        const record = pickFrom(this.ledger.awaitingAnswer(), action.pick);
+        if (record !== undefined) this.deliver(progressReply(record.command, this.nextReplyId()));
+        return;
+      }
+      case 'fire-timer': {
+        const timer = pickFrom(this.ledger.pendingTimers(), action.pick);
+        if (timer !== undefined) this.fire(timer);
+        return;
+      }
+      case 'refire-timer': {
+        const timer = pickFrom(this.ledger.firedTimers, action.pick);
+        if (timer !== undefined) this.apply({ type: 'timer', timer });
+        return;
+      }
+      case 'operator-retry':
+        this.apply({ type: 'operator-retry', causationId: 'operator', payload: action.payload });
+        return;
+      case 'operator-abort':
+        this.apply({ type: 'operator-abort', reason: 'scenario', causationId: 'operator' });
+        return;
+    }
+  }
+
+  /**
+   * Answers every command with success and fires every timer, earliest first, until the saga ends or rests
+   * SUSPENDED; throws when it gets stuck (nothing to answer, no timer, not at rest) or does not settle in time.
+   */
+  settle(maxSteps: number): void {
+    let resumes = 0;
+    for (let steps = 0; steps < maxSteps; steps++) {
+      const { status } = this.run.state;
+      if (isTerminal(status)) return this.invariants.checkEnd(this.run.state);
+      if (status === SagaStatus.suspended) {
+        if (resumes === TAIL_RESUMES) return this.invariants.checkEnd(this.run.state);
+        resumes++;
+        this.apply({ type: 'operator-retry', causationId: 'operator' });
+        continue;
+      }
+      const awaiting = this.ledger.awaitingAnswer()[0];
+      const timer = this.ledger.pendingTimers()[0];
+      if (awaiting !== undefined) this.answer(awaiting.command, { outcome: 'success' });
+      else if (timer !== undefined) this.fire(timer);
+      else throw new Error(`stuck: ${status} with no command awaiting an answer and no timer`);
+    }
+    throw new Error(`not settled after ${maxSteps} steps: ${this.run.state.status}`);
+  }
+
+  private answer(command: Command, answer: Answer): void {
+    const id = this.nextReplyId();
+    this.deliver(
+      answer.outcome === 'success'
+        ? successReply(command, { by: id }, id)
+        : failureReply(command, { code: answer.code, message: 'scenario', retryable: answer.retryable }, id),
+    );
+  }
+
+  private deliver(reply: Reply): void {
+    this.ledger.recordReply(reply);
+    this.apply({ type: 'reply', reply });
+  }
+
+  private fire(timer: ScheduleTimer): void {
+    if (Date.parse(timer.fireAt) > this.run.clock.now().getTime()) this.run.clock.moveTo(timer.fireAt);
+    this.apply({ type: 'timer', timer: timer.timer });
+  }
+
+  private apply(trigger: Trigger): void {
+    const before = this.run.state;
+    const decision = this.run.apply(trigger);
+    if (retryAfterResumeGaveUp(trigger, before, decision)) {
+      throw new KnownCoreBug(`operator retry sent an action after its resume gave a sibling up`);
+    }
+    this.observe(trigger, before, decision);
+  }
+
+  private observe(trigger: Trigger | null, before: SagaState | null, decision: Decision): void {
+    const sent = commandsOf(decision).map((c) => `${c.kind} ${c.step} #${c.attempt} ${c.message_id}`);
+    const events = decision.events.map((e) => (e.step === null ? e.type : `${e.type}(${e.step})`));
+    this.trace.push(
+      `${describeTrigger(trigger)} → ${decision.state.status}; sent [${sent.join(', ')}]; ${events.join(' ')}`,
+    );
+    this.ledger.recordDecision(trigger, decision);
+    this.invariants.check(trigger, before, decision);
+  }
+
+  private nextReplyId(): string {
+    return `reply-${++this.replies}`;
+  }
+}
