@@ -41,6 +41,11 @@ export interface StepState extends AttemptTrack {
   compensation: CompensationState | null;
   /** The order in which its action ended SUCCEEDED or UNKNOWN (1 for the first): compensation goes latest first. */
   completionOrder?: number;
+  /**
+   * An operator's retry gave the step a new attempt (with this payload, when given), sent as soon as the saga runs:
+   * a sibling's failure decided on the same resume may suspend the saga again first, or start compensation.
+   */
+  pendingAttempt?: { payload: JsonObject | null };
 }
 
 export interface TraceContext {

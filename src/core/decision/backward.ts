@@ -37,6 +37,7 @@ function stopWaitingStep(d: DecisionBuilder, step: StepState): void {
 export function endAction(d: DecisionBuilder, step: StepState, outcomeUnknown: boolean): void {
   step.status = outcomeUnknown ? StepStatus.unknown : StepStatus.failed;
   step.outstanding = null;
+  delete step.pendingAttempt;
   step.finishedAt = d.nowIso;
   if (outcomeUnknown) d.markCompleted(step);
 }

@@ -19,16 +19,13 @@ export function operatorRetry(d: DecisionBuilder, causationId: string, payload?:
     d.state.suspension === null
   )
     return;
-  const index = d.indexOf(d.state.suspension.step);
-  const step = d.step(index);
+  const step = d.step(d.indexOf(d.state.suspension.step));
   d.record(SagaEventType.sagaRetried, step.name, { previousAttempts: step.attempts });
-  resumeAfter(d, 'an operator retried it');
   step.status = StepStatus.running;
   step.finishedAt = null;
   step.budgetStart = step.attempts;
-  step.lastAttemptTimedOut = false;
-  if (payload !== undefined) step.payload = payload;
-  d.sendCommand(index, 'action', step.attempts + 1, causationId);
+  step.pendingAttempt = { payload: payload ?? null };
+  resumeAfter(d, 'an operator retried it', causationId);
 }
 
 function retryCompensations(d: DecisionBuilder, causationId: string): void {

@@ -52,6 +52,7 @@ export function applyReply(d: DecisionBuilder, reply: Reply): void {
     track.lastAttemptTimedOut = false;
     if (reply.kind === 'action') {
       step.output = reply.output;
+      delete step.pendingAttempt;
       d.record(SagaEventType.stepSucceeded, step.name, {
         messageId: reply.message_id,
         inReplyTo: reply.in_reply_to,

@@ -15,7 +15,6 @@ import {
   successReply,
 } from '../fixtures';
 import type { Answer, ScenarioAction } from './scenario-arbitrary';
-import { KnownCoreBug, retryAfterResumeGaveUp } from './known-core-bugs';
 import { SagaInvariants, describeTrigger } from './saga-invariants';
 import { SagaLedger } from './saga-ledger';
 
@@ -132,9 +131,6 @@ export class ScenarioDriver {
   private apply(trigger: Trigger): void {
     const before = this.run.state;
     const decision = this.run.apply(trigger);
-    if (retryAfterResumeGaveUp(trigger, before, decision)) {
-      throw new KnownCoreBug(`operator retry sent an action after its resume gave a sibling up`);
-    }
     this.observe(trigger, before, decision);
   }
 

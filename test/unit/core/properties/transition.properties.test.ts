@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { compileGenerated, generatedSagaArbitrary } from './definition-arbitrary';
-import { KnownCoreBug } from './known-core-bugs';
 import { scenarioArbitrary } from './scenario-arbitrary';
 import { ScenarioDriver } from './scenario-driver';
 
@@ -21,7 +20,6 @@ describe('the saga core under any definition and any order of replies, timers an
           for (const action of scenario) driver.perform(action);
           driver.settle(SETTLE_STEPS);
         } catch (error) {
-          if (error instanceof KnownCoreBug) return;
           const message = error instanceof Error ? error.message : String(error);
           throw new Error(`${message}\n  ${driver.trace.slice(-TRACE_LINES).join('\n  ')}`, { cause: error });
         }
