@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { benchSagaYaml } from './bench-saga';
+import { benchGroupSagaYaml, benchSagaYaml } from './bench-saga';
 
 const run = promisify(execFile);
 
@@ -29,6 +29,7 @@ export async function prepareBenchEnvironment(): Promise<BenchEnvironment> {
   await run('rabbitmqctl', ['set_permissions', '-p', 'bench', 'guest', '.*', '.*', '.*']);
   const sagasDir = mkdtempSync(join(tmpdir(), 'bench-sagas-'));
   writeFileSync(join(sagasDir, 'order-fulfillment.yaml'), benchSagaYaml);
+  writeFileSync(join(sagasDir, 'order-group.yaml'), benchGroupSagaYaml);
   return {
     databaseUrl: 'postgres://postgres@127.0.0.1:5432/sagas_bench',
     amqpUrl: 'amqp://guest:guest@127.0.0.1:5672/bench',

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { stepsPerSaga } from './bench-saga';
+import { BenchPath, type BenchPathName } from './bench-saga';
 import { CompletionWatcher } from './completion-watcher';
 import { StartClient } from './start-client';
 import { type CpuUse, cpuMsPerStep, cpuSnapshot, memoryMiB } from './process-usage';
@@ -7,7 +7,7 @@ import { type Distribution, distribution } from './stats';
 
 export interface EngineScenario {
   concurrency: number;
-  failing: boolean;
+  path: BenchPathName;
   sagas: number;
   /** Sagas run before measuring: at least this many, and for at least `warmupMs`. */
   warmup: number;
@@ -15,7 +15,7 @@ export interface EngineScenario {
 }
 
 export interface EngineResult {
-  path: 'success' | 'compensation';
+  path: BenchPathName;
   concurrency: number;
   sagas: number;
   seconds: number;
@@ -41,10 +41,10 @@ export async function runEngineScenario(
 ): Promise<EngineResult> {
   const watcher = new CompletionWatcher(pool);
   const client = new StartClient(baseUrl, scenario.concurrency);
-  const expected = scenario.failing ? 'COMPENSATED' : 'COMPLETED';
+  const path = BenchPath[scenario.path];
   const start = async (index: number): Promise<{ id: string; status: string }> => {
-    const orderId = `${scenario.failing ? 'fail-' : ''}${label}-${index}`;
-    const id = await client.start({ name: 'order-fulfillment', input: { orderId } });
+    const orderId = `${path.failing ? 'fail-' : ''}${label}-${index}`;
+    const id = await client.start({ name: path.saga, input: { orderId } });
     return { id, status: await watcher.wait(id) };
   };
   const drive = async (from: number, count: number): Promise<Array<{ id: string; status: string }>> => {
@@ -70,7 +70,7 @@ export async function runEngineScenario(
     const seconds = Number(process.hrtime.bigint() - began) / 1e9;
     const cpuAfter = cpuSnapshot(enginePid);
     const cpu = cpuAfter.engine - cpuBefore.engine;
-    const stepCount = scenario.sagas * stepsPerSaga(scenario.failing);
+    const stepCount = scenario.sagas * path.stepsPerSaga;
     const ids = done.map((d) => d.id);
     const latencies = await pool.query<{ saga_ms: number }>(
       `SELECT EXTRACT(EPOCH FROM updated_at - created_at) * 1000 AS saga_ms FROM saga_instances WHERE id = ANY($1::uuid[])`,
@@ -85,7 +85,7 @@ export async function runEngineScenario(
       [ids],
     );
     return {
-      path: scenario.failing ? 'compensation' : 'success',
+      path: scenario.path,
       concurrency: scenario.concurrency,
       sagas: scenario.sagas,
       seconds,
@@ -97,7 +97,7 @@ export async function runEngineScenario(
       engineCpuPercent: (cpu / seconds) * 100,
       enginePeakRssMiB: memoryMiB(enginePid).peak,
       cpuMsPerStep: cpuMsPerStep(cpuBefore, cpuAfter, stepCount),
-      unexpectedStatuses: done.filter((d) => d.status !== expected).length,
+      unexpectedStatuses: done.filter((d) => d.status !== path.expectedStatus).length,
     };
   } finally {
     client.close();

@@ -3,7 +3,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { prepareBenchEnvironment } from './bench-environment';
-import { stepsPerSaga } from './bench-saga';
+import { BenchPath, type BenchPathName, benchPathNames } from './bench-saga';
 import { startEngineChild } from './engine-child';
 import { runEngineScenario } from './engine-scenario';
 import { runFloor } from './floor';
@@ -13,6 +13,7 @@ import { runSoak } from './soak';
 
 interface BenchOptions {
   concurrencies: number[];
+  paths: BenchPathName[];
   sagas: number | null;
   soak: boolean;
 }
@@ -21,9 +22,19 @@ function parseArgs(argv: string[]): BenchOptions {
   const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
   return {
     concurrencies: (value('concurrency') ?? '1,16,128').split(',').map(Number),
+    paths: parsePaths(value('paths') ?? benchPathNames.join(',')),
     sagas: value('sagas') === undefined ? null : Number(value('sagas')),
     soak: argv.includes('--soak'),
   };
+}
+
+function parsePaths(list: string): BenchPathName[] {
+  const names = list.split(',');
+  const unknown = names.filter((name) => !benchPathNames.includes(name as BenchPathName));
+  if (unknown.length > 0) {
+    throw new Error(`--paths: unknown ${unknown.join(', ')} (known: ${benchPathNames.join(', ')})`);
+  }
+  return names as BenchPathName[];
 }
 
 /**
@@ -66,11 +77,16 @@ async function main(): Promise<void> {
     for (const concurrency of options.concurrencies) {
       const sagas = sagasFor(concurrency, options);
       const warmup = Math.max(concurrency * 2, Math.round(sagas / 10));
-      const floor = await runFloor(pool, environment.amqpUrl, concurrency, sagas * stepsPerSaga(false));
-      for (const failing of [false, true]) {
-        const label = `c${concurrency}-${failing ? 'fail' : 'ok'}`;
+      const floor = await runFloor(
+        pool,
+        environment.amqpUrl,
+        concurrency,
+        sagas * BenchPath.success.stepsPerSaga,
+      );
+      for (const path of options.paths) {
+        const label = `c${concurrency}-${path}`;
         const result = await runEngineScenario(
-          { concurrency, failing, sagas, warmup, warmupMs: WARMUP_MS },
+          { concurrency, path, sagas, warmup, warmupMs: WARMUP_MS },
           engine.baseUrl,
           pool,
           pid,

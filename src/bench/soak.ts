@@ -12,7 +12,7 @@ const RSS_SAMPLE_MS = 500;
 /** 100,000 sagas at concurrency 128: throughput and RSS per 10,000, then checks that everything drained. */
 export async function runSoak(baseUrl: string, pool: Pool, pid: number): Promise<void> {
   const warmup = await runEngineScenario(
-    { concurrency: CONCURRENCY, failing: false, sagas: WARMUP_SAGAS, warmup: 0, warmupMs: 0 },
+    { concurrency: CONCURRENCY, path: 'success', sagas: WARMUP_SAGAS, warmup: 0, warmupMs: 0 },
     baseUrl,
     pool,
     pid,
@@ -30,7 +30,7 @@ export async function runSoak(baseUrl: string, pool: Pool, pid: number): Promise
     let result: EngineResult;
     try {
       result = await runEngineScenario(
-        { concurrency: CONCURRENCY, failing: false, sagas: CHUNK, warmup: 0, warmupMs: 0 },
+        { concurrency: CONCURRENCY, path: 'success', sagas: CHUNK, warmup: 0, warmupMs: 0 },
         baseUrl,
         pool,
         pid,
