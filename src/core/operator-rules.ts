@@ -11,8 +11,13 @@ export function pivotPassed(definition: SagaDefinition, state: SagaState): boole
 /** Why an operator may not abort the saga now, or null when it may. */
 export function abortRefusal(definition: SagaDefinition, state: SagaState): string | null {
   if (state.status !== SagaStatus.running) return 'be aborted (only RUNNING sagas can)';
-  if (pivotPassed(definition, state)) {
-    return `be aborted: its pivot "${definition.steps[definition.pivot!]!.name}" succeeded, it can only go forward`;
+  if (definition.pivot === null) return null;
+  const pivot = state.steps[definition.pivot]!;
+  if (pivot.status === StepStatus.succeeded) {
+    return `be aborted: its pivot "${pivot.name}" succeeded, it can only go forward`;
+  }
+  if (pivot.status === StepStatus.running) {
+    return `be aborted now: its pivot "${pivot.name}" is running, and its outcome decides whether it can go back`;
   }
   return null;
 }

@@ -1,9 +1,9 @@
 import type { ReplyError } from '../../contracts/reply';
 import { SagaEventType } from '../events';
-import { SagaStatus, isTerminal } from '../status';
+import { SagaStatus, StepStatus, isTerminal } from '../status';
 import type { TimerPayload } from '../timers';
 import type { DecisionBuilder } from './decision-builder';
-import { attemptFailed } from './attempts';
+import { attemptFailed, suspend } from './attempts';
 import { stopForward } from './backward';
 
 /** A durable timer fired: an attempt timed out, a retry is due, or the saga's deadline passed. */
@@ -51,11 +51,36 @@ export function applyTimer(d: DecisionBuilder, timer: TimerPayload): void {
   }
 }
 
-/** Before the pivot the deadline starts compensation; past it, the saga can only go forward and the deadline is moot. */
+/**
+ * Before the pivot the deadline starts compensation; past it, the saga can only go forward and the deadline is
+ * moot. While the pivot's attempt is in flight its answer decides (the deadline is looked at again just after that
+ * attempt's own timeout); when its last attempt timed out, whether the point of no return was passed is unknown and
+ * an operator decides.
+ */
 export function sagaDeadlinePassed(d: DecisionBuilder): void {
   if (d.state.status !== SagaStatus.running || d.pastPivot()) {
     return;
   }
+  const pivot = d.definition.pivot === null ? null : d.step(d.definition.pivot);
+  if (pivot?.status === StepStatus.running && pivot.outstanding !== null) {
+    const after = new Date(Date.parse(pivot.outstanding.deadline) + 1).toISOString();
+    d.record(SagaEventType.sagaDeadlinePassed, pivot.name, {
+      deadline: d.state.deadlineAt,
+      waitingFor: pivot.name,
+    });
+    d.schedule({ type: 'saga-deadline' }, after);
+    return;
+  }
   d.record(SagaEventType.sagaDeadlinePassed, null, { deadline: d.state.deadlineAt });
+  if (pivot?.status === StepStatus.running && pivot.lastAttemptTimedOut && pivot.error !== null) {
+    d.cancelPendingTimers(pivot.name, 'action', pivot);
+    return suspend(
+      d,
+      d.definition.pivot!,
+      "the saga deadline passed and the pivot's outcome is unknown",
+      pivot.error,
+      {},
+    );
+  }
   stopForward(d, 'saga-deadline', 'saga deadline passed', null);
 }

@@ -3,7 +3,11 @@ import { definitionOf, plainStep, step } from './definitions';
 import { FATAL, RETRYABLE, SagaRun, cancelledKeysOf, commandsOf, logTypesOf, scheduledOf } from './fixtures';
 
 /** `hold` (compensatable), `charge` (pivot), `notify` (retriable, two attempts unless told), with a deadline. */
-function tripRun(notify: Record<string, unknown> = {}, charge: Record<string, unknown> = {}): SagaRun {
+function tripRun(
+  notify: Record<string, unknown> = {},
+  charge: Record<string, unknown> = {},
+  sagaTimeout = '1m',
+): SagaRun {
   const run = new SagaRun(
     definitionOf(
       [
@@ -11,7 +15,7 @@ function tripRun(notify: Record<string, unknown> = {}, charge: Record<string, un
         plainStep('charge', { type: 'pivot', ...charge }),
         plainStep('notify', { type: 'retriable', ...notify }),
       ],
-      { timeout: '1m' },
+      { timeout: sagaTimeout },
     ),
   );
   run.start();
@@ -47,6 +51,42 @@ describe('step types: pivot and retriable', () => {
     expect(run.state.status).toBe('RUNNING');
     run.complete('notify');
     expect(run.state.status).toBe('COMPLETED');
+  });
+
+  it('lets the answer of a pivot in flight decide when the deadline passes, and looks at the deadline again after', () => {
+    const run = tripRun({}, {}, '5s');
+    const charge = latestAction(run, 'charge');
+    const passed = run.fire(run.sagaDeadline());
+
+    expect(run.state.status).toBe('RUNNING');
+    expect(commandsOf(passed)).toEqual([]);
+    expect(scheduledOf(passed).map((t) => [t.timer.type, t.fireAt])).toEqual([
+      ['saga-deadline', new Date(Date.parse(run.timeoutOf(charge).fireAt) + 1).toISOString()],
+    ]);
+    expect(run.apply({ type: 'operator-abort', reason: 'stop', causationId: 'op-1' }).changed).toBe(false);
+
+    run.succeed(charge);
+    expect(run.fire(run.sagaDeadline()).changed).toBe(false);
+    run.complete('notify');
+    expect(run.state.status).toBe('COMPLETED');
+  });
+
+  it('compensates once the deadline passed and the pivot in flight failed; suspends when its outcome is unknown', () => {
+    const failed = tripRun({}, {}, '5s');
+    failed.fire(failed.sagaDeadline());
+    failed.fail(latestAction(failed, 'charge'), RETRYABLE);
+    expect(failed.state.status).toBe('RUNNING');
+    const undo = failed.fire(failed.sagaDeadline());
+    expect(failed.state.status).toBe('COMPENSATING');
+    expect(commandsOf(undo).map((c) => `${c.kind}:${c.step}`)).toEqual(['compensation:hold']);
+
+    const unknown = tripRun({}, {}, '5s');
+    unknown.fire(unknown.sagaDeadline());
+    unknown.timeout(latestAction(unknown, 'charge'));
+    const suspended = unknown.fire(unknown.sagaDeadline());
+    expect(unknown.state.status).toBe('SUSPENDED');
+    expect(unknown.state.suspension).toMatchObject({ step: 'charge' });
+    expect(commandsOf(suspended)).toEqual([]);
   });
 
   it('suspends, instead of compensating, when a retriable step past the pivot fails with retryable: false', () => {
