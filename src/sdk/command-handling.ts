@@ -1,4 +1,5 @@
 import type { Command } from '../contracts/command';
+import type { ActionTurns } from './action-turns';
 import { WireLimits } from '../contracts/limits';
 import type { FinalReply, Reply, ReplyError } from '../contracts/reply';
 import { parseCommand } from './command-parsing';
@@ -12,7 +13,10 @@ import {
   type IdempotencyRecord,
   type IdempotencyStore,
   type Outcome,
+  actionKeyOf,
   answers,
+  isTombstone,
+  tombstoneFor,
 } from './idempotency';
 import type { ParticipantLogger } from './options';
 import { type ReplyStamp, failureReply, outcomeReply } from './replies';
@@ -23,6 +27,8 @@ export type CommandOutcome = { kind: 'reply'; reply: FinalReply } | { kind: 'dea
 export interface CommandEnvironment {
   handlers: ReadonlyMap<string, CompiledHandler>;
   idempotency: IdempotencyStore | null;
+  /** Orders each action's deliveries and its tombstone within this process; one per participant. */
+  actionTurns: ActionTurns;
   logger: ParticipantLogger;
   now: () => Date;
   newId: () => string;
@@ -45,7 +51,11 @@ export interface Delivery {
 export async function handleCommand(delivery: Delivery, env: CommandEnvironment): Promise<CommandOutcome> {
   const parsed = parseCommand(delivery.content, env.maxCommandBytes);
   if (!parsed.ok) return { kind: 'dead-letter', reason: parsed.reason };
-  const reply = await answer(parsed.command, delivery, env);
+  const { command } = parsed;
+  const reply =
+    command.kind === 'action' && env.idempotency !== null
+      ? await env.actionTurns.handleAction(command.idempotency_key, () => answer(command, delivery, env))
+      : await answer(command, delivery, env);
   return { kind: 'reply', reply };
 }
 
@@ -82,6 +92,10 @@ async function answer(command: Command, delivery: Delivery, env: CommandEnvironm
     });
     return fail({ code: FailureCode.invalidPayload, message: payload.message, retryable: false });
   }
+  if (store !== null && command.kind === 'compensation') {
+    const tombstoned = await tombstoneUnlessActionRan(store, command, env);
+    if (!tombstoned.ok) return fail(tombstoned.error);
+  }
 
   const ran = await run(handler, payload.value, command, delivery, env);
   if (ran.recorded) return outcomeReply(command, ran.record, stamp());
@@ -112,12 +126,67 @@ async function lookUp(
     return { ok: false, error: { code: FailureCode.idempotencyStoreError, message, retryable: true } };
   }
   if (recorded === undefined || !answers(recorded, command.attempt)) return { ok: true };
+  if (isTombstone(recorded)) {
+    logger.info('action refused: its compensation was handled before it ran', {
+      ...logScope(command),
+      code: FailureCode.compensatedBeforeAction,
+      tombstonedBy: recorded.messageId,
+    });
+    return { ok: true, record: recorded };
+  }
   logger.info('command already handled; replying with the recorded outcome', {
     ...logScope(command),
     outcome: recorded.outcome,
     recordedFor: recorded.messageId,
   });
   return { ok: true, record: recorded };
+}
+
+/**
+ * Before a compensation runs, records a tombstone for its step's action unless the action has a record: the
+ * action never ran here, and a delivery of it that comes later (a redelivery, or an attempt that timed out and
+ * was overtaken) must not run it. The compensation's handler runs either way — it must be a no-op when the
+ * action never happened — since an effect the store does not know of (a handler without `ctx.transaction` that
+ * crashed before its outcome was recorded) may still need undoing. When the store fails, the compensation is
+ * not handled: a retryable failure lets the engine try again.
+ */
+async function tombstoneUnlessActionRan(
+  store: IdempotencyStore,
+  command: Command,
+  env: CommandEnvironment,
+): Promise<{ ok: true } | { ok: false; error: ReplyError }> {
+  if (store.recordTombstone === undefined) return { ok: true };
+  const actionKey = actionKeyOf(command);
+  const scope = logScope(command);
+  if (actionKey === null) {
+    env.logger.warn(
+      'no tombstone recorded: the idempotency key is not <saga id>:<step>:compensation, so the action key is unknown',
+      scope,
+    );
+    return { ok: true };
+  }
+  const tombstone = tombstoneFor(command);
+  let standing: IdempotencyRecord;
+  try {
+    standing = await env.actionTurns.recordTombstone(actionKey, () =>
+      store.recordTombstone!(actionKey, tombstone),
+    );
+  } catch (thrown) {
+    const message = `idempotency store unavailable: ${errorMessage(thrown)}`;
+    env.logger.error('compensation not handled: the tombstone of its action could not be recorded', {
+      ...scope,
+      error: message,
+    });
+    return { ok: false, error: { code: FailureCode.idempotencyStoreError, message, retryable: true } };
+  }
+  if (isTombstone(standing)) {
+    env.logger.info('the action of this step never ran here; it is tombstoned and will not run', {
+      ...scope,
+      actionKey,
+      tombstonedBy: standing.messageId,
+    });
+  }
+  return { ok: true };
 }
 
 /**
@@ -201,6 +270,19 @@ async function record(
   const mine: IdempotencyRecord = { ...outcome, ...attemptOf(command) };
   try {
     const standing = await store.record(command.idempotency_key, mine);
+    if (isTombstone(standing)) {
+      // Another process recorded the tombstone while this handler ran; an effect written outside
+      // `ctx.transaction` stays in place, and the compensation did not see it.
+      const fields = {
+        ...logScope(command),
+        code: FailureCode.compensatedBeforeAction,
+        tombstonedBy: standing.messageId,
+      };
+      if (outcome.outcome === 'success') {
+        logger.error('the action ran while its compensation was handled; its effect may remain', fields);
+      } else logger.info('action refused: its compensation was handled while it ran', fields);
+      return standing;
+    }
     if (standing.messageId !== mine.messageId) {
       logger.info('another delivery recorded the outcome first; replying with it', {
         ...logScope(command),

@@ -15,4 +15,10 @@ export const FailureCode = {
    * handler would produce the same output again).
    */
   outputTooLarge: 'OUTPUT_TOO_LARGE',
+  /**
+   * The action arrived after its step's compensation had been handled without the action ever running (a
+   * redelivery or a late attempt overtaken by the compensation): the idempotency store holds a tombstone for it,
+   * and the handler is not run (not retryable).
+   */
+  compensatedBeforeAction: 'COMPENSATED_BEFORE_ACTION',
 } as const;

@@ -8,7 +8,13 @@ export { defineHandler } from './handlers';
 export type { CommandHandler, HandlerDeclaration, HandlerDefinition, HandlerResult } from './handlers';
 export { FailureCode } from './failure-codes';
 export { BusinessError, ParticipantError, ParticipantOptionsError, RetryableError } from './errors';
-export { answers, createMemoryIdempotencyStore, supersedes } from './idempotency';
+export {
+  answers,
+  createMemoryIdempotencyStore,
+  isTombstone,
+  supersedes,
+  tombstoneAttempt,
+} from './idempotency';
 export type {
   AttemptRef,
   IdempotencyRecord,

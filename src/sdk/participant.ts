@@ -2,6 +2,7 @@ import { type ChannelModel, type RecoveringChannelModel, connect } from 'amqplib
 import { commandQueueName } from '../contracts/topology';
 import { DeliveryStrikes } from '../messaging/delivery-strikes';
 import { hardenAmqplib } from '../messaging/harden-amqplib';
+import { ActionTurns } from './action-turns';
 import { ChannelClosure, ConsumerChannel } from './consumer-channel';
 import { DeliveryHandler } from './delivery-handler';
 import { type CompiledOptions, type ParticipantOptions, compileOptions } from './options';
@@ -44,6 +45,7 @@ class AmqpParticipant implements Participant {
       commands: {
         handlers: options.handlers,
         idempotency: options.idempotency,
+        actionTurns: new ActionTurns(),
         logger: options.logger,
         now: () => new Date(),
         newId: () => crypto.randomUUID(),

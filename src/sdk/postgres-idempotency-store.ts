@@ -17,6 +17,7 @@ export interface PostgresIdempotencyStore extends IdempotencyStore {
   /** Creates the table when it is missing; safe when several processes call it at once. */
   ensureSchema(): Promise<void>;
   transaction: NonNullable<IdempotencyStore['transaction']>;
+  recordTombstone: NonNullable<IdempotencyStore['recordTombstone']>;
 }
 
 /**
@@ -74,6 +75,17 @@ export function createPostgresIdempotencyStore(
         const { rows } = await client.query<Row>(sql.upsert(key, record));
         if (rows[0] === undefined) throw new Error(`the record of ${key} changed while its lock was held`);
         return { ran: true, record: toRecord(rows[0]) };
+      });
+    },
+
+    recordTombstone(key, tombstone) {
+      return pgTransaction(pool, async (client) => {
+        // Waits for a `transaction` of the action in flight: it commits its record or rolls back its effect.
+        await client.query(sql.lockKey(key));
+        const { rows } = await client.query<Row>(sql.insertIfAbsent(key, tombstone));
+        if (rows[0] !== undefined) return toRecord(rows[0]);
+        const standing = await client.query<Row>(sql.find(key));
+        return toRecord(standing.rows[0]!);
       });
     },
   };
@@ -151,16 +163,31 @@ function statements(table: string) {
               attempt = excluded.attempt, message_id = excluded.message_id, recorded_at = now()
           WHERE t.outcome = 'failure' AND t.attempt < excluded.attempt
         RETURNING ${columns}`,
-      values: [
-        key,
-        record.outcome,
-        record.outcome === 'success' ? JSON.stringify(record.output) : null,
-        record.outcome === 'failure' ? JSON.stringify(record.error) : null,
-        record.attempt,
-        record.messageId,
-      ],
+      values: recordValues(key, record),
+    }),
+
+    /**
+     * Inserts only when the key has no row (a tombstone: `tombstoneAttempt` keeps the upsert above from ever
+     * replacing it). Returns no row when one was there.
+     */
+    insertIfAbsent: (key: string, record: IdempotencyRecord): Sql => ({
+      text: `INSERT INTO ${quoted} (idempotency_key, ${columns}) VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT (idempotency_key) DO NOTHING
+        RETURNING ${columns}`,
+      values: recordValues(key, record),
     }),
   };
+}
+
+function recordValues(key: string, record: IdempotencyRecord): unknown[] {
+  return [
+    key,
+    record.outcome,
+    record.outcome === 'success' ? JSON.stringify(record.output) : null,
+    record.outcome === 'failure' ? JSON.stringify(record.error) : null,
+    record.attempt,
+    record.messageId,
+  ];
 }
 
 const rowSchema = z.discriminatedUnion('outcome', [

@@ -39,6 +39,19 @@ export function nextAttempt(command: Command): Command {
   return { ...command, message_id: randomUUID(), attempt: command.attempt + 1 };
 }
 
+/** The compensation of `action`'s step: same saga and step, kind `compensation`, its own idempotency key. */
+export function compensationOf(action: Command, type: string): Command {
+  return {
+    ...action,
+    message_id: randomUUID(),
+    type,
+    kind: 'compensation',
+    attempt: 1,
+    idempotency_key: `${action.saga.id}:${action.step}:compensation`,
+    payload: { ...action.payload, output: null },
+  };
+}
+
 /**
  * The engine's side of the wire for SDK tests: publishes commands as the engine does (persistent, confirmed,
  * `replyTo` = `sagas.replies`) and reads what participants send back.
