@@ -12,23 +12,23 @@ import {
   unfinished,
 } from '../persistence/stats-sql';
 
+/** How often a step of sagas started in the window ran, was skipped, failed and was compensated. */
+interface StepCounts {
+  saga: string;
+  step: string;
+  ran: number;
+  skipped: number;
+  failed: number;
+  compensated: number;
+}
+
 export interface SagaStats {
   window: { since: string; name: string | null };
   counts: Array<{ name: string; version: number; status: string; count: number }>;
   startedPerMinute: Array<{ minute: string; count: number }>;
   finishedPerMinute: Array<{ minute: string; count: number }>;
   duration: { finished: number; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null };
-  steps: Array<{
-    saga: string;
-    step: string;
-    ran: number;
-    skipped: number;
-    failed: number;
-    compensated: number;
-    compensationFailed: number;
-    failureRate: number;
-    compensationRate: number;
-  }>;
+  steps: Array<StepCounts & { compensationFailed: number; failureRate: number; compensationRate: number }>;
   oldestUnfinishedAgeSeconds: number | null;
   pastDeadline: number;
   /** Sagas waiting for an operator past their pivot. */
@@ -37,15 +37,7 @@ export interface SagaStats {
   deadLetters: { stored: number; inQueue: number | null };
 }
 
-interface StepOutcomeRow {
-  saga: string;
-  step: string;
-  ran: number;
-  skipped: number;
-  failed: number;
-  compensated: number;
-  compensation_failed: number;
-}
+type StepOutcomeRow = StepCounts & { compensation_failed: number };
 
 /** The dashboard statistics; the dead-letter depth comes from the broker (null when it is down). */
 export class SagaStatsReader {
