@@ -1,6 +1,11 @@
+import { compileDefinition } from '../core/definition/compile';
 import type { SagaDefinition } from '../core/definition/types';
-import type { DefinitionSource, RegisteredDefinition } from '../orchestrator/ports';
+import type { DefinitionKey, DefinitionSource, RegisteredDefinition } from '../orchestrator/ports';
+import type { StoredDefinitionRow } from '../persistence/definition-sql';
 import { createInputValidator } from './input-validator';
+
+/** Reads stored definition versions: those of `keys` that exist. */
+export type StoredVersionReader = (keys: readonly DefinitionKey[]) => Promise<StoredDefinitionRow[]>;
 
 export interface DefinitionSummary {
   name: string;
@@ -14,6 +19,10 @@ export interface DefinitionSummary {
 export class DefinitionRegistry implements DefinitionSource {
   private readonly versions = new Map<string, Map<number, RegisteredDefinition>>();
   private readonly current = new Map<string, number>();
+  /** Reads of versions stored after this process started, in flight: one read per version however many ask. */
+  private readonly reading = new Map<string, Promise<void>>();
+
+  constructor(private readonly readStored: StoredVersionReader | null = null) {}
 
   add(definition: SagaDefinition, isCurrent: boolean): void {
     const byVersion = this.versions.get(definition.name) ?? new Map<number, RegisteredDefinition>();
@@ -29,6 +38,32 @@ export class DefinitionRegistry implements DefinitionSource {
 
   get(name: string, version: number): SagaDefinition | undefined {
     return this.versions.get(name)?.get(version)?.definition;
+  }
+
+  async ensure(keys: readonly DefinitionKey[]): Promise<void> {
+    const missing = new Map<string, DefinitionKey>();
+    for (const key of keys) {
+      if (this.get(key.name, key.version) === undefined) missing.set(`${key.name}@${key.version}`, key);
+    }
+    if (missing.size === 0 || this.readStored === null) return;
+    const toRead = [...missing].filter(([id]) => !this.reading.has(id)).map(([, key]) => key);
+    if (toRead.length > 0) {
+      const read = this.readVersions(toRead);
+      for (const key of toRead) this.reading.set(`${key.name}@${key.version}`, read);
+    }
+    await Promise.all([...missing.keys()].map((id) => this.reading.get(id)));
+  }
+
+  private async readVersions(keys: DefinitionKey[]): Promise<void> {
+    try {
+      for (const row of await this.readStored!(keys)) {
+        const compiled = compileDefinition(row.document);
+        // A stored version that no longer compiles stays missing: its sagas are reported, not run on a guess.
+        if (compiled.ok) this.add(compiled.definition, false);
+      }
+    } finally {
+      for (const key of keys) this.reading.delete(`${key.name}@${key.version}`);
+    }
   }
 
   /** The version new sagas of this name start on. */

@@ -5,9 +5,10 @@ import {
   type StoredDefinitionRow,
   insertDefinition,
   lockDefinitions,
+  selectDefinitionVersions,
   selectDefinitions,
 } from '../persistence/definition-sql';
-import { inTransaction } from '../persistence/sql';
+import { inTransaction, runQuery } from '../persistence/sql';
 import type { LoadedDefinition } from './definition-files';
 import { DefinitionRegistry } from './definition-registry';
 
@@ -55,7 +56,9 @@ export async function syncDefinitions(
   });
 
   const currentVersions = new Map(loaded.map(({ definition }) => [definition.name, definition.version]));
-  const registry = new DefinitionRegistry();
+  const registry = new DefinitionRegistry(
+    async (keys) => (await runQuery<StoredDefinitionRow>(dataSource, selectDefinitionVersions(keys))).rows,
+  );
   const problems: string[] = [];
   for (const row of stored) {
     const compiled = compileDefinition(row.document);

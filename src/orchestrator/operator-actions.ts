@@ -67,6 +67,7 @@ export class OperatorActions {
     for (let round = 1; round <= MAX_WRITE_ROUNDS; round++) {
       const saga = await this.store.read(sagaId);
       if (saga === null) throw new SagaNotFoundError(sagaId);
+      await this.committer.prepare([saga]);
       const status = saga.state.status;
       if (status === SagaStatus.compensating) return { status, changed: false };
       const refusal = refusalOf(this.committer.definitionOf(saga), saga.state);

@@ -137,9 +137,20 @@ export interface RegisteredDefinition {
   validateInput(input: unknown): Array<{ path: string; message: string }>;
 }
 
+/** A definition's name and version: what a saga runs on. */
+export interface DefinitionKey {
+  name: string;
+  version: number;
+}
+
 /** The definitions sagas run on, by name and version. */
 export interface DefinitionSource {
   get(name: string, version: number): SagaDefinition | undefined;
+  /**
+   * Makes `get` answer for every version asked for that is stored, also one another engine process stored after
+   * this one started (read from storage once, then held). A version not stored stays missing.
+   */
+  ensure(keys: readonly DefinitionKey[]): Promise<void>;
   /** The version new sagas of this name start on. */
   currentVersion(name: string): RegisteredDefinition | undefined;
   /** Every participant a stored definition names. */

@@ -72,6 +72,7 @@ export class ReplyApplier implements ReplyApplierPort {
   private async applyRound(batch: Round, indexes: number[], cached: boolean): Promise<number[]> {
     const { replies, results } = batch;
     const sagaById = await this.sagasOf(replies, indexes, cached);
+    await this.deps.committer.prepare(sagaById.sagas.values());
     const fresh: number[] = [];
     for (const index of indexes) {
       const reply = replies[index]!;

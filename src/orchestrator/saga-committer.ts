@@ -82,6 +82,16 @@ export class SagaCommitter {
     };
   }
 
+  /** Before planning: the definition versions of these sagas, read from storage when another process stored them. */
+  async prepare(sagas: Iterable<StoredSaga>): Promise<void> {
+    const keys = [];
+    for (const saga of sagas) {
+      const { name, version } = saga.state;
+      if (this.deps.definitions.get(name, version) === undefined) keys.push({ name, version });
+    }
+    if (keys.length > 0) await this.deps.definitions.ensure(keys);
+  }
+
   definitionOf(saga: StoredSaga): SagaDefinition {
     const definition = this.deps.definitions.get(saga.state.name, saga.state.version);
     if (definition === undefined)

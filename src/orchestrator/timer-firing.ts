@@ -19,6 +19,7 @@ export class TimerFiring {
   /** Fires every timer due now (at most `limit`); returns how many fired. */
   async fireDue(limit = 100): Promise<number> {
     const due = await this.store.dueTimers(this.clock.now(), limit);
+    await this.committer.prepare(due.map((timer) => timer.saga));
     const plans: SagaPlan[] = [];
     for (const timers of groupBy(due, (timer) => timer.saga.id).values()) {
       try {

@@ -20,6 +20,18 @@ export function selectDefinitions(): SqlStatement {
   };
 }
 
+/** The stored versions among `keys` (name and version pairs); one statement however many. */
+export function selectDefinitionVersions(
+  keys: ReadonlyArray<{ name: string; version: number }>,
+): SqlStatement {
+  return {
+    text: `SELECT d.name, d.version, d.document, d.fingerprint
+           FROM saga_definitions d JOIN unnest($1::text[], $2::int[]) AS k(name, version)
+             ON d.name = k.name AND d.version = k.version`,
+    values: [keys.map((key) => key.name), keys.map((key) => key.version)],
+  };
+}
+
 export function insertDefinition(
   name: string,
   version: number,

@@ -6,7 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createApplication } from '../../src/app/application';
 import { type AppConfig, loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
-import { silentLogger } from '../../src/shared/logger';
+import { type Logger, silentLogger } from '../../src/shared/logger';
 import { type TestDatabase, reserveTestDatabase } from './database';
 import { createVhost } from './rabbit-vhost';
 
@@ -39,6 +39,8 @@ export interface TestEngine {
 export interface TestEngineOptions {
   sagas: Record<string, string>;
   env?: Record<string, string>;
+  /** Default: silent, or info lines when DEBUG_ENGINE_LOGS is set. */
+  logger?: Logger;
 }
 
 /** A real engine (real PostgreSQL, real RabbitMQ) on its own database, vhost and definitions folder. */
@@ -61,7 +63,7 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
   let baseUrl = '';
   const boot = async (): Promise<void> => {
     app = await createApplication(config, {
-      logger: process.env.DEBUG_ENGINE_LOGS ? createLogger('info') : silentLogger,
+      logger: options.logger ?? (process.env.DEBUG_ENGINE_LOGS ? createLogger('info') : silentLogger),
     });
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as AddressInfo;
