@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createApplication } from './app/application';
+import { reloadOnSighup } from './app/reload-on-sighup';
 import { loadConfig } from './config/config';
 import { createLogger } from './observability/logger';
 import { StartupError } from './shared/startup-error';
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   // SIGTERM and SIGINT run the shutdown hooks in the order the guarantees need, then exit 0.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   process.once('exit', (code) => logger.info('engine stopped', { code }));
+  reloadOnSighup(app, logger);
   await app.listen(config.port);
   logger.info('listening', { port: config.port });
 }

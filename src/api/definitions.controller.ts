@@ -1,20 +1,32 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import type { RetryPolicy, SagaDefinition } from '../core/definition/types';
 import { toMermaid } from '../core/definition/graph';
 import { DefinitionRegistry } from '../definitions/definition-registry';
 import { DefinitionNotFoundError, ValidationFailedError } from '../core/errors';
 import { type GraphQuery, graphQuerySchema } from './dto';
 import { ZodValidationPipe } from './zod-validation.pipe';
-import { ReadAccess } from './auth/access';
+import { AdminAccess, ReadAccess } from './auth/access';
+import { DefinitionReloader } from '../definitions/definition-reload';
 
 @Controller('api/definitions')
 @ReadAccess()
 export class DefinitionsController {
-  constructor(@Inject(DefinitionRegistry) private readonly registry: DefinitionRegistry) {}
+  constructor(
+    @Inject(DefinitionRegistry) private readonly registry: DefinitionRegistry,
+    @Inject(DefinitionReloader) private readonly reloader: DefinitionReloader,
+  ) {}
 
   @Get()
   list() {
     return { items: this.registry.summaries() };
+  }
+
+  /** Admin: reads the definitions folder again, all or nothing (422 with every problem); 200 as GET /. */
+  @Post('reload')
+  @AdminAccess()
+  @HttpCode(200)
+  async reload() {
+    return { items: await this.reloader.reload() };
   }
 
   /** The definition as a Mermaid flowchart; `version` defaults to the current one. */

@@ -18,7 +18,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config, runtime),
         PersistenceModule.forRoot(config, runtime.logger),
-        DefinitionsModule.forRoot(definitions),
+        DefinitionsModule.forRoot(definitions, config),
         TransportModule.forRoot(config),
         OrchestratorModule.forRoot(config),
         ObservabilityModule,

@@ -21,8 +21,34 @@ export class DefinitionRegistry implements DefinitionSource {
   private readonly current = new Map<string, number>();
   /** Reads of versions stored after this process started, in flight: one read per version however many ask. */
   private readonly reading = new Map<string, Promise<void>>();
+  private readonly participantListeners: Array<(participants: string[]) => void> = [];
 
   constructor(private readonly readStored: StoredVersionReader | null = null) {}
+
+  /**
+   * Holds these versions (besides those it has) and starts new sagas of each name on `current`'s version: what
+   * start-up and a reload do. Whoever listens learns the participants no version named before.
+   */
+  replace(definitions: SagaDefinition[], current: ReadonlyMap<string, number>): void {
+    this.hold(
+      definitions.filter((definition) => this.get(definition.name, definition.version) === undefined),
+    );
+    this.current.clear();
+    for (const [name, version] of current) this.current.set(name, version);
+  }
+
+  /** Adds versions it did not hold; tells the listeners about participants none named before. */
+  private hold(definitions: SagaDefinition[]): void {
+    const before = new Set(this.participants());
+    for (const definition of definitions) this.add(definition, false);
+    const added = this.participants().filter((participant) => !before.has(participant));
+    if (added.length > 0) for (const listener of this.participantListeners) listener(added);
+  }
+
+  /** Calls `listener` with the participants a later version names for the first time. */
+  onNewParticipants(listener: (participants: string[]) => void): void {
+    this.participantListeners.push(listener);
+  }
 
   add(definition: SagaDefinition, isCurrent: boolean): void {
     const byVersion = this.versions.get(definition.name) ?? new Map<number, RegisteredDefinition>();
@@ -56,11 +82,9 @@ export class DefinitionRegistry implements DefinitionSource {
 
   private async readVersions(keys: DefinitionKey[]): Promise<void> {
     try {
-      for (const row of await this.readStored!(keys)) {
-        const compiled = compileDefinition(row.document);
-        // A stored version that no longer compiles stays missing: its sagas are reported, not run on a guess.
-        if (compiled.ok) this.add(compiled.definition, false);
-      }
+      const compiled = (await this.readStored!(keys)).map((row) => compileDefinition(row.document));
+      // A stored version that no longer compiles stays missing: its sagas are reported, not run on a guess.
+      this.hold(compiled.flatMap((result) => (result.ok ? [result.definition] : [])));
     } finally {
       for (const key of keys) this.reading.delete(`${key.name}@${key.version}`);
     }

@@ -5,7 +5,10 @@ import type { Logger } from '../shared/logger';
 import { LOGGER } from '../shared/tokens';
 import type { LoadedDefinition } from './definition-files';
 import { DefinitionRegistry } from './definition-registry';
+import { DefinitionReloader } from './definition-reload';
 import { syncDefinitions } from './definition-sync';
+import type { AppConfig } from '../config/config';
+import { participantsWithoutUser } from '../shared/participant-users';
 
 /**
  * The saga definitions: the files (read and checked before anything else starts) stored with every version
@@ -14,7 +17,7 @@ import { syncDefinitions } from './definition-sync';
 @Global()
 @Module({})
 export class DefinitionsModule {
-  static forRoot(files: LoadedDefinition[]): DynamicModule {
+  static forRoot(files: LoadedDefinition[], config: AppConfig): DynamicModule {
     return {
       module: DefinitionsModule,
       providers: [
@@ -30,8 +33,22 @@ export class DefinitionsModule {
           },
         },
         { provide: DEFINITION_SOURCE, useExisting: DefinitionRegistry },
+        {
+          provide: DefinitionReloader,
+          inject: [DataSource, DefinitionRegistry, LOGGER],
+          useFactory: (dataSource: DataSource, registry: DefinitionRegistry, logger: Logger) =>
+            new DefinitionReloader(
+              dataSource,
+              registry,
+              {
+                sagasDir: config.sagasDir,
+                checkNewParticipants: (participants) => participantsWithoutUser(config, participants),
+              },
+              logger,
+            ),
+        },
       ],
-      exports: [DefinitionRegistry, DEFINITION_SOURCE],
+      exports: [DefinitionRegistry, DEFINITION_SOURCE, DefinitionReloader],
     };
   }
 }

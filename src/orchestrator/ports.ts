@@ -155,6 +155,8 @@ export interface DefinitionSource {
   currentVersion(name: string): RegisteredDefinition | undefined;
   /** Every participant a stored definition names. */
   participants(): string[];
+  /** Calls `listener` with the participants a version held later names for the first time. */
+  onNewParticipants(listener: (participants: string[]) => void): void;
 }
 
 /** A reply as it arrived: the AMQP `user_id` it came with (checked by the broker), for the reply authorization. */

@@ -1,3 +1,4 @@
+import { type ReplyAuthSettings, participantsWithoutUser } from '../shared/participant-users';
 import { StartupError } from '../shared/startup-error';
 
 /**
@@ -32,18 +33,12 @@ export function repliesFromParticipantUsers(users: ReadonlyMap<string, string>):
  * without one, none of its replies could ever be accepted, so start-up is refused.
  */
 export function replyAuthorizationFor(
-  settings: { replyAuth: 'off' | 'user-id'; participantUsers: ReadonlyMap<string, string> },
+  settings: ReplyAuthSettings,
   participants: string[],
 ): ReplyAuthorization {
   if (settings.replyAuth === 'off') return openReplies;
-  const missing = participants.filter((participant) => !settings.participantUsers.has(participant));
-  if (missing.length > 0) {
-    throw new ReplyAuthorizationError(
-      missing.map(
-        (participant) => `PARTICIPANT_USERS: names no broker user for participant "${participant}"`,
-      ),
-    );
-  }
+  const problems = participantsWithoutUser(settings, participants);
+  if (problems.length > 0) throw new ReplyAuthorizationError(problems);
   return repliesFromParticipantUsers(settings.participantUsers);
 }
 

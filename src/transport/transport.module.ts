@@ -46,10 +46,24 @@ export class TransportModule
           inject: [LOGGER, DEFINITION_SOURCE],
           useFactory: (logger: Logger, definitions: DefinitionSource) => {
             const connection = new AmqpConnection(config.amqpUrl, logger);
-            const participants = definitions.participants();
             connection.onChannelsOpen(async ({ publish }) => {
               await declareSharedTopology(publish);
-              for (const participant of participants) await declareParticipantQueue(publish, participant);
+              for (const participant of definitions.participants()) {
+                await declareParticipantQueue(publish, participant);
+              }
+            });
+            // A version loaded later may name a participant: its queue exists before a command is routed to it.
+            definitions.onNewParticipants((participants) => {
+              const publish = connection.current?.publish;
+              if (publish === undefined) return; // declared when the channels open again
+              void (async () => {
+                for (const participant of participants) await declareParticipantQueue(publish, participant);
+              })().catch((error: unknown) =>
+                logger.warn('could not declare participant queues', {
+                  participants,
+                  error: (error as Error).message,
+                }),
+              );
             });
             return connection;
           },
