@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { jsonObjectSchema, jsonValueSchema } from '../contracts/json';
+import { type JsonObject, jsonObjectSchema, jsonValueSchema } from '../contracts/json';
+import { findUnstorableText } from '../contracts/bounded-json';
+import { RESERVED_PAYLOAD_KEY } from '../core/definition/expressions';
+import { DefinitionLimits } from '../core/definition/limits';
+import { nestsDeeperThan } from '../core/definition/nesting-depth';
 import { SagaStatus, sagaStatuses } from '../core/status';
 import type { TraceContext } from '../core/state';
 import { headerValue, nameValue, storableText, timestampValue, versionValue, wireId } from './bounded-values';
@@ -77,10 +81,29 @@ export const abortSagaBodySchema = z.strictObject({
 });
 export type AbortSagaBody = z.infer<typeof abortSagaBodySchema>;
 
+/** A payload an operator gives a step: storable, as deep as a definition's payloads, `output` left to the engine. */
+function checkStepPayload(payload: JsonObject, ctx: z.RefinementCtx): void {
+  const unstorable = findUnstorableText(payload);
+  if (unstorable !== null) ctx.addIssue({ code: 'custom', message: unstorable });
+  if (nestsDeeperThan(payload, DefinitionLimits.maxPayloadDepth)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `is nested deeper than ${DefinitionLimits.maxPayloadDepth} levels`,
+    });
+  }
+  if (RESERVED_PAYLOAD_KEY in payload) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [RESERVED_PAYLOAD_KEY],
+      message: "is reserved: a compensation receives the step's output under it",
+    });
+  }
+}
+
 /** The body of a retry is optional: a SUSPENDED saga's step may get a new payload from its next attempt on. */
 export const retrySagaBodySchema = z
   .strictObject({
-    payload: jsonObjectSchema.optional(),
+    payload: jsonObjectSchema.superRefine(checkStepPayload).optional(),
   })
   .optional();
 export type RetrySagaBody = z.infer<typeof retrySagaBodySchema>;

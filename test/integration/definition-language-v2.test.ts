@@ -216,6 +216,19 @@ describe('definition language v2 over real PostgreSQL and RabbitMQ', () => {
     const badRetry = await engine.request('POST', `/api/sagas/${id}/retry`, { payload: [1] });
     expect(badRetry.status).toBe(400);
     expect(badRetry.body.details).toEqual([expect.objectContaining({ path: 'payload' })]);
+    let deep: Record<string, unknown> = {};
+    for (let level = 0; level < 40; level++) deep = { deeper: deep };
+    const refusedPayloads: Array<[unknown, string]> = [
+      [{ output: { forged: true } }, 'payload.output'],
+      [{ email: 'a\u0000b' }, 'payload'],
+      [deep, 'payload'],
+    ];
+    for (const [payload, path] of refusedPayloads) {
+      const refused = await engine.request('POST', `/api/sagas/${id}/retry`, { payload });
+      expect(refused.status).toBe(400);
+      expect(refused.body.details).toEqual([expect.objectContaining({ path })]);
+    }
+    expect((await engine.request('GET', `/api/sagas/${id}`)).body.status).toBe('SUSPENDED');
 
     const retry = await engine.request('POST', `/api/sagas/${id}/retry`, {
       payload: { tripId: 'needs-operator', email: 'ops@example.com' },

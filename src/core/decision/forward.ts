@@ -54,8 +54,10 @@ function skipStep(d: DecisionBuilder, index: number): void {
  */
 export function actionSucceeded(d: DecisionBuilder, index: number, causationId: string): void {
   const step = d.step(index);
-  step.status = StepStatus.succeeded;
-  d.markCompleted(step);
+  if (step.status !== StepStatus.succeeded) {
+    step.status = StepStatus.succeeded;
+    d.markCompleted(step);
+  }
   if (d.definition.pivot === index && d.state.deadlineAt !== null) {
     // Past the point of no return the saga can only go forward: its deadline no longer applies.
     d.cancel({ type: 'saga-deadline' });

@@ -59,8 +59,13 @@ export function applyReply(d: DecisionBuilder, reply: Reply): void {
         attempt: track.attempts,
         output: reply.output,
       });
-      // A late success of the step the saga is suspended on: the action took effect, so the saga goes on.
-      if (suspendedHere) resumeAfter(d, `step ${step.name} succeeded`);
+      // A late success of the step the saga is suspended on: the action took effect, so the saga goes on, with the
+      // step counted as done before anything the resume decides (a sibling's failure starts compensation, say).
+      if (suspendedHere) {
+        step.status = StepStatus.succeeded;
+        d.markCompleted(step);
+        resumeAfter(d, `step ${step.name} succeeded`);
+      }
       actionSucceeded(d, index, reply.message_id);
     } else {
       step.compensation!.status = CompensationStatus.succeeded;

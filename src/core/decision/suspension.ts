@@ -1,10 +1,11 @@
 import { SagaEventType } from '../events';
 import { SagaStatus, StepStatus } from '../status';
 import { attemptFailed } from './attempts';
+import { sagaDeadlinePassed } from './timer';
 import type { DecisionBuilder } from './decision-builder';
 
 /**
- * A SUSPENDED saga runs again: its deadline (before the pivot) is armed again — at once if it has passed — and so
+ * A SUSPENDED saga runs again: its deadline (before the pivot) is armed again — or applied now if it passed — and so
  * are the timeouts of the attempts still outstanding, all dropped when it was suspended. An attempt that failed
  * meanwhile is decided on now, as if its failure had just arrived. Only then, if the saga still runs, do the new
  * attempts operators asked for go out: a compensation that began never follows an action sent in the same breath,
@@ -15,9 +16,10 @@ export function resumeAfter(d: DecisionBuilder, reason: string, causationId: str
   d.state.status = SagaStatus.running;
   d.state.suspension = null;
   d.record(SagaEventType.sagaResumed, suspended, { reason });
-  if (d.state.deadlineAt !== null && !d.pastPivot()) {
-    const at = new Date(Math.max(d.ctx.now.getTime(), Date.parse(d.state.deadlineAt))).toISOString();
-    d.schedule({ type: 'saga-deadline' }, at);
+  const deadlinePassed =
+    d.state.deadlineAt !== null && !d.pastPivot() && Date.parse(d.state.deadlineAt) <= d.ctx.now.getTime();
+  if (d.state.deadlineAt !== null && !d.pastPivot() && !deadlinePassed) {
+    d.schedule({ type: 'saga-deadline' }, d.state.deadlineAt);
   }
   d.state.steps.forEach((step, index) => {
     if (step.status !== StepStatus.running || step.pendingAttempt !== undefined) return;
@@ -31,6 +33,8 @@ export function resumeAfter(d: DecisionBuilder, reason: string, causationId: str
       attemptFailed(d, index, 'action', step.error, d.state.id, { decidedOnResume: true });
     }
   });
+  // The deadline passed while the saga waited: it applies now, before any new attempt is sent.
+  if (deadlinePassed && d.state.status === SagaStatus.running) sagaDeadlinePassed(d);
   d.state.steps.forEach((step, index) => {
     if (step.pendingAttempt === undefined || d.state.status !== SagaStatus.running) return;
     if (step.pendingAttempt.payload !== null) step.payload = step.pendingAttempt.payload;

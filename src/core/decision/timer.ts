@@ -63,7 +63,9 @@ export function sagaDeadlinePassed(d: DecisionBuilder): void {
   }
   const pivot = d.definition.pivot === null ? null : d.step(d.definition.pivot);
   if (pivot?.status === StepStatus.running && pivot.outstanding !== null) {
-    const after = new Date(Date.parse(pivot.outstanding.deadline) + 1).toISOString();
+    const after = new Date(
+      Math.max(d.ctx.now.getTime(), Date.parse(pivot.outstanding.deadline)) + 1,
+    ).toISOString();
     d.record(SagaEventType.sagaDeadlinePassed, pivot.name, {
       deadline: d.state.deadlineAt,
       waitingFor: pivot.name,

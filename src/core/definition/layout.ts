@@ -113,6 +113,12 @@ export function checkStepTypes(layout: RawLayout): DefinitionProblem[] {
     if (type === 'pivot' && step.group !== null) {
       problems.push({ path: `${step.at}.type`, message: 'a pivot may not be in a parallel group' });
     }
+    if (type === 'pivot' && step.fields.when !== undefined) {
+      problems.push({
+        path: `${step.at}.when`,
+        message: 'a pivot always runs: whether the saga can go back may not depend on a condition',
+      });
+    }
     if (type !== 'compensatable') {
       if (step.fields.compensation !== undefined) {
         problems.push({

@@ -75,4 +75,49 @@ describe('an operator retry that resumes a saga whose group sibling failed meanw
     run.succeed(run.sent.find((c) => c.step === 'b' && c.attempt === 2)!);
     expect(run.state.status).toBe('COMPLETED');
   });
+
+  it('counts a late success of the suspended member as done before the sibling failure the resume decides', () => {
+    const run = new SagaRun(
+      definitionOf([
+        step('s0'),
+        group('g', [
+          step('a', { retry: { attempts: 2 }, onError: [{ codes: ['X'], then: 'suspend' }] }),
+          step('b', { retry: { attempts: 1 } }),
+        ]),
+      ]),
+    );
+    run.start();
+    run.complete('s0');
+    const firstOfA = action(run, 'a');
+    run.timeout(firstOfA);
+    run.retry('a');
+    run.fail(run.sent.filter((c) => c.step === 'a').at(-1)!, { code: 'X', message: 'x', retryable: false });
+    run.fail(action(run, 'b'), FATAL);
+    expect(run.state.status).toBe('SUSPENDED');
+
+    const late = run.succeed(firstOfA, { ticket: 't' });
+
+    // `a` succeeded after `s0`: it is undone first, alone; `s0` waits for it.
+    expect(commandsOf(late).map((c) => `${c.kind} ${c.step}`)).toEqual(['compensation a']);
+    expect(commandsOf(late)[0]!.payload.output).toEqual({ ticket: 't' });
+    const undone = run.succeed(commandsOf(late)[0]!);
+    expect(commandsOf(undone).map((c) => `${c.kind} ${c.step}`)).toEqual(['compensation s0']);
+  });
+
+  it('compensates, without sending the new attempt, when the deadline passed while the saga was suspended', () => {
+    const run = new SagaRun(
+      definitionOf([step('s0'), step('b', { onError: [{ codes: ['X'], then: 'suspend' }] })], {
+        timeout: '5s',
+      }),
+    );
+    run.start();
+    run.complete('s0');
+    run.fail(action(run, 'b'), { code: 'X', message: 'x', retryable: false });
+    run.clock.advance(60_000);
+
+    const retried = run.apply({ type: 'operator-retry', causationId: 'op-1' });
+
+    expect(run.state.status).toBe('COMPENSATING');
+    expect(commandsOf(retried).map((c) => `${c.kind} ${c.step}`)).toEqual(['compensation s0']);
+  });
 });

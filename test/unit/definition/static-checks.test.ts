@@ -35,6 +35,13 @@ describe('static checks of the definition language v2: one `file: path: message`
       ['saga.json: steps.0.parallel.steps.0.type: a pivot may not be in a parallel group'],
     ],
     [
+      'a condition on a pivot',
+      [undoable('a'), step('b', { type: 'pivot', when: { exists: '${input.x}' } })],
+      [
+        'saga.json: steps.1.when: a pivot always runs: whether the saga can go back may not depend on a condition',
+      ],
+    ],
+    [
       'a compensation on a pivot',
       [step('a', { type: 'pivot', compensation: 'UndoA' })],
       [

@@ -91,7 +91,7 @@ function stepDocument(name: string, drawn: StepDraw, type: ChosenType | 'pivot')
       type === 'retriable' && rule.then === 'compensate' ? { ...rule, then: 'retry' } : rule,
     ),
   };
-  if (drawn.when !== null) fields.when = drawn.when;
+  if (drawn.when !== null && type !== 'pivot') fields.when = drawn.when;
   if (type === 'compensatable' && drawn.withCompensation) {
     return step(name, {
       ...fields,
