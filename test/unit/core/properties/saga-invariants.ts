@@ -211,5 +211,7 @@ export function describeTrigger(trigger: Trigger | null): string {
       return `operator retry${trigger.payload === undefined ? '' : ' with payload'}`;
     case 'operator-abort':
       return 'operator abort';
+    case 'operator-migrate':
+      return `operator migrate to version ${trigger.to.version}`;
   }
 }
