@@ -41,7 +41,7 @@ export function migrationRefusals(
 }
 
 /** The steps of `from` whose state is no longer PENDING, in definition order. */
-export function startedSteps(from: SagaDefinition, state: SagaState): StepDefinition[] {
+function startedSteps(from: SagaDefinition, state: SagaState): StepDefinition[] {
   const begun = new Set(
     state.steps.filter((step) => step.status !== StepStatus.pending).map((step) => step.name),
   );
