@@ -31,5 +31,6 @@ export const SagaEventType = {
   stepSkipped: 'StepSkipped',
   sagaSuspended: 'SagaSuspended',
   sagaResumed: 'SagaResumed',
+  sagaMigrated: 'SagaMigrated',
 } as const;
 export type SagaEventType = (typeof SagaEventType)[keyof typeof SagaEventType];

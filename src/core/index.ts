@@ -4,6 +4,7 @@ export * from './events';
 export * from './errors';
 export * from './triggers';
 export * from './operator-rules';
+export * from './migration';
 export * from './retry-policy';
 export * from './saga-id';
 export * from './state';

@@ -1,15 +1,16 @@
 import { type JsonValue, cloneJson } from '../contracts/json';
 import type { DecisionContext } from './context';
-import { DecisionBuilder, newTrack } from './decision/decision-builder';
+import { DecisionBuilder, newStepState } from './decision/decision-builder';
+import { operatorMigrate } from './decision/migration';
 import { operatorAbort, operatorRetry } from './decision/operator';
 import { applyReply } from './decision/reply';
 import { startStage } from './decision/forward';
 import { applyTimer } from './decision/timer';
-import type { SagaDefinition, StepDefinition } from './definition/types';
+import type { SagaDefinition } from './definition/types';
 import type { Decision } from './effects';
 import { SagaEventType } from './events';
-import type { SagaState, StepState, TraceContext } from './state';
-import { SagaStatus, StepStatus } from './status';
+import type { SagaState, TraceContext } from './state';
+import { SagaStatus } from './status';
 import type { Trigger } from './triggers';
 
 export interface StartParams {
@@ -61,6 +62,8 @@ export function decide(
   trigger: Trigger,
   ctx: DecisionContext,
 ): Decision {
+  // The migrated state is built for the target definition, which every later decision is made with.
+  if (trigger.type === 'operator-migrate') return operatorMigrate(definition, state, trigger, ctx);
   const builder = new DecisionBuilder(definition, cloneJson(state), ctx);
   switch (trigger.type) {
     case 'reply':
@@ -77,15 +80,4 @@ export function decide(
       break;
   }
   return builder.finish();
-}
-
-function newStepState(step: StepDefinition): StepState {
-  return {
-    name: step.name,
-    status: StepStatus.pending,
-    output: null,
-    payload: null,
-    compensation: null,
-    ...newTrack(),
-  };
 }

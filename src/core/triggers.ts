@@ -1,5 +1,6 @@
 import type { JsonObject } from '../contracts/json';
 import type { Reply } from '../contracts/reply';
+import type { SagaDefinition } from './definition/types';
 import type { TimerPayload } from './timers';
 
 /** What can happen to a saga. */
@@ -12,4 +13,9 @@ export type Trigger =
    */
   | { type: 'operator-retry'; causationId: string; payload?: JsonObject }
   /** An operator stops a RUNNING saga: compensation starts now; the reason goes into the log. */
-  | { type: 'operator-abort'; reason: string; causationId: string };
+  | { type: 'operator-abort'; reason: string; causationId: string }
+  /**
+   * An operator moves a RUNNING or SUSPENDED saga to another version of its definition (`to`): the steps that
+   * started stay as they are, the others come from `to`. Refused (nothing changes) when `migrationRefusals` says so.
+   */
+  | { type: 'operator-migrate'; to: SagaDefinition; reason: string; causationId: string };

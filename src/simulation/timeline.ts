@@ -170,6 +170,7 @@ export class TimelineRecorder {
       case SagaEventType.sagaAborted:
       case SagaEventType.attemptExtended:
       case SagaEventType.sagaResumed:
+      case SagaEventType.sagaMigrated:
         return { type: TimelineEntryType.log, detail: event.type };
     }
   }

@@ -155,6 +155,18 @@ export class DecisionBuilder {
   }
 }
 
+/** A step that has not started: what a saga starts with, and what a migration adds. */
+export function newStepState(step: StepDefinition): StepState {
+  return {
+    name: step.name,
+    status: StepStatus.pending,
+    output: null,
+    payload: null,
+    compensation: null,
+    ...newTrack(),
+  };
+}
+
 export function newTrack(): AttemptTrack {
   return {
     attempts: 0,

@@ -284,10 +284,15 @@ export class SagaRun {
   private current: SagaState | null = null;
 
   constructor(
-    readonly definition: SagaDefinition,
+    private runDefinition: SagaDefinition,
     start: Date = T0,
   ) {
     this.clock = new FakeClock(start);
+  }
+
+  /** The definition the saga runs: the one it started with, or the one it was last migrated to. */
+  get definition(): SagaDefinition {
+    return this.runDefinition;
   }
 
   get ctx(): DecisionContext {
@@ -327,6 +332,13 @@ export class SagaRun {
 
   apply(event: Trigger): Decision {
     return this.record(decide(this.definition, this.state, event, this.ctx));
+  }
+
+  /** An operator moves the saga to `to`; once the move is made, later decisions use `to`. */
+  migrate(to: SagaDefinition, reason = 'fix a later step'): Decision {
+    const decision = this.apply({ type: 'operator-migrate', to, reason, causationId: 'operator' });
+    if (decision.changed) this.runDefinition = to;
+    return decision;
   }
 
   reply(reply: Reply): Decision {

@@ -7,10 +7,10 @@ import { definitionOf, group, plainStep, step } from '../definitions';
 export const ERROR_CODES = ['BUSY', 'DECLINED', 'CARD_EXPIRED', 'LOCKED'] as const;
 
 type Document = Record<string, unknown>;
-type ChosenType = 'compensatable' | 'retriable';
+export type ChosenType = 'compensatable' | 'retriable';
 
 /** What is drawn for one step; its final type also depends on where the pivot is. */
-interface StepDraw {
+export interface StepDraw {
   type: ChosenType;
   withCompensation: boolean;
   when: Document | null;
@@ -22,7 +22,7 @@ interface StepDraw {
   compensationAttempts: number;
 }
 
-type StageDraw =
+export type StageDraw =
   | { kind: 'step'; step: StepDraw }
   | { kind: 'group'; compensation: 'parallel' | 'reverse'; members: StepDraw[] };
 
@@ -64,7 +64,7 @@ const stepDrawArbitrary: fc.Arbitrary<StepDraw> = fc.record({
   compensationAttempts: fc.integer({ min: 1, max: 3 }),
 });
 
-const stageDrawArbitrary: fc.Arbitrary<StageDraw> = fc.oneof(
+export const stageDrawArbitrary: fc.Arbitrary<StageDraw> = fc.oneof(
   { arbitrary: stepDrawArbitrary.map((drawn) => ({ kind: 'step' as const, step: drawn })), weight: 2 },
   {
     arbitrary: fc.record({
@@ -76,7 +76,7 @@ const stageDrawArbitrary: fc.Arbitrary<StageDraw> = fc.oneof(
   },
 );
 
-function stepDocument(name: string, drawn: StepDraw, type: ChosenType | 'pivot'): Document {
+export function stepDocument(name: string, drawn: StepDraw, type: ChosenType | 'pivot'): Document {
   const fields: Document = {
     type,
     timeout: drawn.timeoutMs,

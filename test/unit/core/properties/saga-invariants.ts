@@ -38,7 +38,9 @@ function layoutOf(definition: SagaDefinition): Map<string, StepLayout> {
  * a pivot that succeeded; a skipped step gets no command; a suspended saga does nothing until resumed.
  */
 export class SagaInvariants {
-  private readonly layout: Map<string, StepLayout>;
+  private layout: Map<string, StepLayout>;
+  /** Steps that had SUCCEEDED when the saga was migrated: no action may be sent for them any more. */
+  private readonly completedBeforeMigration = new Set<string>();
   private compensationBegan = false;
   private pivotSucceeded = false;
   private completions = 0;
@@ -52,6 +54,15 @@ export class SagaInvariants {
     private readonly ledger: SagaLedger,
   ) {
     this.layout = layoutOf(definition);
+  }
+
+  /**
+   * The saga moves to `definition`: its steps from now on are that definition's (the started ones unchanged),
+   * and those in `completed` are done for good.
+   */
+  adopt(definition: SagaDefinition, completed: Iterable<string>): void {
+    this.layout = new Map([...this.layout, ...layoutOf(definition)]);
+    for (const step of completed) this.completedBeforeMigration.add(step);
   }
 
   /** Call after the ledger recorded the decision. */
@@ -125,6 +136,11 @@ export class SagaInvariants {
   }
 
   private checkAction(command: Command): void {
+    if (this.completedBeforeMigration.has(command.step)) {
+      this.fail(
+        `action ${command.step} (${command.message_id}) sent after a migration, yet it had succeeded`,
+      );
+    }
     if (this.compensationBegan) {
       this.fail(`action ${command.step} (${command.message_id}) sent after compensation began`);
     }
@@ -211,5 +227,7 @@ export function describeTrigger(trigger: Trigger | null): string {
       return `operator retry${trigger.payload === undefined ? '' : ' with payload'}`;
     case 'operator-abort':
       return 'operator abort';
+    case 'operator-migrate':
+      return `operator migrate to version ${trigger.to.version}`;
   }
 }

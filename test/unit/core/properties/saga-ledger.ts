@@ -32,7 +32,12 @@ export class SagaLedger {
   readonly firedTimers: TimerPayload[] = [];
   private readonly timers = new Map<string, ScheduleTimer>();
 
-  constructor(private readonly definition: SagaDefinition) {}
+  constructor(private definition: SagaDefinition) {}
+
+  /** The saga was migrated: its steps from now on are those of `definition`. */
+  adopt(definition: SagaDefinition): void {
+    this.definition = definition;
+  }
 
   /** Commands the participants have not answered and the engine has not given up on as timed out. */
   awaitingAnswer(): CommandRecord[] {

@@ -4,7 +4,7 @@ import type { Reply } from '../../../../src/contracts/reply';
 import type { SagaDefinition } from '../../../../src/core/definition/types';
 import type { Decision } from '../../../../src/core/effects';
 import type { SagaState } from '../../../../src/core/state';
-import { SagaStatus, isTerminal } from '../../../../src/core/status';
+import { SagaStatus, StepStatus, isTerminal } from '../../../../src/core/status';
 import type { Trigger } from '../../../../src/core/triggers';
 import {
   type ScheduleTimer,
@@ -83,6 +83,24 @@ export class ScenarioDriver {
         this.apply({ type: 'operator-abort', reason: 'scenario', causationId: 'operator' });
         return;
     }
+  }
+
+  /**
+   * An operator migrates the saga to `to` (which the caller made acceptable): from now on the ledger and the
+   * invariants know the saga's steps as `to` has them, and no step that had succeeded may get an action again.
+   */
+  migrate(to: SagaDefinition): void {
+    const before = this.run.state;
+    const completed = before.steps.filter((s) => s.status === StepStatus.succeeded).map((s) => s.name);
+    const decision = this.run.migrate(to, 'scenario');
+    if (!decision.changed) throw new Error(`migration to version ${to.version} refused`);
+    this.ledger.adopt(to);
+    this.invariants.adopt(to, completed);
+    this.observe(
+      { type: 'operator-migrate', to, reason: 'scenario', causationId: 'operator' },
+      before,
+      decision,
+    );
   }
 
   /**
