@@ -12,6 +12,7 @@ import { HealthController } from './health.controller';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { MetricsController } from './metrics.controller';
 import { SagasController } from './sagas.controller';
+import { SagaMigrationController } from './saga-migration.controller';
 import { StatsController } from './stats.controller';
 
 /** The REST API: controllers, the key guard and start rate limit (in that order), and the one error filter. */
@@ -22,6 +23,7 @@ export class ApiModule {
       module: ApiModule,
       controllers: [
         SagasController,
+        SagaMigrationController,
         DefinitionsController,
         HealthController,
         MetricsController,

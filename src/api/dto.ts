@@ -108,6 +108,23 @@ export const retrySagaBodySchema = z
   .optional();
 export type RetrySagaBody = z.infer<typeof retrySagaBodySchema>;
 
+/** A version in a JSON body: a number, never a numeric string. */
+const bodyVersion = () =>
+  z.number().int('must be an integer').positive('must be positive').max(2_147_483_647);
+const operatorReason = () => storableText(1000).trim().min(1, 'is required');
+
+export const migrateSagaBodySchema = z.strictObject({ version: bodyVersion(), reason: operatorReason() });
+export type MigrateSagaBody = z.infer<typeof migrateSagaBodySchema>;
+
+export const migrateSagasBodySchema = z.strictObject({
+  name: nameValue(),
+  fromVersion: bodyVersion(),
+  toVersion: bodyVersion(),
+  dryRun: z.boolean().optional(),
+  reason: operatorReason(),
+});
+export type MigrateSagasBody = z.infer<typeof migrateSagasBodySchema>;
+
 export const graphQuerySchema = z.strictObject({
   version: versionValue().optional(),
 });

@@ -18,4 +18,11 @@ export type Trigger =
    * An operator moves a RUNNING or SUSPENDED saga to another version of its definition (`to`): the steps that
    * started stay as they are, the others come from `to`. Refused (nothing changes) when `migrationRefusals` says so.
    */
-  | { type: 'operator-migrate'; to: SagaDefinition; reason: string; causationId: string };
+  | {
+      type: 'operator-migrate';
+      to: SagaDefinition;
+      reason: string;
+      causationId: string;
+      /** The acting API key (the first 8 hex digits of its SHA-256), or null on an open API. */
+      actor?: string | null;
+    };

@@ -16,6 +16,7 @@ import { ReplyApplier } from './reply-applier';
 import { replyAuthorizationFor } from './reply-authorization';
 import { SagaCache } from './saga-cache';
 import { SagaCommitter } from './saga-committer';
+import { SagaMigration } from './saga-migration';
 import { SagaStarter } from './saga-starter';
 import { TimerFiring } from './timer-firing';
 import { TimerPoller } from './timer-poller';
@@ -97,6 +98,12 @@ export class OrchestratorModule implements OnApplicationBootstrap, OnModuleDestr
           useFactory: (store: SagaStore, committer: SagaCommitter) => new OperatorActions(store, committer),
         },
         {
+          provide: SagaMigration,
+          inject: [SAGA_STORE, SagaCommitter, DEFINITION_SOURCE],
+          useFactory: (store: SagaStore, committer: SagaCommitter, definitions: DefinitionSource) =>
+            new SagaMigration(store, committer, definitions),
+        },
+        {
           provide: TimerFiring,
           inject: [SAGA_STORE, SagaCommitter, CLOCK, LOGGER],
           useFactory: (store: SagaStore, committer: SagaCommitter, clock: Clock, logger: Logger) =>
@@ -108,7 +115,7 @@ export class OrchestratorModule implements OnApplicationBootstrap, OnModuleDestr
           useFactory: (timers: TimerFiring, logger: Logger) => new TimerPoller(timers, logger),
         },
       ],
-      exports: [SagaStarter, OperatorActions, REPLY_APPLIER, TimerFiring],
+      exports: [SagaStarter, OperatorActions, SagaMigration, REPLY_APPLIER, TimerFiring],
     };
   }
 

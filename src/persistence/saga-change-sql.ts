@@ -53,7 +53,8 @@ SELECT (SELECT coalesce(json_agg(w.id), '[]'::json) FROM written w) AS written,
 
 const UPDATE_SAGAS = `
 WITH input AS (
-    SELECT * FROM jsonb_to_recordset($sagas::jsonb) AS s(id uuid, revision integer, status text, state jsonb,
+    SELECT * FROM jsonb_to_recordset($sagas::jsonb) AS s(id uuid, revision integer, status text, version integer,
+                                                      state jsonb,
                                                       "lastSeq" integer, "updatedAt" timestamptz, "failingStep" text,
                                                       "replyIds" text[])),
   -- Row locks in id order ($lockOrder is sorted): two writes sharing sagas wait for each other instead of deadlocking.
@@ -68,6 +69,7 @@ WITH input AS (
     SET revision = i.revision + 1,
         last_seq = s."lastSeq",
         status = coalesce(s.status, i.status),
+        version = coalesce(s.version, i.version),
         state = coalesce(s.state, i.state),
         updated_at = coalesce(s."updatedAt", i.updated_at),
         failing_step = CASE WHEN s.state IS NULL THEN i.failing_step ELSE s."failingStep" END
@@ -124,6 +126,7 @@ export function updateSagas(changes: SagaChange[], confirmedOutboxIds: string[])
     id: change.sagaId,
     revision: change.expectedRevision,
     status: change.state?.status ?? null,
+    version: change.state?.version ?? null,
     state: change.state,
     lastSeq: change.lastSeq,
     updatedAt: change.state?.updatedAt ?? null,

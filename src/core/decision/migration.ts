@@ -37,6 +37,7 @@ export function operatorMigrate(
     from: definition.version,
     to: to.version,
     reason: trigger.reason,
+    actor: trigger.actor ?? null,
   });
   return d.finish();
 }
