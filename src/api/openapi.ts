@@ -3,6 +3,8 @@ import { sagaStatuses } from '../core/status';
 import {
   abortSagaBodySchema,
   retrySagaBodySchema,
+  migrateSagaBodySchema,
+  migrateSagasBodySchema,
   graphQuerySchema,
   listDeadLettersQuerySchema,
   listSagasQuerySchema,
@@ -171,10 +173,50 @@ export function buildOpenApiDocument(version: string): JsonSchema {
           requestSchema('AbortSaga', abortSagaBodySchema),
         ),
       },
+      '/api/sagas/{id}/migrate': {
+        post: {
+          summary: 'Move a RUNNING or SUSPENDED saga to another stored version of its definition (admin)',
+          parameters: [idParameter('saga id')],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: requestSchema('MigrateSaga', migrateSagaBodySchema) } },
+          },
+          responses: {
+            '202': json({ type: 'object' }, 'moved'),
+            '200': json({ type: 'object' }, 'nothing to do: the saga already runs that version'),
+            ...errors(400, 401, 403, 404, 409),
+          },
+        },
+      },
+      '/api/sagas/migrate': {
+        post: {
+          summary: 'Move every running saga of a version to another (admin); dryRun checks only',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: requestSchema('MigrateSagas', migrateSagasBodySchema) },
+            },
+          },
+          responses: {
+            '200': json({ type: 'object' }, '{ migrated, refused: [{ id, reasons }], dryRun }'),
+            ...errors(400, 401, 403),
+          },
+        },
+      },
       '/api/definitions': {
         get: {
           summary: 'Loaded definitions',
           responses: { '200': json({ type: 'object' }, 'definitions'), ...errors(401) },
+        },
+      },
+      '/api/definitions/reload': {
+        post: {
+          summary: 'Read the definitions folder again, all or nothing (admin)',
+          responses: {
+            '200': json({ type: 'object' }, 'the definitions, as GET /api/definitions'),
+            '422': json(ref('Error'), 'nothing changed: every problem in details, path "<file>: <path>"'),
+            ...errors(401, 403),
+          },
         },
       },
       '/api/definitions/{name}': {
