@@ -1,6 +1,12 @@
 import type { SagaDefinition, Stage, StepDefinition } from './definition/types';
-import type { SagaState } from './state';
+import type { SagaState, StepState } from './state';
 import { SagaStatus, StepStatus } from './status';
+
+/** What the rule reads of a saga: its status and which steps have started. */
+export interface SagaProgress {
+  status: SagaState['status'];
+  steps: ReadonlyArray<Pick<StepState, 'name' | 'status'>>;
+}
 
 /** One reason a saga may not move to a target version: where (`status`, `steps.<name>`, …) and why. */
 export interface MigrationRefusal {
@@ -16,7 +22,7 @@ export interface MigrationRefusal {
 export function migrationRefusals(
   from: SagaDefinition,
   to: SagaDefinition,
-  state: SagaState,
+  state: SagaProgress,
 ): MigrationRefusal[] {
   const refusals: MigrationRefusal[] = [];
   if (state.status !== SagaStatus.running && state.status !== SagaStatus.suspended) {
@@ -41,7 +47,7 @@ export function migrationRefusals(
 }
 
 /** The steps of `from` whose state is no longer PENDING, in definition order. */
-function startedSteps(from: SagaDefinition, state: SagaState): StepDefinition[] {
+function startedSteps(from: SagaDefinition, state: SagaProgress): StepDefinition[] {
   const begun = new Set(
     state.steps.filter((step) => step.status !== StepStatus.pending).map((step) => step.name),
   );
@@ -132,4 +138,28 @@ function memberNames(definition: SagaDefinition, stage: GroupStage): string {
 
 function quoted(value: string | null): string {
   return value === null ? 'none' : `"${value}"`;
+}
+
+/** Whether a saga that has started the stages up to `startedThrough` (a step or group name) may move, and why not. */
+export interface MigrationAtStage {
+  startedThrough: string;
+  refusals: MigrationRefusal[];
+}
+
+/**
+ * For two versions of a definition: stage by stage, whether a running saga that has started up to that stage could
+ * move from `from` to `to` (what `npm run validate -- --migrate` prints).
+ */
+export function migrationByProgress(from: SagaDefinition, to: SagaDefinition): MigrationAtStage[] {
+  return from.stages.map((stage, at) => {
+    const state: SagaProgress = {
+      status: SagaStatus.running,
+      steps: from.steps.map((step) => ({
+        name: step.name,
+        status: step.stage <= at ? StepStatus.running : StepStatus.pending,
+      })),
+    };
+    const refusals = migrationRefusals(from, to, state).filter((refusal) => refusal.path !== 'status');
+    return { startedThrough: stage.kind === 'step' ? from.steps[stage.step]!.name : stage.name, refusals };
+  });
 }
