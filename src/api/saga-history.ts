@@ -22,6 +22,8 @@ const ENDINGS: Record<string, { kind: AttemptView['kind']; outcome: AttemptOutco
   [SagaEventType.stepAttemptFailed]: { kind: 'action', outcome: 'failure' },
   [SagaEventType.stepAttemptTimedOut]: { kind: 'action', outcome: 'timeout' },
   [SagaEventType.stepFailed]: { kind: 'action', outcome: 'failure' },
+  // The attempt that made the saga wait for an operator ended with that failure (or timeout).
+  [SagaEventType.sagaSuspended]: { kind: 'action', outcome: 'failure' },
   [SagaEventType.compensationSucceeded]: { kind: 'compensation', outcome: 'success' },
   [SagaEventType.compensationAttemptFailed]: { kind: 'compensation', outcome: 'failure' },
   [SagaEventType.compensationAttemptTimedOut]: { kind: 'compensation', outcome: 'timeout' },

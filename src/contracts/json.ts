@@ -48,3 +48,8 @@ export function unstorableText(value: string): string | null {
 export function storableTextOf(value: string): string {
   return value.replace(/\p{Cs}/gu, '\ufffd').replaceAll('\u0000', '\ufffd');
 }
+
+/** Whether a value is a mapping (an object that is not an array or null): what JSON and YAML call an object. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

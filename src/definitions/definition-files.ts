@@ -3,7 +3,7 @@ import { StartupError } from '../shared/startup-error';
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { findUnstorableText } from '../contracts/bounded-json';
-import { jsonObjectSchema, type JsonObject } from '../contracts/json';
+import { type JsonObject, isRecord, jsonObjectSchema } from '../contracts/json';
 import { canonicalJson, compileDefinition, DefinitionLimits, type SagaDefinition } from '../core/definition';
 import { readDefinitionText } from './definition-text';
 import { checkInputSchema } from './input-validator';
@@ -34,10 +34,6 @@ export interface DefinitionFiles {
 
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function notMappingMessage(value: unknown): string {
   const kind = Array.isArray(value) ? 'a list' : value === null ? 'nothing' : `a ${typeof value}`;
   return `expected a mapping at the top level, got ${kind}`;
@@ -53,7 +49,7 @@ function loadFile(
   const parsed =
     extname(file) === '.json' ? parseJsonDefinition(read.bytes, read.text) : parseYamlDefinition(read.text);
   if (!parsed.ok) return parsed;
-  if (!isMapping(parsed.value)) return { ok: false, messages: [notMappingMessage(parsed.value)] };
+  if (!isRecord(parsed.value)) return { ok: false, messages: [notMappingMessage(parsed.value)] };
 
   const compiled = compileDefinition(parsed.value);
   const messages = compiled.ok

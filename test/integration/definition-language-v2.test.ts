@@ -206,6 +206,14 @@ describe('definition language v2 over real PostgreSQL and RabbitMQ', () => {
 
     expect(suspended.status).toBe('SUSPENDED');
     expect(suspended.suspension).toMatchObject({ step: 'send-itinerary' });
+    const itinerary = suspended.steps.find((step: { name: string }) => step.name === 'send-itinerary');
+    expect(itinerary.history).toEqual([
+      expect.objectContaining({
+        attempt: 1,
+        outcome: 'failure',
+        error: expect.objectContaining({ code: 'MAILBOX_FULL' }),
+      }),
+    ]);
     expect(stepStatuses(suspended)['charge-card']).toBe('SUCCEEDED');
     expect(commandsOf(id).filter((command) => command.kind === 'compensation')).toEqual([]);
     const listed = await engine.request('GET', '/api/sagas?status=SUSPENDED&name=trip');

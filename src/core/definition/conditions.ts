@@ -1,4 +1,4 @@
-import type { JsonValue } from '../../contracts/json';
+import { type JsonValue, isRecord } from '../../contracts/json';
 import { canonicalJson } from './fingerprint';
 import {
   type PayloadContext,
@@ -19,10 +19,6 @@ const COMPARISONS: readonly Comparison[] = [
 const OPERATORS = [...COMPARISONS, 'in', 'exists', 'and', 'or', 'not'] as const;
 
 type Compiled = { condition: Condition | null; problems: PayloadProblem[] };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function operand(
   value: unknown,

@@ -1,3 +1,4 @@
+import { isRecord } from '../../contracts/json';
 import type { DefinitionProblem } from './zod-problems';
 
 /**
@@ -23,10 +24,6 @@ export interface RawGroup {
 export interface RawLayout {
   steps: RawStep[];
   groups: RawGroup[];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Whether an element of `steps` is a parallel group. */

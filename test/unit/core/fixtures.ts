@@ -280,6 +280,8 @@ export function deepFreeze<T>(value: T): T {
 export class SagaRun {
   readonly clock: FakeClock;
   readonly ids = new CountingIds('msg');
+  /** The decisions' random source (retry jitter); 0.5 unless a test sets it. */
+  random: () => number = () => 0.5;
   readonly decisions: Decision[] = [];
   private current: SagaState | null = null;
 
@@ -296,7 +298,7 @@ export class SagaRun {
   }
 
   get ctx(): DecisionContext {
-    return { now: this.clock.now(), newId: this.ids.next, random: () => 0.5 };
+    return { now: this.clock.now(), newId: this.ids.next, random: this.random };
   }
 
   get state(): SagaState {
