@@ -21,7 +21,7 @@ const STATUS_OF_CODE: Readonly<Record<string, number>> = {
   RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
   UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   SAGA_KEPT_CHANGING: HttpStatus.SERVICE_UNAVAILABLE,
-  SAGA_VERSION_MISSING: HttpStatus.SERVICE_UNAVAILABLE,
+  SAGA_VERSION_MISSING: HttpStatus.CONFLICT,
 };
 
 const codeOfHttpStatus: Record<number, string> = {

@@ -63,12 +63,14 @@ export class SagaKeptChangingError extends SagaEngineError {
   }
 }
 
-/** A saga runs on a definition version this engine process does not have. */
+/**
+ * A saga runs on a definition version that cannot be had: not stored, or stored in a form this engine cannot
+ * read. Such a saga is set aside; an operator action on it waits until the version can be had again.
+ */
 export class SagaVersionMissingError extends SagaEngineError {
   readonly code = 'SAGA_VERSION_MISSING';
-  override readonly retryable = true;
-  constructor(sagaId: string, name: string, version: number) {
-    super(`saga ${sagaId} uses ${name}@${version}, which is not stored`);
+  constructor(sagaId: string, why: string) {
+    super(`saga ${sagaId} cannot run: ${why}`);
   }
 }
 

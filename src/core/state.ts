@@ -67,11 +67,15 @@ export interface CompensationError {
   at: string;
 }
 
-/** Why a saga is SUSPENDED: the step that waits for an operator. */
+/**
+ * Why a saga is SUSPENDED: the step that waits for an operator, or none when the saga was set aside because its
+ * definition version cannot be had (it then goes back to `resumeStatus` once it can).
+ */
 export interface Suspension {
-  step: string;
+  step: string | null;
   reason: string;
   at: string;
+  resumeStatus?: SagaStatus;
 }
 
 /** Everything the engine knows about one saga; a plain JSON value. */

@@ -81,3 +81,5 @@ export function decide(
   }
   return builder.finish();
 }
+
+export { setAside } from './decision/set-aside';

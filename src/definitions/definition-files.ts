@@ -4,7 +4,13 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { findUnstorableText } from '../contracts/bounded-json';
 import { type JsonObject, isRecord, jsonObjectSchema } from '../contracts/json';
-import { canonicalJson, compileDefinition, DefinitionLimits, type SagaDefinition } from '../core/definition';
+import {
+  canonicalJson,
+  compileDefinition,
+  DefinitionLimits,
+  problemText,
+  type SagaDefinition,
+} from '../core/definition';
 import { readDefinitionText } from './definition-text';
 import { checkInputSchema } from './input-validator';
 import { parseJsonDefinition } from './json-definition';
@@ -52,9 +58,7 @@ function loadFile(
   if (!isRecord(parsed.value)) return { ok: false, messages: [notMappingMessage(parsed.value)] };
 
   const compiled = compileDefinition(parsed.value);
-  const messages = compiled.ok
-    ? []
-    : compiled.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
+  const messages = compiled.ok ? [] : compiled.problems.map(problemText);
   const input = jsonObjectSchema.safeParse(parsed.value.input);
   const schemaProblem = input.success ? checkInputSchema(input.data) : null;
   if (schemaProblem !== null) messages.push(`input: ${schemaProblem}`);

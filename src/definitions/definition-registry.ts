@@ -1,4 +1,4 @@
-import { compileDefinition } from '../core/definition/compile';
+import { compileDefinition, problemText } from '../core/definition/compile';
 import type { SagaDefinition } from '../core/definition/types';
 import type { DefinitionKey, DefinitionSource, RegisteredDefinition } from '../orchestrator/ports';
 import type { StoredDefinitionRow } from '../persistence/definition-sql';
@@ -21,6 +21,8 @@ export class DefinitionRegistry implements DefinitionSource {
   private readonly current = new Map<string, number>();
   /** Reads of versions stored after this process started, in flight: one read per version however many ask. */
   private readonly reading = new Map<string, Promise<void>>();
+  /** Versions storage was asked for and could not give, with the reason. */
+  private readonly missing = new Map<string, string>();
   private readonly participantListeners: Array<(participants: string[]) => void> = [];
 
   constructor(private readonly readStored: StoredVersionReader | null = null) {}
@@ -40,7 +42,10 @@ export class DefinitionRegistry implements DefinitionSource {
   /** Adds versions it did not hold; tells the listeners about participants none named before. */
   private hold(definitions: SagaDefinition[]): void {
     const before = new Set(this.participants());
-    for (const definition of definitions) this.add(definition, false);
+    for (const definition of definitions) {
+      this.add(definition, false);
+      this.missing.delete(keyOf(definition));
+    }
     const added = this.participants().filter((participant) => !before.has(participant));
     if (added.length > 0) for (const listener of this.participantListeners) listener(added);
   }
@@ -69,24 +74,39 @@ export class DefinitionRegistry implements DefinitionSource {
   async ensure(keys: readonly DefinitionKey[]): Promise<void> {
     const missing = new Map<string, DefinitionKey>();
     for (const key of keys) {
-      if (this.get(key.name, key.version) === undefined) missing.set(`${key.name}@${key.version}`, key);
+      if (this.get(key.name, key.version) === undefined) missing.set(keyOf(key), key);
     }
     if (missing.size === 0 || this.readStored === null) return;
     const toRead = [...missing].filter(([id]) => !this.reading.has(id)).map(([, key]) => key);
     if (toRead.length > 0) {
       const read = this.readVersions(toRead);
-      for (const key of toRead) this.reading.set(`${key.name}@${key.version}`, read);
+      for (const key of toRead) this.reading.set(keyOf(key), read);
     }
     await Promise.all([...missing.keys()].map((id) => this.reading.get(id)));
   }
 
+  unavailable(name: string, version: number): string | undefined {
+    return this.missing.get(keyOf({ name, version }));
+  }
+
   private async readVersions(keys: DefinitionKey[]): Promise<void> {
     try {
-      const compiled = (await this.readStored!(keys)).map((row) => compileDefinition(row.document));
-      // A stored version that no longer compiles stays missing: its sagas are reported, not run on a guess.
-      this.hold(compiled.flatMap((result) => (result.ok ? [result.definition] : [])));
+      const rows = await this.readStored!(keys);
+      for (const key of keys) this.missing.set(keyOf(key), `${keyOf(key)} is not stored`);
+      const compiled: SagaDefinition[] = [];
+      for (const row of rows) {
+        const result = compileDefinition(row.document);
+        // A stored version this engine cannot read stays missing: its sagas are set aside, not run on a guess.
+        if (result.ok) compiled.push(result.definition);
+        else
+          this.missing.set(
+            keyOf(row),
+            `${keyOf(row)} is stored but cannot be read: ${result.problems.map(problemText).join('; ')}`,
+          );
+      }
+      this.hold(compiled);
     } finally {
-      for (const key of keys) this.reading.delete(`${key.name}@${key.version}`);
+      for (const key of keys) this.reading.delete(keyOf(key));
     }
   }
 
@@ -124,4 +144,8 @@ export class DefinitionRegistry implements DefinitionSource {
     if (byVersion === undefined) return [];
     return [...byVersion.values()].map((v) => v.definition).sort((a, b) => a.version - b.version);
   }
+}
+
+function keyOf(key: DefinitionKey): string {
+  return `${key.name}@${key.version}`;
 }

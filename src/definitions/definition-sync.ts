@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { StartupError } from '../shared/startup-error';
-import { compileDefinition } from '../core/definition/compile';
+import { compileDefinition, problemText } from '../core/definition/compile';
 import type { SagaDefinition } from '../core/definition/types';
 import {
   type StoredDefinitionRow,
@@ -61,11 +61,7 @@ export function compileStored(stored: StoredDefinitionRow[]): SagaDefinition[] {
     const compiled = compileDefinition(row.document);
     if (compiled.ok) definitions.push(compiled.definition);
     else {
-      problems.push(
-        ...compiled.problems.map(
-          (p) => `stored ${row.name}@${row.version}: ${p.path ? `${p.path}: ` : ''}${p.message}`,
-        ),
-      );
+      problems.push(...compiled.problems.map((p) => `stored ${row.name}@${row.version}: ${problemText(p)}`));
     }
   }
   if (problems.length > 0) {

@@ -67,6 +67,8 @@ export interface SagaChange {
   expectedRevision: number;
   /** Null when the decisions changed nothing: only the revision and the log position move. */
   state: SagaState | null;
+  /** The definition version the saga was moved to by these decisions; null when it stays on its own. */
+  movedToVersion: number | null;
   lastSeq: number;
   events: Array<SagaEvent & { seq: number }>;
   processedReplies: string[];
@@ -151,6 +153,11 @@ export interface DefinitionSource {
    * this one started (read from storage once, then held). A version not stored stays missing.
    */
   ensure(keys: readonly DefinitionKey[]): Promise<void>;
+  /**
+   * Why `get` does not answer for a version storage was asked for: not stored, or stored in a form this engine
+   * cannot read. Undefined for a version held, or not looked for yet.
+   */
+  unavailable(name: string, version: number): string | undefined;
   /** The version new sagas of this name start on. */
   currentVersion(name: string): RegisteredDefinition | undefined;
   /** Every participant a stored definition names. */

@@ -97,6 +97,10 @@ export class ReplyApplier implements ReplyApplierPort {
         for (const index of group) results[index] = { handling: 'failed', error, refusedValue };
       } else if (!written.has(plan.change.sagaId)) {
         again.push(...group);
+      } else if (plan.setAside !== null) {
+        // Kept as dead letters, to replay once the saga can run again.
+        const reason = `saga ${plan.change.sagaId} is set aside: ${plan.setAside}`;
+        for (const index of group) results[index] = { handling: 'refused', reason };
       } else {
         group.forEach((index, n) => {
           results[index] = { handling: plan.decisions[n]!.changed ? 'applied' : 'ignored' };
@@ -137,6 +141,8 @@ export class ReplyApplier implements ReplyApplierPort {
   ): { plan: SagaPlan; indexes: number[] } | null {
     const { replies, userIds, results } = batch;
     const { committer, authorization } = this.deps;
+    if (committer.definitionMissing(saga) !== undefined)
+      return { plan: committer.plan(saga, []), indexes: group };
     let accepted: number[];
     try {
       const definition = committer.definitionOf(saga);

@@ -1,5 +1,6 @@
 import { Topology } from '../contracts/topology';
 import type { Decision } from '../core/effects';
+import { SagaEventType } from '../core/events';
 import { SagaStatus, isTerminal } from '../core/status';
 import type { SagaChange, TimerToSchedule } from './ports';
 import { InvariantError } from '../core/errors';
@@ -32,6 +33,11 @@ export function sagaChange(
     sagaId: at.sagaId,
     expectedRevision: at.revision,
     state: decisions.some((decision) => decision.changed) ? last.state : null,
+    movedToVersion: decisions.some((decision) =>
+      decision.events.some((event) => event.type === SagaEventType.sagaMigrated),
+    )
+      ? last.state.version
+      : null,
     lastSeq: at.lastSeq,
     events: [],
     processedReplies: consumed.processedReplies ?? [],

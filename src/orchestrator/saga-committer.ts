@@ -3,7 +3,7 @@ import type { Decision } from '../core/effects';
 import { SagaVersionMissingError } from '../core/errors';
 import type { Trigger } from '../core/triggers';
 import { timerKey } from '../core/timers';
-import { decide } from '../core/transition';
+import { decide, setAside } from '../core/transition';
 import type { Clock, IdGenerator } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type {
@@ -20,8 +20,12 @@ import { type ConsumedInputs, sagaChange } from './saga-change';
 
 /** The decisions made on one saga and the change that records them. */
 export interface SagaPlan {
-  definition: SagaDefinition;
   decisions: Decision[];
+  /**
+   * Why the saga was set aside instead of deciding the triggers (its definition version cannot be had); the
+   * triggers were not applied. Null when they were.
+   */
+  setAside: string | null;
   /** Per decision: what caused it, for the log lines. */
   contexts: Array<Record<string, string>>;
   change: SagaChange;
@@ -56,8 +60,13 @@ export interface SagaCommitterDeps {
 export class SagaCommitter {
   constructor(private readonly deps: SagaCommitterDeps) {}
 
-  /** Decides `triggers` one after another on the saga as read. */
+  /**
+   * Decides `triggers` one after another on the saga as read. A saga whose definition version storage could not
+   * give is set aside instead (the triggers are not applied; timers that fired are consumed, replies are not).
+   */
   plan(saga: StoredSaga, triggers: Trigger[], consumed: ConsumedInputs = {}): SagaPlan {
+    const missing = this.definitionMissing(saga);
+    if (missing !== undefined) return this.setAsidePlan(saga, missing, consumed);
     const definition = this.definitionOf(saga);
     const decisions: Decision[] = [];
     let state = saga.state;
@@ -71,14 +80,38 @@ export class SagaCommitter {
       state = decision.state;
     }
     return {
-      definition,
       decisions,
+      setAside: null,
       contexts: triggers.map(triggerContext),
       change: sagaChange(
         { sagaId: saga.id, revision: saga.revision, lastSeq: saga.lastSeq },
         decisions,
         consumed,
       ),
+    };
+  }
+
+  /** Why the saga's definition version cannot be had, once storage was asked for it; else undefined. */
+  definitionMissing(saga: StoredSaga): string | undefined {
+    const { name, version } = saga.state;
+    if (this.deps.definitions.get(name, version) !== undefined) return undefined;
+    return this.deps.definitions.unavailable(name, version);
+  }
+
+  private setAsidePlan(saga: StoredSaga, missing: string, consumed: ConsumedInputs): SagaPlan {
+    const reason = `its definition cannot be had: ${missing}`;
+    const decision = setAside(saga.state, reason, {
+      now: this.deps.clock.now(),
+      newId: this.deps.newId,
+      random: Math.random,
+    });
+    return {
+      decisions: [decision],
+      setAside: reason,
+      contexts: [{}],
+      change: sagaChange({ sagaId: saga.id, revision: saga.revision, lastSeq: saga.lastSeq }, [decision], {
+        firedTimers: consumed.firedTimers ?? [],
+      }),
     };
   }
 
@@ -94,8 +127,11 @@ export class SagaCommitter {
 
   definitionOf(saga: StoredSaga): SagaDefinition {
     const definition = this.deps.definitions.get(saga.state.name, saga.state.version);
-    if (definition === undefined)
-      throw new SagaVersionMissingError(saga.id, saga.state.name, saga.state.version);
+    if (definition === undefined) {
+      const { name, version } = saga.state;
+      const why = this.deps.definitions.unavailable(name, version) ?? `${name}@${version} was not read`;
+      throw new SagaVersionMissingError(saga.id, why);
+    }
     return definition;
   }
 
@@ -169,9 +205,11 @@ export class SagaCommitter {
   private reportCommitted(plan: SagaPlan): void {
     plan.decisions.forEach((decision, n) => {
       for (const listener of this.deps.listeners) listener.committed(decision);
-      const scope = { ...sagaScope(decision, plan.definition), ...plan.contexts[n] };
+      const scope = { ...sagaScope(decision), ...plan.contexts[n] };
       for (const event of decision.events) {
-        this.deps.logger.info(event.type, { ...scope, ...(event.step === null ? {} : { step: event.step }) });
+        const fields = { ...scope, ...(event.step === null ? {} : { step: event.step }) };
+        if (plan.setAside === null) this.deps.logger.info(event.type, fields);
+        else this.deps.logger.warn('saga set aside', { ...fields, reason: plan.setAside });
       }
     });
   }
@@ -193,10 +231,10 @@ function triggerContext(trigger: Trigger): Record<string, string> {
 }
 
 /** The fields every log line about a saga carries. */
-export function sagaScope(decision: Decision, definition: SagaDefinition): Record<string, string> {
+export function sagaScope(decision: Decision): Record<string, string> {
   return {
     sagaId: decision.state.id,
-    saga: `${definition.name}@${definition.version}`,
+    saga: `${decision.state.name}@${decision.state.version}`,
     correlationId: decision.state.correlationId,
   };
 }

@@ -93,8 +93,8 @@ export class SagaStarter {
     );
     const fingerprint = request.idempotencyKey === undefined ? null : requestFingerprint(request);
     const plan: SagaPlan = {
-      definition,
       decisions: [decision],
+      setAside: null,
       contexts: [{}],
       change: sagaChange({ sagaId: id, revision: 0, lastSeq: 0 }, [decision]),
     };
@@ -107,7 +107,7 @@ export class SagaStarter {
       this.starts.add({ plan, saga, resolve, reject }),
     );
     if (!written) return this.startedBefore(request.idempotencyKey!, fingerprint);
-    this.deps.logger.info('saga started', sagaScope(decision, definition));
+    this.deps.logger.info('saga started', sagaScope(decision));
     return {
       id,
       name: definition.name,

@@ -126,7 +126,7 @@ export function updateSagas(changes: SagaChange[], confirmedOutboxIds: string[])
     id: change.sagaId,
     revision: change.expectedRevision,
     status: change.state?.status ?? null,
-    version: change.state?.version ?? null,
+    version: change.movedToVersion,
     state: change.state,
     lastSeq: change.lastSeq,
     updatedAt: change.state?.updatedAt ?? null,

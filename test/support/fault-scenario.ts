@@ -12,11 +12,14 @@ import { RecordingParticipants } from './recording-participants';
 import { waitFor } from './wait-for';
 
 /** The example saga; attempt timeouts longer than any outage the tests cause, quick retries. */
-const faultSagaYaml = orderSagaYaml({
-  stepTimeout: '20s',
-  retry: { attempts: 3, backoff: '100ms' },
-  compensationRetry: { attempts: 5, backoff: '100ms' },
-});
+export function faultSagaYaml(version = 1): string {
+  return orderSagaYaml({
+    version,
+    stepTimeout: '20s',
+    retry: { attempts: 3, backoff: '100ms' },
+    compensationRetry: { attempts: 5, backoff: '100ms' },
+  });
+}
 
 export const compensableSteps = ['reserve-inventory', 'charge-payment'];
 
@@ -30,6 +33,7 @@ export class FaultRig {
   readonly engines: EngineProcess[] = [];
   participants!: RecordingParticipants;
   accepted = 0;
+  private readonly extraDirs: string[] = [];
 
   private constructor(
     readonly database: TestDatabase,
@@ -41,7 +45,7 @@ export class FaultRig {
     const database = reserveTestDatabase();
     const vhost = await createVhost('fault');
     const sagasDir = mkdtempSync(join(tmpdir(), 'fault-sagas-'));
-    writeFileSync(join(sagasDir, 'order-fulfillment.yaml'), faultSagaYaml);
+    writeFileSync(join(sagasDir, 'order-fulfillment.yaml'), faultSagaYaml());
     const rig = new FaultRig(database, vhost, sagasDir);
     for (let i = 0; i < instances; i++) {
       rig.engines.push(
@@ -61,15 +65,37 @@ export class FaultRig {
     return rig;
   }
 
+  /**
+   * Starts one more engine process on the same database and broker, with a definitions folder of its own holding
+   * `files` (a rolling deploy's newer process); the folder goes with the rig.
+   */
+  async addEngine(label: string, files: Record<string, string>): Promise<EngineProcess> {
+    const sagasDir = mkdtempSync(join(tmpdir(), 'fault-sagas-'));
+    this.extraDirs.push(sagasDir);
+    for (const [file, content] of Object.entries(files)) writeFileSync(join(sagasDir, file), content);
+    const engine = new EngineProcess(label, {
+      databaseUrl: this.database.url,
+      amqpUrl: this.vhost.url,
+      sagasDir,
+    });
+    this.engines.push(engine);
+    await engine.start();
+    return engine;
+  }
+
   /** One of the running engines, picked at random. */
   liveEngine(): EngineProcess | undefined {
     return enginePicks.pick(this.engines.filter((engine) => engine.running));
   }
 
   /** Starts one saga, retrying through outages with the same Idempotency-Key until some instance answers 201/200. */
-  async startSaga(orderId: string, deadline = Date.now() + 60000): Promise<string> {
+  async startSaga(
+    orderId: string,
+    deadline = Date.now() + 60000,
+    on: () => EngineProcess | undefined = () => this.liveEngine(),
+  ): Promise<string> {
     for (;;) {
-      const engine = this.liveEngine();
+      const engine = on();
       try {
         if (engine === undefined) throw new Error('no engine running');
         const response = await fetch(`${engine.baseUrl}/api/sagas`, {
@@ -140,7 +166,7 @@ export class FaultRig {
     await this.participants?.stop();
     await this.vhost.drop();
     await this.database.drop();
-    rmSync(this.sagasDir, { recursive: true, force: true });
+    for (const dir of [this.sagasDir, ...this.extraDirs]) rmSync(dir, { recursive: true, force: true });
   }
 }
 

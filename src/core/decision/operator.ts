@@ -4,6 +4,7 @@ import { CompensationStatus, SagaStatus, StepStatus } from '../status';
 import { compensateNext, stopForward } from './backward';
 import type { DecisionBuilder } from './decision-builder';
 import { resumeAfter } from './suspension';
+import { resumeSetAside } from './set-aside';
 import { abortRefusal } from '../operator-rules';
 
 /**
@@ -19,6 +20,7 @@ export function operatorRetry(d: DecisionBuilder, causationId: string, payload?:
     d.state.suspension === null
   )
     return;
+  if (d.state.suspension.step === null) return resumeSetAside(d, causationId);
   const step = d.step(d.indexOf(d.state.suspension.step));
   d.record(SagaEventType.sagaRetried, step.name, { previousAttempts: step.attempts });
   step.status = StepStatus.running;

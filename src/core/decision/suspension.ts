@@ -1,3 +1,4 @@
+import type { CommandKind } from '../../contracts/command';
 import { SagaEventType } from '../events';
 import { SagaStatus, StepStatus } from '../status';
 import { attemptFailed } from './attempts';
@@ -24,11 +25,7 @@ export function resumeAfter(d: DecisionBuilder, reason: string, causationId: str
   d.state.steps.forEach((step, index) => {
     if (step.status !== StepStatus.running || step.pendingAttempt !== undefined) return;
     if (step.outstanding !== null) {
-      step.outstanding.deadline = new Date(
-        d.ctx.now.getTime() + d.stepDefinition(index).timeoutMs,
-      ).toISOString();
-      const { attempt, messageId, deadline } = step.outstanding;
-      d.schedule({ type: 'attempt-timeout', step: step.name, kind: 'action', attempt, messageId }, deadline);
+      rearmOutstanding(d, index, 'action');
     } else if (step.error !== null && d.state.status === SagaStatus.running) {
       attemptFailed(d, index, 'action', step.error, d.state.id, { decidedOnResume: true });
     }
@@ -42,4 +39,13 @@ export function resumeAfter(d: DecisionBuilder, reason: string, causationId: str
     step.lastAttemptTimedOut = false;
     d.sendCommand(index, 'action', step.attempts + 1, causationId);
   });
+}
+
+/** The attempt still outstanding on this track gets a full timeout from now (its timer was dropped). */
+export function rearmOutstanding(d: DecisionBuilder, index: number, kind: CommandKind): void {
+  const step = d.step(index);
+  const outstanding = d.track(step, kind).outstanding!;
+  outstanding.deadline = new Date(d.ctx.now.getTime() + d.stepDefinition(index).timeoutMs).toISOString();
+  const { attempt, messageId, deadline } = outstanding;
+  d.schedule({ type: 'attempt-timeout', step: step.name, kind, attempt, messageId }, deadline);
 }

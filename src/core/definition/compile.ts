@@ -22,7 +22,7 @@ import {
 import type { Condition, PayloadTemplate, SagaDefinition, Stage, StepDefinition } from './types';
 import { type DefinitionProblem, describeIssue, problemsOf } from './zod-problems';
 
-export type { DefinitionProblem } from './zod-problems';
+export { type DefinitionProblem, problemText } from './zod-problems';
 
 export type CompileResult =
   { ok: true; definition: SagaDefinition } | { ok: false; problems: DefinitionProblem[] };

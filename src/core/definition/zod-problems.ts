@@ -6,6 +6,11 @@ export interface DefinitionProblem {
   message: string;
 }
 
+/** `path: message`, or the message alone when the problem is with the whole document. */
+export function problemText(problem: DefinitionProblem): string {
+  return problem.path ? `${problem.path}: ${problem.message}` : problem.message;
+}
+
 type Issue = z.core.$ZodIssue;
 
 const TYPE_NOUNS: Record<string, string> = {

@@ -9,7 +9,7 @@ import type { SagaEvent } from '../../../src/core/events';
 import type { Trigger } from '../../../src/core/triggers';
 import type { SagaState, StepState } from '../../../src/core/state';
 import type { TimerPayload } from '../../../src/core/timers';
-import { decide, startSaga, type StartParams } from '../../../src/core/transition';
+import { decide, setAside, startSaga, type StartParams } from '../../../src/core/transition';
 import { orderStepCommands } from '../../support/order-saga';
 
 // ── time and ids ─────────────────────────────────────────────────────────────
@@ -345,6 +345,11 @@ export class SagaRun {
 
   reply(reply: Reply): Decision {
     return this.apply({ type: 'reply', reply });
+  }
+
+  /** The saga's definition version cannot be had: it is set aside (decided without the definition). */
+  setAside(reason = 'order-fulfillment@9 is not stored'): Decision {
+    return this.record(setAside(this.state, reason, this.ctx));
   }
 
   succeed(command: Command, output: JsonObject = {}, messageId?: string): Decision {
