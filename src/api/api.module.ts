@@ -13,6 +13,7 @@ import { HttpExceptionFilter } from './http-exception.filter';
 import { MetricsController } from './metrics.controller';
 import { SagasController } from './sagas.controller';
 import { SagaMigrationController } from './saga-migration.controller';
+import { SagaOperatorController } from './saga-operator.controller';
 import { StatsController } from './stats.controller';
 
 /** The REST API: controllers, the key guard and start rate limit (in that order), and the one error filter. */
@@ -24,6 +25,7 @@ export class ApiModule {
       controllers: [
         SagasController,
         SagaMigrationController,
+        SagaOperatorController,
         DefinitionsController,
         HealthController,
         MetricsController,

@@ -76,21 +76,27 @@ export const listSagasQuerySchema = z.strictObject({
 });
 export type ListSagasQuery = z.infer<typeof listSagasQuerySchema>;
 
-export const abortSagaBodySchema = z.strictObject({
-  reason: storableText(1000).trim().min(1, 'is required'),
-});
+/** Why an operator acts: kept in the saga log. */
+const operatorReason = () => storableText(1000).trim().min(1, 'is required');
+
+export const abortSagaBodySchema = z.strictObject({ reason: operatorReason() });
 export type AbortSagaBody = z.infer<typeof abortSagaBodySchema>;
 
-/** A payload an operator gives a step: storable, as deep as a definition's payloads, `output` left to the engine. */
-function checkStepPayload(payload: JsonObject, ctx: z.RefinementCtx): void {
-  const unstorable = findUnstorableText(payload);
+/** An object an operator gives a step (a payload or an output): storable, as deep as a definition's payloads. */
+function checkOperatorObject(value: JsonObject, ctx: z.RefinementCtx): void {
+  const unstorable = findUnstorableText(value);
   if (unstorable !== null) ctx.addIssue({ code: 'custom', message: unstorable });
-  if (nestsDeeperThan(payload, DefinitionLimits.maxPayloadDepth)) {
+  if (nestsDeeperThan(value, DefinitionLimits.maxPayloadDepth)) {
     ctx.addIssue({
       code: 'custom',
       message: `is nested deeper than ${DefinitionLimits.maxPayloadDepth} levels`,
     });
   }
+}
+
+/** A payload an operator gives a step: as `checkOperatorObject`, with `output` left to the engine. */
+function checkStepPayload(payload: JsonObject, ctx: z.RefinementCtx): void {
+  checkOperatorObject(payload, ctx);
   if (RESERVED_PAYLOAD_KEY in payload) {
     ctx.addIssue({
       code: 'custom',
@@ -104,14 +110,29 @@ function checkStepPayload(payload: JsonObject, ctx: z.RefinementCtx): void {
 export const retrySagaBodySchema = z
   .strictObject({
     payload: jsonObjectSchema.superRefine(checkStepPayload).optional(),
+    reason: operatorReason().optional(),
   })
   .optional();
 export type RetrySagaBody = z.infer<typeof retrySagaBodySchema>;
 
+export const completeStepBodySchema = z.strictObject({
+  output: jsonObjectSchema.superRefine(checkOperatorObject),
+  reason: operatorReason(),
+});
+export type CompleteStepBody = z.infer<typeof completeStepBodySchema>;
+
+export const completeCompensationBodySchema = z.strictObject({ reason: operatorReason() });
+export type CompleteCompensationBody = z.infer<typeof completeCompensationBodySchema>;
+
+/** The new saga's input replaces the old one's when given; it is checked against the definition's schema. */
+export const rerunSagaBodySchema = z
+  .strictObject({ input: jsonValueSchema.optional(), reason: operatorReason().optional() })
+  .optional();
+export type RerunSagaBody = z.infer<typeof rerunSagaBodySchema>;
+
 /** A version in a JSON body: a number, never a numeric string. */
 const bodyVersion = () =>
   z.number().int('must be an integer').positive('must be positive').max(2_147_483_647);
-const operatorReason = () => storableText(1000).trim().min(1, 'is required');
 
 export const migrateSagaBodySchema = z.strictObject({ version: bodyVersion(), reason: operatorReason() });
 export type MigrateSagaBody = z.infer<typeof migrateSagaBodySchema>;

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { sagaStatuses } from '../core/status';
 import {
   abortSagaBodySchema,
+  completeCompensationBodySchema,
+  completeStepBodySchema,
+  rerunSagaBodySchema,
   retrySagaBodySchema,
   migrateSagaBodySchema,
   migrateSagasBodySchema,
@@ -69,15 +72,22 @@ const idParameter = (description: string) => ({
   schema: { type: 'string' },
   description,
 });
-const sagaAction = (summary: string, body?: JsonSchema, bodyRequired = true) => ({
+const stepParameter = {
+  name: 'step',
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+  description: 'step name',
+};
+const sagaAction = (summary: string, body?: JsonSchema, bodyRequired = true, onStep = false) => ({
   summary,
-  parameters: [idParameter('saga id')],
+  parameters: [idParameter('saga id'), ...(onStep ? [stepParameter] : [])],
   ...(body
     ? { requestBody: { required: bodyRequired, content: { 'application/json': { schema: body } } } }
     : {}),
   responses: {
     '202': json(ref('SagaStatus'), 'accepted: the saga goes on (compensating, or running again)'),
-    '200': json(ref('SagaStatus'), 'nothing to do: the saga is already compensating'),
+    '200': json(ref('SagaStatus'), 'nothing to do: what was asked is already in effect'),
     ...errors(400, 401, 403, 404, 409),
   },
 });
@@ -172,6 +182,53 @@ export function buildOpenApiDocument(version: string): JsonSchema {
           'Stop a RUNNING saga that has not passed its pivot, and compensate (admin)',
           requestSchema('AbortSaga', abortSagaBodySchema),
         ),
+      },
+      '/api/sagas/{id}/steps/{step}/complete': {
+        post: sagaAction(
+          'Take a step whose action is running, waiting for a retry or suspended as succeeded with `output` (admin)',
+          requestSchema('CompleteStep', completeStepBodySchema),
+          true,
+          true,
+        ),
+      },
+      '/api/sagas/{id}/steps/{step}/compensation/complete': {
+        post: sagaAction(
+          'Take a running or failed compensation as done; a COMPENSATION_FAILED saga goes on compensating (admin)',
+          requestSchema('CompleteCompensation', completeCompensationBodySchema),
+          true,
+          true,
+        ),
+      },
+      '/api/sagas/{id}/rerun': {
+        post: {
+          summary: 'Start a terminal saga again as a new saga, with new input or the same (admin)',
+          parameters: [
+            idParameter('saga id'),
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', maxLength: 200 },
+            },
+          ],
+          requestBody: {
+            required: false,
+            content: {
+              'application/json': { schema: requestSchema('RerunSaga', rerunSagaBodySchema.unwrap()) },
+            },
+          },
+          responses: {
+            '201': json(
+              { type: 'object', properties: { id: {}, name: {}, version: {}, status: {}, rerunOf: {} } },
+              'the new saga',
+            ),
+            '200': json(
+              { type: 'object' },
+              'the saga an earlier request with the same Idempotency-Key started',
+            ),
+            ...errors(400, 401, 403, 404, 409, 429),
+          },
+        },
       },
       '/api/sagas/{id}/migrate': {
         post: {

@@ -4,7 +4,7 @@ import type { JsonObject } from '../contracts/json';
 import { SagaStatus } from '../core/status';
 import { MigrationRefusedError, SagaMigration } from '../orchestrator/saga-migration';
 import { SagaReader } from '../persistence/saga-reader';
-import { callerOf } from './auth/caller';
+import { actorOf } from './auth/caller';
 import { AdminAccess } from './auth/access';
 import {
   type MigrateSagaBody,
@@ -37,7 +37,7 @@ export class SagaMigrationController {
     @RequestHeaders(new ZodValidationPipe(operatorHeadersSchema, 'headers')) { requestId }: OperatorHeaders,
     @Req() request: Request,
   ): Promise<JsonObject> {
-    const actor = callerOf(request)?.fingerprint ?? null;
+    const actor = actorOf(request);
     let migrated = 0;
     const refused: JsonObject[] = [];
     let after: { createdAt: Date; id: string } | undefined;
@@ -87,7 +87,7 @@ export class SagaMigrationController {
       version: body.version,
       reason: body.reason,
       requestId,
-      actor: callerOf(request)?.fingerprint ?? null,
+      actor: actorOf(request),
     });
     if (!outcome.changed) response.status(200);
     return { id, status: outcome.status, version: outcome.version };

@@ -6,11 +6,17 @@ import { isStorableTime } from './bounded-values';
 import { attemptHistory } from './saga-history';
 
 /** The API's shape of a saga (docs/rest-api.md): derived from the stored state, nothing internal leaks. */
-export function sagaDetailView(saga: SagaInstanceEntity, events: SagaEventEntity[]): JsonObject {
+export function sagaDetailView(
+  saga: SagaInstanceEntity,
+  events: SagaEventEntity[],
+  reruns: string[],
+): JsonObject {
   const state = saga.state;
   const history = attemptHistory(events);
   return {
     ...sagaSummaryView(saga),
+    rerunOf: saga.rerunOf,
+    reruns,
     input: state.input,
     deadlineAt: state.deadlineAt,
     errors: (state.errors ?? []).map(({ step, error, at }) => ({ step, error, at })),

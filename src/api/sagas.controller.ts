@@ -3,22 +3,15 @@ import type { Response } from 'express';
 import type { JsonObject } from '../contracts/json';
 import { SagaNotFoundError, ValidationFailedError } from '../core/errors';
 import { isSagaId } from '../core/saga-id';
-import { OperatorActions } from '../orchestrator/operator-actions';
 import { SagaStarter } from '../orchestrator/saga-starter';
 import { SagaReader } from '../persistence/saga-reader';
 import {
-  type AbortSagaBody,
   type ListEventsQuery,
   type ListSagasQuery,
-  type OperatorHeaders,
   type StartHeaders,
   type StartSagaBody,
-  abortSagaBodySchema,
-  retrySagaBodySchema,
-  type RetrySagaBody,
   listEventsQuerySchema,
   listSagasQuerySchema,
-  operatorHeadersSchema,
   startHeadersSchema,
   startSagaBodySchema,
 } from './dto';
@@ -32,7 +25,6 @@ import { AdminAccess, ReadAccess, StartRateLimited } from './auth/access';
 export class SagasController {
   constructor(
     @Inject(SagaStarter) private readonly starter: SagaStarter,
-    @Inject(OperatorActions) private readonly operator: OperatorActions,
     @Inject(SagaReader) private readonly reader: SagaReader,
   ) {}
 
@@ -53,39 +45,6 @@ export class SagasController {
     });
     if (!saga.created) response.status(200);
     return { id: saga.id, name: saga.name, version: saga.version, status: saga.status };
-  }
-
-  /**
-   * Admin: resumes a COMPENSATION_FAILED or SUSPENDED saga (202), the latter with an optional new payload for its
-   * suspended step; 200 when it is already compensating; 409 otherwise.
-   */
-  @Post(':id/retry')
-  @AdminAccess()
-  @HttpCode(202)
-  async retry(
-    @Param('id') id: string,
-    @Body(new ZodValidationPipe(retrySagaBodySchema, 'request body')) body: RetrySagaBody,
-    @RequestHeaders(new ZodValidationPipe(operatorHeadersSchema, 'headers')) { requestId }: OperatorHeaders,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<JsonObject> {
-    const result = await this.operator.retry(id, requestId, body?.payload);
-    if (!result.changed) response.status(200);
-    return { id, status: result.status };
-  }
-
-  /** Admin: stops a RUNNING saga and compensates (202); 200 when it is already compensating; 409 otherwise. */
-  @Post(':id/abort')
-  @AdminAccess()
-  @HttpCode(202)
-  async abort(
-    @Param('id') id: string,
-    @Body(new ZodValidationPipe(abortSagaBodySchema, 'request body')) body: AbortSagaBody,
-    @RequestHeaders(new ZodValidationPipe(operatorHeadersSchema, 'headers')) { requestId }: OperatorHeaders,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<JsonObject> {
-    const result = await this.operator.abort(id, body.reason, requestId);
-    if (!result.changed) response.status(200);
-    return { id, status: result.status };
   }
 
   @Get()
@@ -118,7 +77,11 @@ export class SagasController {
   @Get(':id')
   async get(@Param('id') id: string): Promise<JsonObject> {
     const saga = await this.findSaga(id);
-    return sagaDetailView(saga, await this.reader.findAttemptEvents(id));
+    const [events, reruns] = await Promise.all([
+      this.reader.findAttemptEvents(id),
+      this.reader.findReruns(id),
+    ]);
+    return sagaDetailView(saga, events, reruns);
   }
 
   /** The saga's log, oldest first, a page at a time (`limit` ≤ 1000; `nextCursor` reads on). */

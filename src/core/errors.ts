@@ -33,6 +33,13 @@ export class DefinitionNotFoundError extends SagaEngineError {
   }
 }
 
+export class StepNotFoundError extends SagaEngineError {
+  readonly code = 'STEP_NOT_FOUND';
+  constructor(sagaId: string, step: string) {
+    super(`saga ${sagaId} has no step ${JSON.stringify(step.slice(0, 100))}`);
+  }
+}
+
 export class SagaNotFoundError extends SagaEngineError {
   readonly code = 'SAGA_NOT_FOUND';
   constructor(id: string) {

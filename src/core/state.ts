@@ -95,6 +95,8 @@ export interface SagaState {
   /** Every compensation that failed for good (older sagas have none stored). */
   errors?: CompensationError[];
   suspension?: Suspension | null;
+  /** The terminal saga an operator reran to start this one. */
+  rerunOf?: string | null;
 }
 
 export type TrackKind = CommandKind;

@@ -3,6 +3,7 @@ import type { DecisionContext } from './context';
 import { DecisionBuilder, newStepState } from './decision/decision-builder';
 import { operatorMigrate } from './decision/migration';
 import { operatorAbort, operatorRetry } from './decision/operator';
+import { operatorCompleteCompensation, operatorCompleteStep } from './decision/operator-completion';
 import { applyReply } from './decision/reply';
 import { startStage } from './decision/forward';
 import { applyTimer } from './decision/timer';
@@ -20,6 +21,8 @@ export interface StartParams {
   /** The start request's X-Request-Id, else the saga id. */
   causationId: string;
   trace: TraceContext | null;
+  /** An operator reruns a terminal saga: its id, why, and who (logged with the start). */
+  rerun?: { of: string; reason: string | null; actor: string | null };
 }
 
 /** Creates a saga's initial state and sends its first step's command. */
@@ -42,11 +45,15 @@ export function startSaga(definition: SagaDefinition, params: StartParams, ctx: 
     errors: [],
     suspension: null,
   };
+  if (params.rerun !== undefined) state.rerunOf = params.rerun.of;
   const builder = new DecisionBuilder(definition, state, ctx);
   builder.record(SagaEventType.sagaStarted, null, {
     input: params.input,
     correlationId: params.correlationId,
     version: definition.version,
+    ...(params.rerun === undefined
+      ? {}
+      : { rerunOf: params.rerun.of, reason: params.rerun.reason, actor: params.rerun.actor }),
   });
   if (state.deadlineAt !== null) {
     builder.schedule({ type: 'saga-deadline' }, state.deadlineAt);
@@ -73,10 +80,16 @@ export function decide(
       applyTimer(builder, trigger.timer);
       break;
     case 'operator-retry':
-      operatorRetry(builder, trigger.causationId, trigger.payload);
+      operatorRetry(builder, trigger);
       break;
     case 'operator-abort':
-      operatorAbort(builder, trigger.reason, trigger.causationId);
+      operatorAbort(builder, trigger);
+      break;
+    case 'operator-complete-step':
+      operatorCompleteStep(builder, trigger);
+      break;
+    case 'operator-complete-compensation':
+      operatorCompleteCompensation(builder, trigger);
       break;
   }
   return builder.finish();

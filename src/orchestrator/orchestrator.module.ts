@@ -17,6 +17,7 @@ import { replyAuthorizationFor } from './reply-authorization';
 import { SagaCache } from './saga-cache';
 import { SagaCommitter } from './saga-committer';
 import { SagaMigration } from './saga-migration';
+import { SagaRerun } from './saga-rerun';
 import { SagaStarter } from './saga-starter';
 import { TimerFiring } from './timer-firing';
 import { TimerPoller } from './timer-poller';
@@ -98,6 +99,11 @@ export class OrchestratorModule implements OnApplicationBootstrap, OnModuleDestr
           useFactory: (store: SagaStore, committer: SagaCommitter) => new OperatorActions(store, committer),
         },
         {
+          provide: SagaRerun,
+          inject: [SAGA_STORE, SagaStarter],
+          useFactory: (store: SagaStore, starter: SagaStarter) => new SagaRerun(store, starter),
+        },
+        {
           provide: SagaMigration,
           inject: [SAGA_STORE, SagaCommitter, DEFINITION_SOURCE],
           useFactory: (store: SagaStore, committer: SagaCommitter, definitions: DefinitionSource) =>
@@ -115,7 +121,7 @@ export class OrchestratorModule implements OnApplicationBootstrap, OnModuleDestr
           useFactory: (timers: TimerFiring, logger: Logger) => new TimerPoller(timers, logger),
         },
       ],
-      exports: [SagaStarter, OperatorActions, SagaMigration, REPLY_APPLIER, TimerFiring],
+      exports: [SagaStarter, OperatorActions, SagaMigration, SagaRerun, REPLY_APPLIER, TimerFiring],
     };
   }
 

@@ -9,7 +9,7 @@ import {
 } from '../core/errors';
 import type { TraceContext } from '../core/state';
 import type { SagaStatus } from '../core/status';
-import { startSaga } from '../core/transition';
+import { type StartParams, startSaga } from '../core/transition';
 import { Batcher } from '../shared/batcher';
 import type { Clock, IdGenerator } from '../shared/clock';
 import type { Logger } from '../shared/logger';
@@ -24,6 +24,8 @@ export interface StartSagaRequest {
   idempotencyKey?: string;
   requestId?: string;
   trace?: TraceContext;
+  /** The terminal saga this one reruns, why and who asked. */
+  rerun?: StartParams['rerun'];
 }
 
 export interface StartedSaga {
@@ -88,6 +90,7 @@ export class SagaStarter {
         correlationId: request.correlationId ?? id,
         causationId: request.requestId ?? id,
         trace: request.trace ?? null,
+        ...(request.rerun === undefined ? {} : { rerun: request.rerun }),
       },
       { now: this.deps.clock.now(), newId: this.deps.newId, random: Math.random },
     );
@@ -150,6 +153,8 @@ function requestFingerprint(request: StartSagaRequest): string {
     name: request.name,
     input: request.input,
     correlationId: request.correlationId ?? null,
+    // Only a rerun names the saga it reruns: the fingerprints of plain starts stay as they were.
+    ...(request.rerun === undefined ? {} : { rerunOf: request.rerun.of }),
   });
   return createHash('sha256').update(canonical).digest('hex');
 }

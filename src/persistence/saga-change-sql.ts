@@ -84,12 +84,13 @@ ${EFFECTS}`;
 const INSERT_SAGAS = `
 WITH written AS (
     INSERT INTO saga_instances (id, name, version, status, correlation_id, idempotency_key,
-                                request_fingerprint, state, revision, last_seq, created_at, updated_at)
+                                request_fingerprint, state, revision, last_seq, created_at, updated_at, rerun_of)
     SELECT s.id, s.name, s.version, s.status, s."correlationId", s."idempotencyKey", s."requestFingerprint",
-           s.state, 1, s."lastSeq", s."createdAt", s."createdAt"
+           s.state, 1, s."lastSeq", s."createdAt", s."createdAt", s."rerunOf"
     FROM jsonb_to_recordset($sagas::jsonb) AS s(id uuid, name text, version integer, status text, "correlationId" text,
                                              "idempotencyKey" text, "requestFingerprint" text, state jsonb,
-                                             "lastSeq" integer, "createdAt" timestamptz, ordinal integer)
+                                             "lastSeq" integer, "createdAt" timestamptz, ordinal integer,
+                                             "rerunOf" uuid)
     ORDER BY s."idempotencyKey", s.ordinal
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING id),
@@ -165,6 +166,7 @@ export function insertSagas(
     lastSeq: changes[ordinal]!.lastSeq,
     createdAt: state.createdAt,
     ordinal,
+    rerunOf: state.rerunOf ?? null,
   }));
   const { json, rowBytes } = serializeRows(rows);
   return { ...insertStatement({ ...effectParams(changes, confirmedOutboxIds), sagas: json }), rowBytes };

@@ -28,6 +28,16 @@ export class SagaReader {
     return this.dataSource.getRepository(SagaInstanceEntity).findOneBy({ id });
   }
 
+  /** The sagas started by rerunning this one, oldest first. */
+  async findReruns(id: string): Promise<string[]> {
+    const rows = await this.dataSource.getRepository(SagaInstanceEntity).find({
+      select: { id: true },
+      where: { rerunOf: id },
+      order: { createdAt: 'ASC' },
+    });
+    return rows.map((row) => row.id);
+  }
+
   /** A page of the saga's log, oldest first, after the entry `afterSeq`. */
   findEvents(sagaId: string, page: { afterSeq: number; limit: number }): Promise<SagaEventEntity[]> {
     return this.dataSource.getRepository(SagaEventEntity).find({

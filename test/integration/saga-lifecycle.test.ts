@@ -312,7 +312,7 @@ describe('saga lifecycle over real PostgreSQL and RabbitMQ', () => {
     ]);
     const { body: log } = await engine.request('GET', `/api/sagas/${id}/events`);
     expect(log.items).toContainEqual(
-      expect.objectContaining({ type: 'SagaAborted', data: { reason: 'customer cancelled' } }),
+      expect.objectContaining({ type: 'SagaAborted', data: { reason: 'customer cancelled', actor: null } }),
     );
     const again = await engine.request('POST', `/api/sagas/${id}/abort`, { reason: 'again' });
     expect(again.status).toBe(409);

@@ -17,3 +17,8 @@ export function setCaller(request: Request, caller: Caller): void {
 export function callerOf(request: Request): Caller | undefined {
   return callers.get(request);
 }
+
+/** The acting key's fingerprint, as the saga log keeps it; null on an open API. */
+export function actorOf(request: Request): string | null {
+  return callerOf(request)?.fingerprint ?? null;
+}

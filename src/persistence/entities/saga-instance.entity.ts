@@ -32,6 +32,10 @@ export class SagaInstanceEntity {
   @Column('text', { name: 'failing_step', nullable: true })
   failingStep!: string | null;
 
+  /** The saga an operator reran to start this one, if any. */
+  @Column('uuid', { name: 'rerun_of', nullable: true })
+  rerunOf!: string | null;
+
   /** Incremented on every update; guards against lost updates. */
   @Column('integer')
   revision!: number;

@@ -81,7 +81,7 @@ describe('an operator abort of a RUNNING saga', () => {
       causationId: 'req-3',
     });
 
-    expect(logEntry(decision, 'SagaAborted').data).toEqual({ reason: 'customer cancelled' });
+    expect(logEntry(decision, 'SagaAborted').data).toEqual({ reason: 'customer cancelled', actor: null });
     expect(run.state).toMatchObject({
       status: 'COMPENSATING',
       compensationCause: { reason: 'aborted', step: 'charge' },

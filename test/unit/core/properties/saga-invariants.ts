@@ -116,11 +116,9 @@ export class SagaInvariants {
       if (sent !== undefined)
         this.fail(`${step} was SKIPPED after ${sent.command.message_id} was sent for it`);
     }
-    if (type === SagaEventType.stepSucceeded && this.layout.get(step)!.pivot) this.pivotSucceeded = true;
-    if (
-      type === SagaEventType.stepSucceeded ||
-      (type === SagaEventType.stepFailed && outcome === 'unknown')
-    ) {
+    const succeeded = type === SagaEventType.stepSucceeded || type === SagaEventType.stepCompletedByOperator;
+    if (succeeded && this.layout.get(step)!.pivot) this.pivotSucceeded = true;
+    if (succeeded || (type === SagaEventType.stepFailed && outcome === 'unknown')) {
       this.completedAt.set(step, ++this.completions);
       const overtaken = [...this.undoing, ...this.undone].find((other) => !this.undoneTogether(other, step));
       if (overtaken !== undefined) {
@@ -129,7 +127,11 @@ export class SagaInvariants {
         );
       }
     }
-    if (type === SagaEventType.compensationSucceeded || type === SagaEventType.compensationFailed) {
+    if (
+      type === SagaEventType.compensationSucceeded ||
+      type === SagaEventType.compensationFailed ||
+      type === SagaEventType.compensationCompletedByOperator
+    ) {
       this.undoing.delete(step);
       this.undone.add(step);
     }
@@ -192,12 +194,14 @@ export class SagaInvariants {
       );
     }
     if (before?.status !== SagaStatus.suspended || trigger?.type === 'operator-retry') return;
-    // A late success of the step the saga waits on resumes it: the action took effect (contract §3).
+    // A late success of the step the saga waits on resumes it: the action took effect (contract §3); so does an
+    // operator who did that step by hand (contract §8).
     const resumedBySuccess =
-      trigger?.type === 'reply' &&
-      trigger.reply.outcome === 'success' &&
-      trigger.reply.kind === 'action' &&
-      trigger.reply.step === before.suspension?.step;
+      (trigger?.type === 'reply' &&
+        trigger.reply.outcome === 'success' &&
+        trigger.reply.kind === 'action' &&
+        trigger.reply.step === before.suspension?.step) ||
+      (trigger?.type === 'operator-complete-step' && trigger.step === before.suspension?.step);
     if (!resumedBySuccess && after.status !== SagaStatus.suspended) {
       this.fail(`a SUSPENDED saga became ${after.status} on ${describeTrigger(trigger)}`);
     }
@@ -229,5 +233,9 @@ export function describeTrigger(trigger: Trigger | null): string {
       return 'operator abort';
     case 'operator-migrate':
       return `operator migrate to version ${trigger.to.version}`;
+    case 'operator-complete-step':
+      return `operator complete step ${trigger.step}`;
+    case 'operator-complete-compensation':
+      return `operator complete compensation ${trigger.step}`;
   }
 }

@@ -64,7 +64,13 @@ export class SagaLedger {
     for (const event of decision.events) {
       const { messageId, timedOut } = event.data;
       if (timedOut === true && typeof messageId === 'string') this.markTimedOut(messageId);
-      if (event.type === SagaEventType.stepSucceeded && event.step !== null) this.markSuperseded(event.step);
+      // A success, or an operator who did the step by hand, supersedes the step's other attempts.
+      const done =
+        event.type === SagaEventType.stepSucceeded || event.type === SagaEventType.stepCompletedByOperator;
+      if (done && event.step !== null) this.markSuperseded(event.step, 'action');
+      if (event.type === SagaEventType.compensationCompletedByOperator && event.step !== null) {
+        this.markSuperseded(event.step, 'compensation');
+      }
     }
     if (this.givesUpForward(trigger)) this.markAbandoned(decision);
     for (const effect of decision.effects) {
@@ -85,9 +91,9 @@ export class SagaLedger {
     if (record !== undefined) record.timedOut = true;
   }
 
-  private markSuperseded(step: string): void {
+  private markSuperseded(step: string, kind: Command['kind']): void {
     for (const record of this.commands) {
-      if (record.command.step === step && record.command.kind === 'action' && !record.answered) {
+      if (record.command.step === step && record.command.kind === kind && !record.answered) {
         record.abandoned = true;
       }
     }

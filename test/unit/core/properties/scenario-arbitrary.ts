@@ -24,7 +24,10 @@ export type ScenarioAction =
   /** A timer that fired already is delivered again. */
   | { kind: 'refire-timer'; pick: number }
   | { kind: 'operator-retry'; payload: JsonObject | undefined }
-  | { kind: 'operator-abort' };
+  | { kind: 'operator-abort' }
+  /** An operator takes a step (any, by `pick`) as done by hand: its action, or its compensation. */
+  | { kind: 'operator-complete-step'; pick: number }
+  | { kind: 'operator-complete-compensation'; pick: number };
 
 const answerArbitrary: fc.Arbitrary<Answer> = fc.oneof(
   { arbitrary: fc.constant({ outcome: 'success' as const }), weight: 3 },
@@ -61,6 +64,8 @@ const actionArbitrary: fc.Arbitrary<ScenarioAction> = fc.oneof(
     weight: 1,
   },
   { arbitrary: fc.constant({ kind: 'operator-abort' as const }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('operator-complete-step' as const), pick }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('operator-complete-compensation' as const), pick }), weight: 1 },
 );
 
 export const scenarioArbitrary: fc.Arbitrary<ScenarioAction[]> = fc.array(actionArbitrary, { maxLength: 30 });

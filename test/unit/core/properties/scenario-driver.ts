@@ -82,6 +82,29 @@ export class ScenarioDriver {
       case 'operator-abort':
         this.apply({ type: 'operator-abort', reason: 'scenario', causationId: 'operator' });
         return;
+      case 'operator-complete-step': {
+        const step = pickFrom(this.run.state.steps, action.pick);
+        if (step === undefined) return;
+        this.apply({
+          type: 'operator-complete-step',
+          step: step.name,
+          output: { byHand: true },
+          reason: 'scenario',
+          causationId: 'operator',
+        });
+        return;
+      }
+      case 'operator-complete-compensation': {
+        const step = pickFrom(this.run.state.steps, action.pick);
+        if (step === undefined) return;
+        this.apply({
+          type: 'operator-complete-compensation',
+          step: step.name,
+          reason: 'scenario',
+          causationId: 'operator',
+        });
+        return;
+      }
     }
   }
 
