@@ -25,9 +25,6 @@ export function retentionCutoff(now: Date, retentionMs: number): Date {
   return new Date(now.getTime() - retentionMs);
 }
 
-/** The terminal statuses as SQL literals; constants of the core, never input. */
-const FINISHED = [...terminalStatuses].map((status) => `'${status}'`).join(', ');
-
 /** Session-level: held across the sweep's statements until released, or until its connection closes. */
 export function tryRetentionLock(): SqlStatement {
   return { text: 'SELECT pg_try_advisory_lock($1) AS locked', values: [RETENTION_LOCK_ID] };
@@ -38,25 +35,38 @@ export function releaseRetentionLock(): SqlStatement {
 }
 
 /**
- * Deletes up to `$limit` sagas that finished before `$cutoff`, with their log, replies and timers, and reports the
- * rows deleted per table. Sagas are found through the (status, created_at) index: a saga that finished before the
- * cut-off started before it, so `created_at < $cutoff` bounds the index range and `updated_at` is checked on the
- * rows in it. The children are deleted by saga_id here (processed_replies has no foreign key; the cascade of
- * saga_events and saga_timers then finds nothing left), so each count is exact.
+ * Up to `$limit` sagas that finished before `$cutoff`, oldest first within each terminal status. Each status is
+ * read on its own, in the order of the (status, created_at) index: a saga that finished before the cut-off started
+ * before it, so `created_at < $cutoff` bounds the index range and `updated_at` is checked on the rows in it. A plan
+ * that reads in index order cannot become a scan of the whole table, which a sweep that finds nothing left would
+ * otherwise make on every run.
  * Locking: `FOR UPDATE SKIP LOCKED` passes over a saga an engine process is writing (an operator's retry of a
- * COMPENSATION_FAILED saga, say) and re-checks the status and time on the row as it is when locked, so a saga
+ * COMPENSATION_FAILED saga, say), and re-checks the status and time on the row as it is when locked, so a saga
  * that left its terminal status meanwhile is kept.
  */
+export const EXPIRED_SAGAS = `
+  SELECT expired.id
+  FROM (VALUES ${[...terminalStatuses].map((status) => `('${status}')`).join(', ')}) AS finished (status)
+  CROSS JOIN LATERAL (
+    SELECT i.id FROM saga_instances i
+    WHERE i.status = finished.status AND i.created_at < $cutoff AND i.updated_at < $cutoff
+    ORDER BY i.created_at
+    LIMIT $limit
+    FOR UPDATE SKIP LOCKED) expired
+  LIMIT $limit`;
+
+/**
+ * Deletes the sagas of `EXPIRED_SAGAS` with their log, replies and timers, and reports the rows deleted per table.
+ * The children are deleted by saga_id here (processed_replies has no foreign key; the cascade of saga_events and
+ * saga_timers then finds nothing left), so each count is exact. Every table is reached through an index on the
+ * saga id (`= ANY` of the ids found), whatever the table statistics when the plan was made.
+ */
 export const expireSagas = namedStatement<{ cutoff: string; limit: number }>(
-  `WITH expired AS MATERIALIZED (
-     SELECT id FROM saga_instances
-     WHERE status IN (${FINISHED}) AND created_at < $cutoff AND updated_at < $cutoff
-     LIMIT $limit
-     FOR UPDATE SKIP LOCKED),
-   events AS (DELETE FROM saga_events e USING expired x WHERE e.saga_id = x.id RETURNING 1),
-   replies AS (DELETE FROM processed_replies p USING expired x WHERE p.saga_id = x.id RETURNING 1),
-   timers AS (DELETE FROM saga_timers t USING expired x WHERE t.saga_id = x.id RETURNING 1),
-   sagas AS (DELETE FROM saga_instances i USING expired x WHERE i.id = x.id RETURNING 1)
+  `WITH expired AS MATERIALIZED (${EXPIRED_SAGAS}),
+   events AS (DELETE FROM saga_events WHERE saga_id = ANY (ARRAY(SELECT id FROM expired)) RETURNING 1),
+   replies AS (DELETE FROM processed_replies WHERE saga_id = ANY (ARRAY(SELECT id FROM expired)) RETURNING 1),
+   timers AS (DELETE FROM saga_timers WHERE saga_id = ANY (ARRAY(SELECT id FROM expired)) RETURNING 1),
+   sagas AS (DELETE FROM saga_instances WHERE id = ANY (ARRAY(SELECT id FROM expired)) RETURNING 1)
    SELECT (SELECT count(*) FROM sagas)::int AS saga_instances,
           (SELECT count(*) FROM events)::int AS saga_events,
           (SELECT count(*) FROM replies)::int AS processed_replies,
@@ -64,11 +74,12 @@ export const expireSagas = namedStatement<{ cutoff: string; limit: number }>(
   'retention.expire-sagas',
 );
 
-/** Deletes up to `$limit` dead letters received before `$cutoff` (the received_at index bounds the scan). */
+/** Deletes up to `$limit` dead letters received before `$cutoff`, oldest first (in received_at index order). */
 export const expireDeadLetters = namedStatement<{ cutoff: string; limit: number }>(
   `WITH expired AS MATERIALIZED (
-     SELECT id FROM dead_letters WHERE received_at < $cutoff LIMIT $limit FOR UPDATE SKIP LOCKED),
-   letters AS (DELETE FROM dead_letters d USING expired x WHERE d.id = x.id RETURNING 1)
+     SELECT id FROM dead_letters WHERE received_at < $cutoff
+     ORDER BY received_at, id LIMIT $limit FOR UPDATE SKIP LOCKED),
+   letters AS (DELETE FROM dead_letters WHERE id = ANY (ARRAY(SELECT id FROM expired)) RETURNING 1)
    SELECT count(*)::int AS dead_letters FROM letters`,
   'retention.expire-dead-letters',
 );

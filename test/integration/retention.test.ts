@@ -175,6 +175,30 @@ describe('retention: the sweep on PostgreSQL (RETENTION=1h)', () => {
     }
   });
 
+  it('passes over a saga an engine process is writing, and deletes it on a later sweep', async () => {
+    const old = { createdAt: hoursAgo(3), updatedAt: hoursAgo(2) };
+    const [written] = await insertSagas(pool, { status: SagaStatus.compensationFailed, count: 1, ...old });
+    const others = await insertSagas(pool, { status: SagaStatus.completed, count: 2, ...old });
+    const writer = new Client({ connectionString: database.url });
+    await writer.connect();
+    try {
+      // As the saga change statement locks a saga it writes (an operator's retry, say).
+      await writer.query('BEGIN');
+      await writer.query('SELECT id FROM saga_instances WHERE id = $1 FOR NO KEY UPDATE', [written]);
+      const sweeper = sweeperOn(database.dataSource);
+
+      expect(perStatement(await sweeper.sweep()).sagas).toEqual([2]);
+      expect((await rowsOf(pool, [written!])).sagas).toBe(1);
+      expect((await rowsOf(pool, others)).sagas).toBe(0);
+
+      await writer.query('COMMIT');
+      expect(perStatement(await sweeper.sweep()).sagas).toEqual([1]);
+      expect((await rowsOf(pool, [written!])).sagas).toBe(0);
+    } finally {
+      await writer.end();
+    }
+  });
+
   it('lets one of two sweepers on two pools delete while the other, started mid-sweep, deletes nothing', async () => {
     const sagas = await insertSagas(pool, {
       status: SagaStatus.completed,
