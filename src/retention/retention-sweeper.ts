@@ -74,7 +74,7 @@ export class RetentionSweeper {
     }, sweepIntervalMs(this.options.retentionMs));
   }
 
-  /** Stops sweeping; a sweep in progress ends after its current statement. */
+  /** Stops sweeping; a sweep in progress ends after its current statement, without the vacuum. */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer !== null) clearInterval(this.timer);
@@ -97,7 +97,7 @@ export class RetentionSweeper {
       // A failed sweep closes its connection, and the lock with it.
       { discardOnError: true },
     );
-    if (result.swept && statementsOf(result).some(deletedAny)) {
+    if (result.swept && statementsOf(result).some(deletedAny) && !this.stopping) {
       await runQuery(this.options.dataSource, vacuumAfterRetention()).catch((error: unknown) =>
         this.options.logger.warn('could not vacuum after retention', { error: (error as Error).message }),
       );
