@@ -37,6 +37,7 @@ const AREAS = [
   'api',
   'config',
   'observability',
+  'retention',
   'app',
   'sdk',
   'sdk-nestjs',
@@ -65,7 +66,7 @@ const dependencyZones = [
       'The contracts depend on nothing of the engine: the SDK and any client share them.',
     ),
   ),
-  ...['persistence', 'transport', 'config', 'definitions', 'observability'].map((target) =>
+  ...['persistence', 'transport', 'config', 'definitions', 'observability', 'retention'].map((target) =>
     zone(target, 'orchestrator', `${target} reaches the orchestrator only through its ports.`, [
       './ports.ts',
       './tokens.ts',

@@ -4,6 +4,7 @@ import { DeadLetters1764200000000 } from './1764200000000-DeadLetters';
 import { HotPathStorage1764300000000 } from './1764300000000-HotPathStorage';
 import { StateCompression1764400000000 } from './1764400000000-StateCompression';
 import { SuspendedStatus1764500000000 } from './1764500000000-SuspendedStatus';
+import { RetentionIndexes1764600000000 } from './1764600000000-RetentionIndexes';
 import { SagaReruns1764700000000 } from './1764700000000-SagaReruns';
 
 /** Every migration, oldest first. A new migration is added here and never edited once released. */
@@ -14,5 +15,6 @@ export const migrations = [
   HotPathStorage1764300000000,
   StateCompression1764400000000,
   SuspendedStatus1764500000000,
+  RetentionIndexes1764600000000,
   SagaReruns1764700000000,
 ];

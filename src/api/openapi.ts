@@ -295,7 +295,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       },
       '/api/stats': {
         get: {
-          summary: 'Counts, throughput, durations, step failure rates, stuck sagas, dead letters',
+          summary: 'Counts, throughput, durations, step failure rates, stuck sagas, dead letters, retention',
           parameters: queryParameters('Stats', statsQuerySchema),
           responses: { '200': json({ type: 'object' }, 'statistics'), ...errors(400, 401) },
         },

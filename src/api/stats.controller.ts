@@ -9,7 +9,7 @@ import { ReadAccess } from './auth/access';
 export class StatsController {
   constructor(@Inject(SagaStatsReader) private readonly stats: SagaStatsReader) {}
 
-  /** Counts, throughput, durations, per-step failure rates, stuck sagas and the dead-letter depth. */
+  /** Counts, throughput, durations, per-step failure rates, stuck sagas, the dead-letter depth and retention. */
   @Get()
   read(@Query(new ZodValidationPipe(statsQuerySchema, 'query')) query: StatsQuery) {
     const since = query.since ?? new Date(Date.now() - 3_600_000);

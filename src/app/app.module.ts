@@ -7,6 +7,7 @@ import { DefinitionsModule } from '../definitions/definitions.module';
 import { ObservabilityModule } from '../observability/observability.module';
 import { OrchestratorModule } from '../orchestrator/orchestrator.module';
 import { PersistenceModule } from '../persistence/persistence.module';
+import { RetentionModule } from '../retention/retention.module';
 import { TransportModule } from '../transport/transport.module';
 
 /** The engine: one module per area, wired by the ports the orchestrator owns. */
@@ -22,6 +23,7 @@ export class AppModule {
         TransportModule.forRoot(config),
         OrchestratorModule.forRoot(config),
         ObservabilityModule,
+        RetentionModule.forRoot(config),
         ApiModule.forRoot(config),
       ],
     };

@@ -2,20 +2,23 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
+import { startBenchEngine } from './bench-engine';
 import { prepareBenchEnvironment } from './bench-environment';
 import { BenchPath, type BenchPathName, benchPathNames } from './bench-saga';
-import { startEngineChild } from './engine-child';
 import { runEngineScenario } from './engine-scenario';
 import { runFloor } from './floor';
-import { startInstantParticipants } from './instant-participants';
 import { formatTable, type ScenarioRow } from './report';
-import { runSoak } from './soak';
+import { runRetentionMeasure } from './retention-measure';
+import { SOAK_RETENTION, runSoak } from './soak';
+import { runSoakLarge } from './soak-large';
 
 interface BenchOptions {
   concurrencies: number[];
   paths: BenchPathName[];
   sagas: number | null;
   soak: boolean;
+  soakLarge: boolean;
+  retentionMeasure: boolean;
 }
 
 function parseArgs(argv: string[]): BenchOptions {
@@ -25,6 +28,8 @@ function parseArgs(argv: string[]): BenchOptions {
     paths: parsePaths(value('paths') ?? benchPathNames.join(',')),
     sagas: value('sagas') === undefined ? null : Number(value('sagas')),
     soak: argv.includes('--soak'),
+    soakLarge: argv.includes('--soak-large'),
+    retentionMeasure: argv.includes('--retention-measure'),
   };
 }
 
@@ -53,18 +58,23 @@ function sagasFor(concurrency: number, options: BenchOptions): number {
   return options.sagas ?? Math.min(3000, Math.max(300, concurrency * 125));
 }
 
+const write = (line: string) => process.stdout.write(line);
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
+  if (options.retentionMeasure) {
+    await runRetentionMeasure(write, options.sagas ?? undefined);
+    return;
+  }
   const environment = await prepareBenchEnvironment();
-  const engine = await startEngineChild(
-    {
-      DATABASE_URL: environment.databaseUrl,
-      AMQP_URL: environment.amqpUrl,
-      SAGAS_DIR: environment.sagasDir,
-    },
-    3900,
+  if (options.soakLarge) {
+    await runSoakLarge(environment, write, options.sagas ?? undefined);
+    return;
+  }
+  const { engine, stop } = await startBenchEngine(
+    environment,
+    options.soak ? { RETENTION: SOAK_RETENTION } : {},
   );
-  const participants = await startInstantParticipants(environment.amqpUrl);
   const pool = new Pool({ connectionString: environment.databaseUrl, max: 8 });
   const pid = engine.process.pid!;
   try {
@@ -116,8 +126,7 @@ async function main(): Promise<void> {
     process.stdout.write(`results: ${file}\n`);
   } finally {
     await pool.end();
-    await participants.close();
-    await engine.stop();
+    await stop();
   }
 }
 

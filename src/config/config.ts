@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { StartupError } from '../shared/startup-error';
 import { WireLimits } from '../contracts/limits';
+import { parseDuration } from '../core/definition/duration';
 import { type LogLevel, logLevels } from '../observability/logger';
 
 const NAME = /^[a-z0-9-]+$/;
@@ -61,6 +62,22 @@ const trustProxySchema = z.string().transform((raw): TrustProxy => {
     .filter(Boolean);
 });
 
+/** Far enough for any real need, near enough that the oldest kept moment is a date PostgreSQL can store. */
+const MAX_RETENTION_DAYS = 36_500;
+
+const retentionSchema = z.string().transform((text, ctx): RetentionPeriod => {
+  const parsed = parseDuration(text, { days: true });
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: parsed.message });
+    return z.NEVER;
+  }
+  if (parsed.ms === 0 || parsed.ms > MAX_RETENTION_DAYS * 86_400_000) {
+    ctx.addIssue({ code: 'custom', message: `must be more than 0 and at most ${MAX_RETENTION_DAYS}d` });
+    return z.NEVER;
+  }
+  return { text, ms: parsed.ms };
+});
+
 const positiveInteger = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** Every option with its default (documented in docs/operations.md, Configuration). */
@@ -83,6 +100,7 @@ const environmentSchema = z.object({
   REPLY_AUTH: z.enum(['off', 'user-id']).default('off'),
   PARTICIPANT_USERS: participantUsersSchema.default(new Map()),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  RETENTION: retentionSchema.default({ text: '30d', ms: 30 * 86_400_000 }),
 });
 
 export type ApiRole = 'read' | 'admin';
@@ -91,6 +109,12 @@ export interface ApiKey {
   role: ApiRole;
 }
 export type TrustProxy = boolean | number | string[];
+
+/** How long finished sagas and dead letters are kept: as configured (`30d`) and in milliseconds. */
+export interface RetentionPeriod {
+  text: string;
+  ms: number;
+}
 
 export interface AppConfig {
   databaseUrl: string;
@@ -109,6 +133,7 @@ export interface AppConfig {
   replyAuth: 'off' | 'user-id';
   participantUsers: ReadonlyMap<string, string>;
   logLevel: LogLevel;
+  retention: RetentionPeriod;
 }
 
 /** One or more environment variables are invalid; each problem names its variable. */
@@ -151,5 +176,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     replyAuth: value.REPLY_AUTH,
     participantUsers: value.PARTICIPANT_USERS,
     logLevel: value.LOG_LEVEL,
+    retention: value.RETENTION,
   };
 }

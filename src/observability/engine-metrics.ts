@@ -3,6 +3,12 @@ import type { DataSource } from 'typeorm';
 import type { Decision } from '../core/effects';
 import { SagaEventType } from '../core/events';
 import type { DecisionListener } from '../orchestrator/ports';
+import {
+  type DeletedRows,
+  oldestOverdue,
+  noDeletedRows,
+  retentionTables,
+} from '../persistence/retention-sql';
 import { runQuery } from '../persistence/sql';
 
 const FINISHED: Partial<Record<string, string>> = {
@@ -44,8 +50,15 @@ export class EngineMetrics implements DecisionListener {
     help: 'Replies moved to sagas.dead-letter',
     registers: [this.registry],
   });
+  private readonly retentionDeletedRows = new Counter({
+    name: 'saga_retention_deleted_total',
+    help: 'Rows past RETENTION this engine process deleted, by table',
+    labelNames: ['table'],
+    registers: [this.registry],
+  });
 
-  constructor(dataSource: DataSource) {
+  /** `retentionCutoff` tells when a row now passes retention (now minus RETENTION). */
+  constructor(dataSource: DataSource, retentionCutoff: () => Date) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'saga_outbox_lag_seconds',
@@ -71,6 +84,16 @@ export class EngineMetrics implements DecisionListener {
         this.set(Number(rows[0]?.n ?? 0));
       },
     });
+    new Gauge({
+      name: 'saga_retention_oldest_overdue_seconds',
+      help: 'How long past RETENTION the oldest finished saga or dead letter still kept is (0 when none)',
+      registers: [this.registry],
+      async collect() {
+        const { rows } = await runQuery<{ seconds: number }>(dataSource, oldestOverdue(retentionCutoff()));
+        this.set(rows[0]?.seconds ?? 0);
+      },
+    });
+    for (const table of retentionTables) this.retentionDeletedRows.inc({ table }, 0);
   }
 
   committed(decision: Decision): void {
@@ -92,5 +115,21 @@ export class EngineMetrics implements DecisionListener {
 
   replyDeadLettered(): void {
     this.deadLettered.inc();
+  }
+
+  retentionDeleted(rows: DeletedRows): void {
+    for (const table of retentionTables) {
+      if (rows[table] > 0) this.retentionDeletedRows.inc({ table }, rows[table]);
+    }
+  }
+
+  /** The rows this engine process deleted since it started, by table. */
+  async retentionDeletedTotal(): Promise<DeletedRows> {
+    const total = noDeletedRows();
+    for (const { labels, value } of (await this.retentionDeletedRows.get()).values) {
+      const table = retentionTables.find((name) => name === labels.table);
+      if (table !== undefined) total[table] = value;
+    }
+    return total;
   }
 }

@@ -1,19 +1,36 @@
 import { Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/config';
+import { APP_CONFIG } from '../config/config.module';
+import { retentionCutoff } from '../persistence/retention-sql';
+import type { Clock } from '../shared/clock';
+import { CLOCK } from '../shared/tokens';
 import { DECISION_LISTENERS } from '../orchestrator/tokens';
 import { AmqpConnection } from '../transport/amqp-connection';
 import { EngineMetrics } from './engine-metrics';
 import { HealthCheck } from './health-check';
 import { SagaStatsReader } from './saga-stats';
 
-/** Prometheus metrics (fed by committed decisions), the dashboard statistics and the health check. */
+/** Now minus RETENTION, on the engine's clock. */
+const RETENTION_CUTOFF = Symbol('RETENTION_CUTOFF');
+
+/**
+ * Prometheus metrics (fed by committed decisions and the retention sweep), the dashboard statistics and the health
+ * check.
+ */
 @Global()
 @Module({
   providers: [
     {
+      provide: RETENTION_CUTOFF,
+      inject: [APP_CONFIG, CLOCK],
+      useFactory: (config: AppConfig, clock: Clock) => () =>
+        retentionCutoff(clock.now(), config.retention.ms),
+    },
+    {
       provide: EngineMetrics,
-      inject: [DataSource],
-      useFactory: (dataSource: DataSource) => new EngineMetrics(dataSource),
+      inject: [DataSource, RETENTION_CUTOFF],
+      useFactory: (dataSource: DataSource, cutoff: () => Date) => new EngineMetrics(dataSource, cutoff),
     },
     {
       provide: DECISION_LISTENERS,
@@ -22,9 +39,19 @@ import { SagaStatsReader } from './saga-stats';
     },
     {
       provide: SagaStatsReader,
-      inject: [DataSource, AmqpConnection],
-      useFactory: (dataSource: DataSource, connection: AmqpConnection) =>
-        new SagaStatsReader(dataSource, connection),
+      inject: [DataSource, AmqpConnection, APP_CONFIG, RETENTION_CUTOFF, EngineMetrics],
+      useFactory: (
+        dataSource: DataSource,
+        connection: AmqpConnection,
+        config: AppConfig,
+        cutoff: () => Date,
+        metrics: EngineMetrics,
+      ) =>
+        new SagaStatsReader(dataSource, connection, {
+          period: config.retention.text,
+          cutoff,
+          deletedTotal: () => metrics.retentionDeletedTotal(),
+        }),
     },
     {
       provide: HealthCheck,

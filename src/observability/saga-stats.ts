@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { Topology } from '../contracts/topology';
 import type { AmqpConnection } from '../transport/amqp-connection';
 import { countDeadLetters } from '../persistence/dead-letter-sql';
+import { type DeletedRows, oldestOverdue } from '../persistence/retention-sql';
 import { runQuery } from '../persistence/sql';
 import {
   type StatsWindow,
@@ -35,6 +36,19 @@ export interface SagaStats {
   suspended: number;
   /** Stored for an operator (GET /api/dead-letters), and still in the queue (null while the broker is down). */
   deadLetters: { stored: number; inQueue: number | null };
+  /**
+   * RETENTION as configured, the rows this engine process deleted past it since it started, and how long past it
+   * the oldest row still kept is (0 when none).
+   */
+  retention: { period: string; deletedTotal: DeletedRows; oldestOverdueSeconds: number };
+}
+
+/** Where the statistics learn about retention. */
+export interface RetentionSource {
+  period: string;
+  /** Now minus RETENTION. */
+  cutoff(): Date;
+  deletedTotal(): Promise<DeletedRows>;
 }
 
 type StepOutcomeRow = StepCounts & { compensation_failed: number };
@@ -44,10 +58,16 @@ export class SagaStatsReader {
   constructor(
     private readonly dataSource: DataSource,
     private readonly connection: AmqpConnection,
+    private readonly retention: RetentionSource,
   ) {}
 
   read(window: StatsWindow): Promise<SagaStats> {
-    return readSagaStats(this.dataSource, window, () => this.connection.queueDepth(Topology.deadLetterQueue));
+    return readSagaStats(
+      this.dataSource,
+      window,
+      () => this.connection.queueDepth(Topology.deadLetterQueue),
+      this.retention,
+    );
   }
 }
 
@@ -55,10 +75,11 @@ async function readSagaStats(
   dataSource: DataSource,
   window: StatsWindow,
   deadLetterDepth: () => Promise<number | null>,
+  retention: RetentionSource,
 ): Promise<SagaStats> {
   const query = <Row>(statement: Parameters<typeof runQuery>[1]) =>
     runQuery<Row>(dataSource, statement).then((result) => result.rows);
-  const [counts, started, finished, steps, open, stored, depth] = await Promise.all([
+  const [counts, started, finished, steps, open, stored, depth, overdue, deleted] = await Promise.all([
     query<SagaStats['counts'][number]>(countByStatus(window)),
     query<{ minute: Date; count: number }>(startedPerMinute(window)),
     query<{
@@ -74,6 +95,8 @@ async function readSagaStats(
     ),
     query<{ count: number }>(countDeadLetters()),
     deadLetterDepth(),
+    query<{ seconds: number }>(oldestOverdue(retention.cutoff())),
+    retention.deletedTotal(),
   ]);
   const totals = finished[0];
   const rate = (part: number, whole: number) =>
@@ -102,5 +125,10 @@ async function readSagaStats(
     pastDeadline: open[0]?.past_deadline ?? 0,
     suspended: open[0]?.suspended ?? 0,
     deadLetters: { stored: stored[0]?.count ?? 0, inQueue: depth },
+    retention: {
+      period: retention.period,
+      deletedTotal: deleted,
+      oldestOverdueSeconds: overdue[0]?.seconds ?? 0,
+    },
   };
 }

@@ -54,3 +54,20 @@ export function runQuery<Row = Record<string, unknown>>(
 ): Promise<SqlResult<Row>> {
   return withPgClient(poolOf(dataSource), (client) => wrap(client).query<Row>(statement));
 }
+
+/**
+ * Runs `work` on one connection of the pool, for what must share a session (a session-level advisory lock and the
+ * statements it guards). With `discardOnError`, a failure closes the connection instead of returning it to the
+ * pool, so nothing the session held outlives the failure.
+ */
+export function onOneConnection<T>(
+  dataSource: DataSource,
+  work: (db: Db) => Promise<T>,
+  options: { discardOnError: boolean },
+): Promise<T> {
+  return withPgClient(
+    poolOf(dataSource),
+    (client) => work(wrap(client)),
+    options.discardOnError ? () => true : undefined,
+  );
+}

@@ -1,10 +1,20 @@
 import { z } from 'zod';
 
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 type Unit = keyof typeof UNIT_MS;
 
-const DURATION_PATTERN = /^(\d+)(?:\.(\d+))?(ms|s|m|h)$/;
+const DURATION_PATTERN = /^(\d+)(?:\.(\d+))?(ms|s|m|h|d)$/;
 const EXPECTED = 'expected a number with a unit (ms, s, m, h) or an integer of milliseconds';
+const EXPECTED_WITH_DAYS = 'expected a number with a unit (ms, s, m, h, d)';
+
+/**
+ * Definition files have no day unit (a step's limits are written in hours); the engine's configuration, whose
+ * durations run to weeks (RETENTION), has one.
+ */
+export interface DurationUnits {
+  days: boolean;
+}
+const FILE_UNITS: DurationUnits = { days: false };
 
 export type DurationResult = { ok: true; ms: number } | { ok: false; message: string };
 
@@ -24,9 +34,11 @@ function invalid(value: unknown, reason?: string): DurationResult {
 }
 
 /** Exact decimal arithmetic: `1.5s` is 1500 ms, `1.5ms` is not a whole number of milliseconds. */
-function parseText(text: string): DurationResult {
+function parseText(text: string, units: DurationUnits): DurationResult {
   const match = DURATION_PATTERN.exec(text);
-  if (!match) return invalid(text);
+  if (!match || (match[3] === 'd' && !units.days)) {
+    return invalid(text, units.days ? EXPECTED_WITH_DAYS : EXPECTED);
+  }
   const [, whole = '', fraction = '', unit] = match;
   const scale = 10 ** fraction.length;
   const scaled = Number(whole + fraction) * UNIT_MS[unit as Unit];
@@ -36,11 +48,11 @@ function parseText(text: string): DurationResult {
 }
 
 /**
- * Parses a duration: a string with a unit (`250ms`, `1.5s`, `5m`, `2h`) or a non-negative integer of
- * milliseconds. Never negative; `10`, `10 s` and `-1s` as strings are rejected.
+ * Parses a duration: a string with a unit (`250ms`, `1.5s`, `5m`, `2h`, and `30d` with `units.days`) or a
+ * non-negative integer of milliseconds. Never negative; `10`, `10 s` and `-1s` as strings are rejected.
  */
-export function parseDuration(value: unknown): DurationResult {
-  if (typeof value === 'string') return parseText(value);
+export function parseDuration(value: unknown, units: DurationUnits = FILE_UNITS): DurationResult {
+  if (typeof value === 'string') return parseText(value, units);
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return { ok: true, ms: value };
   return invalid(value);
 }

@@ -41,6 +41,31 @@ describe('parseDuration', () => {
   });
 });
 
+describe('parseDuration with days (the engine configuration)', () => {
+  const days = { days: true };
+
+  it.each<[string, number]>([
+    ['30d', 2_592_000_000],
+    ['1.5d', 129_600_000],
+    ['12h', 43_200_000],
+    ['1m', 60_000],
+  ])('%p is %p ms', (value, ms) => {
+    expect(parseDuration(value, days)).toEqual({ ok: true, ms });
+  });
+
+  it('names the day unit among those it expects', () => {
+    expect(parseDuration('30 days', days)).toEqual({
+      ok: false,
+      message: 'invalid duration "30 days": expected a number with a unit (ms, s, m, h, d)',
+    });
+  });
+
+  it('is refused in a definition file, which has no day unit', () => {
+    expect(parseDuration('2d')).toEqual({ ok: false, message: `invalid duration "2d": ${EXPECTED}` });
+    expect(durationSchema.safeParse('2d').success).toBe(false);
+  });
+});
+
 describe('duration schemas', () => {
   it('transform to milliseconds', () => {
     expect(durationSchema.parse('250ms')).toBe(250);
