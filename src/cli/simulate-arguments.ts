@@ -1,9 +1,13 @@
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../definitions/parsed-file';
 
-export const SIMULATE_USAGE =
-  "usage: npm run simulate -- <file> --input '<json>' [--fault <step>=<fault>]... [--json]\n" +
-  '  <fault>: fail | retry | retry:N | timeout | timeout:N; <step>:comp=<fault> for its compensation';
+/** The usage text, for `npm run simulate --` or `saga simulate`. */
+export function simulateUsage(program: string): string {
+  return (
+    `usage: ${program} <file> --input '<json>' [--fault <step>=<fault>]... [--json]\n` +
+    '  <fault>: fail | retry | retry:N | timeout | timeout:N; <step>:comp=<fault> for its compensation'
+  );
+}
 
 export interface SimulateArguments {
   file: string;

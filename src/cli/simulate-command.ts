@@ -3,27 +3,27 @@ import { loadDefinitionFile } from '../definitions/definition-files';
 import { createInputValidator } from '../definitions/input-validator';
 import { errorMessage } from '../definitions/parsed-file';
 import { planFaults, runSimulation } from '../simulation';
-import { SIMULATE_USAGE, parseSimulateArguments } from './simulate-arguments';
+import type { CommandOutput } from './command-output';
+import { parseSimulateArguments, simulateUsage } from './simulate-arguments';
 import { formatJson, formatTimeline } from './simulate-output';
-
-export interface CommandOutput {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
 
 /**
  * `npm run simulate`: runs one definition file on a virtual clock with scripted participants and prints the
  * timeline. Returns the exit code: 0 when it ran, 1 on an invalid file, input, fault or argument.
  */
-export function simulateCommand(argv: readonly string[], output: CommandOutput): number {
+export function simulateCommand(
+  argv: readonly string[],
+  output: CommandOutput,
+  program = 'npm run simulate --',
+): number {
   const refuse = (problems: string[]): number => {
     problems.forEach((problem) => output.err(problem));
     return 1;
   };
   const parsed = parseSimulateArguments(argv);
-  if (!parsed.ok) return refuse([...parsed.problems, SIMULATE_USAGE]);
+  if (!parsed.ok) return refuse([...parsed.problems, simulateUsage(program)]);
   if (parsed.help) {
-    output.out(SIMULATE_USAGE);
+    output.out(simulateUsage(program));
     return 0;
   }
   const { file, inputText, faultSpecs, json } = parsed.args;
