@@ -12,8 +12,16 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }
 
+export interface Tab {
+  page: Page;
+  /** Script errors and console errors (a Content Security Policy violation among them). */
+  complaints: string[];
+  /** Bytes of the page's own scripts loaded so far. */
+  scriptBytes: () => Promise<number>;
+}
+
 /** A page in a fresh context (its own sessionStorage, as a new tab), recording what the browser complains of. */
-export async function openTab(browser: Browser): Promise<{ page: Page; complaints: string[] }> {
+export async function openTab(browser: Browser): Promise<Tab> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const complaints: string[] = [];
@@ -22,7 +30,14 @@ export async function openTab(browser: Browser): Promise<{ page: Page; complaint
     // A refused key is an expected answer, which Chromium also reports as a failed resource.
     if (message.type() === 'error' && !/status of 401/.test(message.text())) complaints.push(message.text());
   });
-  return { page, complaints };
+  const scripts: Array<Promise<number>> = [];
+  page.on('response', (response) => {
+    if (/^\/ui\/assets\/.+\.js$/.test(new URL(response.url()).pathname)) {
+      scripts.push(response.body().then((body) => body.length));
+    }
+  });
+  const scriptBytes = async () => (await Promise.all(scripts)).reduce((sum, bytes) => sum + bytes, 0);
+  return { page, complaints, scriptBytes };
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

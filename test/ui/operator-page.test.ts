@@ -3,7 +3,7 @@ import { orderSagaYaml } from '../support/order-saga';
 import type { ScriptedParticipant } from '../support/scripted-participant';
 import { type TestEngine, startTestEngine } from '../support/test-engine';
 import { waitFor } from '../support/wait-for';
-import { launchChromium, openTab, screenshot } from './browser';
+import { type Tab, launchChromium, openTab, screenshot } from './browser';
 import { publishUnreadableReply, startOrderParticipants } from './order-participants';
 
 const ADMIN = { Authorization: 'Bearer admin-key' };
@@ -59,7 +59,7 @@ describe('the operator page at /ui, in Chromium', () => {
   });
 
   /** Opens /ui in a new tab and gives the key, as a person would. */
-  async function signIn(key: string): Promise<{ page: Page; complaints: string[] }> {
+  async function signIn(key: string): Promise<Tab> {
     const tab = await openTab(browser);
     await tab.page.goto(`${engine.baseUrl}/ui`);
     await tab.page.getByLabel('API key').fill(key);
@@ -116,7 +116,7 @@ describe('the operator page at /ui, in Chromium', () => {
   });
 
   it('shows a compensated saga: the failed step, then both compensations in reverse order, and its graph', async () => {
-    const { page, complaints } = await signIn('admin-key');
+    const { page, complaints, scriptBytes } = await signIn('admin-key');
     await page.locator(`tr[data-saga-id="${sagas.compensated}"] a`).click();
     await page.locator('figure.timeline .lane').first().waitFor();
 
@@ -142,6 +142,7 @@ describe('the operator page at /ui, in Chromium', () => {
     const graphText = await page.locator('figure.graph svg').textContent();
     expect(graphText).toContain('RefundPayment');
     expect(graphText).toContain('ReleaseInventory');
+    expect(await scriptBytes()).toBeGreaterThan(500_000);
     await screenshot(page, 'saga-timeline');
     expect(complaints).toEqual([]);
     await page.context().close();
@@ -208,12 +209,21 @@ describe('the operator page at /ui, in Chromium', () => {
     await page.context().close();
   });
 
-  it('deletes a dead letter after asking', async () => {
+  it('replays a dead letter and deletes one, each after asking', async () => {
     const { page, complaints } = await signIn('admin-key');
     await page.getByRole('link', { name: 'Dead letters' }).click();
     const letter = page.locator('.dead-letter').first();
     expect(await letter.locator('pre.content').textContent()).toBe('not json at all');
-    await letter.getByRole('button', { name: 'Delete…' }).click();
+    const first = await letter.getAttribute('data-dead-letter-id');
+
+    // Replayed to sagas.replies, the message is still unreadable: the engine dead-letters it again.
+    await letter.getByRole('button', { name: 'Replay…' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Replay' }).click();
+    await page.locator(`.dead-letter:not([data-dead-letter-id="${first}"])`).waitFor();
+    expect(await page.locator('.dead-letter').count()).toBe(1);
+    expect(await page.locator('.dead-letter pre.content').textContent()).toBe('not json at all');
+
+    await page.locator('.dead-letter').getByRole('button', { name: 'Delete…' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
     await page.getByText('No dead letter.').waitFor();
     const letters = await engine.request('GET', '/api/dead-letters', undefined, ADMIN);

@@ -24,6 +24,7 @@ export function KeyPrompt({ refused, onKey }: { refused: boolean; onKey: (key: s
             type="password"
             name="api-key"
             autocomplete="off"
+            autoFocus
             value={key}
             onInput={(event) => setKey(event.currentTarget.value)}
           />
