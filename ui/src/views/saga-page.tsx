@@ -4,7 +4,7 @@ import { type LogPage, type Role, type SagaDetail, type SagaLogEntry, terminalSt
 import { compactJson, formatTime } from '../format';
 import { usePolled } from '../hooks/use-polled';
 import { type OperatorAction, offeredActions } from '../operator-actions';
-import { noFilters as noSagaFilters } from '../list-filters';
+import { noFilters } from '../list-filters';
 import { routeHref } from '../routing';
 import { buildTimeline } from '../timeline';
 import { AttemptsTable } from './attempts-table';
@@ -65,7 +65,7 @@ export function SagaPage({ id, role }: { id: string; role: Role }) {
   return (
     <main class="saga">
       <p>
-        <a href={routeHref({ view: 'sagas', filters: { ...noSagaFilters } })}>← All sagas</a>
+        <a href={routeHref({ view: 'sagas', filters: noFilters })}>← All sagas</a>
       </p>
       <header class="saga-header">
         <h1>

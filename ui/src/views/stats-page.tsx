@@ -3,7 +3,7 @@ import type { DefinitionDetail, DefinitionSummary, SagaStats, SagaStatus } from 
 import { sagaStatuses } from '../api/types';
 import { formatDuration, formatRate } from '../format';
 import { usePolled } from '../hooks/use-polled';
-import { noFilters as emptyFilters } from '../list-filters';
+import { noFilters } from '../list-filters';
 import { routeHref, statsWindows } from '../routing';
 import { ProblemLine } from './refresh-line';
 import { StatusBadge } from './status-badge';
@@ -137,7 +137,7 @@ function DefinitionStats({ name, stats }: { name: string; stats: SagaStats }) {
           .filter((status) => byStatus.has(status))
           .map((status) => (
             <li key={status}>
-              <a href={routeHref({ view: 'sagas', filters: { ...emptyFilters, name, statuses: [status] } })}>
+              <a href={routeHref({ view: 'sagas', filters: { ...noFilters, name, statuses: [status] } })}>
                 <StatusBadge status={status} /> {byStatus.get(status)}
               </a>
             </li>
