@@ -1,6 +1,6 @@
 /**
- * `unit` (pure core, no I/O), `integration` (real PostgreSQL and RabbitMQ, with the hostile-input suite) and
- * `fault` (processes, kills, outages).
+ * `unit` (pure core, no I/O), `integration` (real PostgreSQL and RabbitMQ, with the hostile-input suite), `ui`
+ * (the operator page in Chromium against a real engine) and `fault` (processes, kills, outages).
  */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
@@ -17,6 +17,15 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/hostile/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'],
+    },
+    {
+      // The page is built from ui/ first, so the tests never open a stale build.
+      displayName: 'ui',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/ui/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/ui/build-page.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'],
     },
     {

@@ -15,6 +15,7 @@ import { SagasController } from './sagas.controller';
 import { SagaMigrationController } from './saga-migration.controller';
 import { SagaOperatorController } from './saga-operator.controller';
 import { StatsController } from './stats.controller';
+import { WhoamiController } from './whoami.controller';
 
 /** The REST API: controllers, the key guard and start rate limit (in that order), and the one error filter. */
 @Module({})
@@ -32,6 +33,7 @@ export class ApiModule {
         StatsController,
         DeadLettersController,
         DocsController,
+        WhoamiController,
       ],
       providers: [
         {

@@ -300,6 +300,22 @@ export function buildOpenApiDocument(version: string): JsonSchema {
           responses: { '200': json({ type: 'object' }, 'statistics'), ...errors(400, 401) },
         },
       },
+      '/api/whoami': {
+        get: {
+          summary: 'The role of the key sent (`admin` on an open API)',
+          responses: {
+            '200': json(
+              {
+                type: 'object',
+                required: ['role'],
+                properties: { role: { type: 'string', enum: ['read', 'admin'] } },
+              },
+              'the role',
+            ),
+            ...errors(401),
+          },
+        },
+      },
       '/api/dead-letters': {
         get: {
           summary: 'Messages nobody could process, newest first, with the reason',

@@ -10,6 +10,7 @@ import { DefinitionFilesError, loadDefinitionFiles } from '../definitions/defini
 import { randomIds, systemClock } from '../shared/clock';
 import { AppModule } from './app.module';
 import { jsonBody } from './json-body';
+import { builtUiDirectory, uiPage } from './ui-page';
 
 /**
  * Express with exact routing: `/API/sagas` and `/api/sagas/` are not `/api/sagas` (Express matches case-insensitively
@@ -55,6 +56,8 @@ export async function createApplication(
         contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
       }),
     );
+    // After the API's headers, so the page's own policy replaces theirs on /ui.
+    app.use('/ui', uiPage(builtUiDirectory()));
     app.use(jsonBody(config.maxBodyBytes));
     // Swagger UI's static files (no data in them) live outside /api, like /health and /metrics.
     const swaggerUi = dirname(require.resolve('swagger-ui-dist/package.json'));

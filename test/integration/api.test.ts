@@ -320,4 +320,9 @@ describe('REST API (docs/rest-api.md)', () => {
       expect(body).toEqual({ error: 'NOT_FOUND', message: expect.any(String) });
     });
   });
+
+  it('answers GET /api/whoami with admin on an open API: anyone may do everything there', async () => {
+    const response = await engine.request('GET', '/api/whoami');
+    expect(response).toMatchObject({ status: 200, body: { role: 'admin' } });
+  });
 });

@@ -58,6 +58,14 @@ describe('API keys (docs/rest-api.md#authentication)', () => {
     expect(retry.status).toBe(404);
   });
 
+  it('tells a key its role at GET /api/whoami, and refuses a request without one', async () => {
+    const reader = await engine.request('GET', '/api/whoami', undefined, bearer('reader-key'));
+    expect(reader).toMatchObject({ status: 200, body: { role: 'read' } });
+    const admin = await engine.request('GET', '/api/whoami', undefined, bearer('admin-key'));
+    expect(admin).toMatchObject({ status: 200, body: { role: 'admin' } });
+    expect((await engine.request('GET', '/api/whoami')).status).toBe(401);
+  });
+
   it('keeps /health open', async () => {
     expect((await engine.request('GET', '/health')).status).toBe(200);
   });
