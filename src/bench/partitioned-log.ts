@@ -11,8 +11,8 @@ const partitionName = (table: string, day: number) =>
   `${PARTITIONED}.${table}_d${String(day).padStart(3, '0')}`;
 
 /**
- * The log and the processed replies partitioned by day from `start` (midnight) for `days` days and one more (for
- * rows written today). A partitioned table's primary key must hold its partition key, so the log's becomes
+ * The log and the processed replies partitioned by day from `start` (midnight) for `days` days and two more (for
+ * rows written now, also after midnight). A partitioned table's primary key must hold its partition key, so the log's becomes
  * (saga_id, seq, at) and the replies' (message_id, processed_at): message_id alone is no longer unique.
  */
 export async function createPartitionedTables(db: ClientBase, start: Date, days: number): Promise<void> {
@@ -28,7 +28,7 @@ export async function createPartitionedTables(db: ClientBase, start: Date, days:
     CREATE TABLE ${PARTITIONED}.processed_replies (
       message_id text NOT NULL, saga_id uuid NOT NULL, processed_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (message_id, processed_at)) PARTITION BY RANGE (processed_at)`);
-  for (let day = 0; day <= days; day += 1) {
+  for (let day = 0; day < days + 2; day += 1) {
     const from = new Date(start.getTime() + day * DAY_MS).toISOString();
     const to = new Date(start.getTime() + (day + 1) * DAY_MS).toISOString();
     for (const table of ['saga_events', 'processed_replies']) {
