@@ -3,6 +3,7 @@ import { Topology } from '../contracts/topology';
 import type { AmqpConnection } from '../transport/amqp-connection';
 import { countDeadLetters } from '../persistence/dead-letter-sql';
 import { runQuery } from '../persistence/sql';
+import type { SagaStats } from './saga-stats-schema';
 import {
   type StatsWindow,
   countByStatus,
@@ -12,6 +13,8 @@ import {
   unfinished,
 } from '../persistence/stats-sql';
 
+export type { SagaStats } from './saga-stats-schema';
+
 /** How often a step of sagas started in the window ran, was skipped, failed and was compensated. */
 interface StepCounts {
   saga: string;
@@ -20,21 +23,6 @@ interface StepCounts {
   skipped: number;
   failed: number;
   compensated: number;
-}
-
-export interface SagaStats {
-  window: { since: string; name: string | null };
-  counts: Array<{ name: string; version: number; status: string; count: number }>;
-  startedPerMinute: Array<{ minute: string; count: number }>;
-  finishedPerMinute: Array<{ minute: string; count: number }>;
-  duration: { finished: number; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null };
-  steps: Array<StepCounts & { compensationFailed: number; failureRate: number; compensationRate: number }>;
-  oldestUnfinishedAgeSeconds: number | null;
-  pastDeadline: number;
-  /** Sagas waiting for an operator past their pivot. */
-  suspended: number;
-  /** Stored for an operator (GET /api/dead-letters), and still in the queue (null while the broker is down). */
-  deadLetters: { stored: number; inQueue: number | null };
 }
 
 type StepOutcomeRow = StepCounts & { compensation_failed: number };
