@@ -4,6 +4,7 @@ import { DeadLetterNotFoundError } from './api-errors';
 import { type ListDeadLettersQuery, listDeadLettersQuerySchema } from './dto';
 import { deadLetterView } from './dead-letter-view';
 import { ZodValidationPipe } from './zod-validation.pipe';
+import type { DeadLetter, DeadLetterPage, ReplayedDeadLetter } from './responses/dead-letters';
 import { AdminAccess, ReadAccess } from './auth/access';
 
 @Controller('api/dead-letters')
@@ -13,7 +14,9 @@ export class DeadLettersController {
 
   /** Newest first, with the reason each message could not be processed; of each content only the start. */
   @Get()
-  async list(@Query(new ZodValidationPipe(listDeadLettersQuerySchema, 'query')) query: ListDeadLettersQuery) {
+  async list(
+    @Query(new ZodValidationPipe(listDeadLettersQuerySchema, 'query')) query: ListDeadLettersQuery,
+  ): Promise<DeadLetterPage> {
     const rows = await this.deadLetters.list(query.limit + 1, query.cursor ?? null);
     const page = rows.slice(0, query.limit);
     return {
@@ -24,7 +27,7 @@ export class DeadLettersController {
 
   /** One dead letter with its whole content. */
   @Get(':id')
-  async get(@Param('id') id: string) {
+  async get(@Param('id') id: string): Promise<DeadLetter> {
     const letter = await this.deadLetters.find(id);
     if (letter === null) throw new DeadLetterNotFoundError(id);
     return deadLetterView(letter);
@@ -34,7 +37,7 @@ export class DeadLettersController {
   @Post(':id/replay')
   @AdminAccess()
   @HttpCode(202)
-  async replay(@Param('id') id: string) {
+  async replay(@Param('id') id: string): Promise<ReplayedDeadLetter> {
     const letter = await this.deadLetters.find(id);
     if (letter === null) throw new DeadLetterNotFoundError(id);
     await this.deadLetters.replay(letter);

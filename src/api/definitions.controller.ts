@@ -1,5 +1,4 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import type { RetryPolicy, SagaDefinition } from '../core/definition/types';
 import { toMermaid } from '../core/definition/graph';
 import { DefinitionRegistry } from '../definitions/definition-registry';
 import { DefinitionNotFoundError, ValidationFailedError } from '../core/errors';
@@ -7,6 +6,8 @@ import { type GraphQuery, graphQuerySchema } from './dto';
 import { ZodValidationPipe } from './zod-validation.pipe';
 import { AdminAccess, ReadAccess } from './auth/access';
 import { DefinitionReloader } from '../definitions/definition-reload';
+import { definitionSummaryView, definitionVersionView } from './definition-view';
+import type { DefinitionDetail, DefinitionGraph, DefinitionList } from './responses/definitions';
 
 @Controller('api/definitions')
 @ReadAccess()
@@ -17,16 +18,16 @@ export class DefinitionsController {
   ) {}
 
   @Get()
-  list() {
-    return { items: this.registry.summaries() };
+  list(): DefinitionList {
+    return { items: this.registry.summaries().map(definitionSummaryView) };
   }
 
   /** Admin: reads the definitions folder again, all or nothing (422 with every problem); 200 as GET /. */
   @Post('reload')
   @AdminAccess()
   @HttpCode(200)
-  async reload() {
-    return { items: await this.reloader.reload() };
+  async reload(): Promise<DefinitionList> {
+    return { items: (await this.reloader.reload()).map(definitionSummaryView) };
   }
 
   /** The definition as a Mermaid flowchart; `version` defaults to the current one. */
@@ -34,7 +35,7 @@ export class DefinitionsController {
   graph(
     @Param('name') name: string,
     @Query(new ZodValidationPipe(graphQuerySchema, 'query')) query: GraphQuery,
-  ) {
+  ): DefinitionGraph {
     const summary = this.registry.summary(name);
     if (summary === undefined) throw new DefinitionNotFoundError(name);
     const version = query.version ?? summary.currentVersion ?? Math.max(...summary.versions);
@@ -48,53 +49,12 @@ export class DefinitionsController {
   }
 
   @Get(':name')
-  get(@Param('name') name: string) {
+  get(@Param('name') name: string): DefinitionDetail {
     const summary = this.registry.summary(name);
     if (summary === undefined) throw new DefinitionNotFoundError(name);
-    return { ...summary, definitions: this.registry.allVersions(name).map(definitionView) };
+    return {
+      ...definitionSummaryView(summary),
+      definitions: this.registry.allVersions(name).map(definitionVersionView),
+    };
   }
-}
-
-function definitionView(definition: SagaDefinition) {
-  const groupOf = new Map<number, string>();
-  for (const stage of definition.stages) {
-    if (stage.kind === 'group') for (const member of stage.members) groupOf.set(member, stage.name);
-  }
-  return {
-    name: definition.name,
-    version: definition.version,
-    description: definition.description,
-    input: definition.inputSchema,
-    timeoutMs: definition.timeoutMs,
-    pivot: definition.pivot === null ? null : definition.steps[definition.pivot]!.name,
-    groups: definition.stages.flatMap((stage) =>
-      stage.kind === 'group'
-        ? [
-            {
-              name: stage.name,
-              compensation: stage.compensation,
-              steps: stage.members.map((member) => definition.steps[member]!.name),
-            },
-          ]
-        : [],
-    ),
-    steps: definition.steps.map((step, index) => ({
-      name: step.name,
-      participant: step.participant,
-      action: step.actionCommand,
-      compensation: step.compensationCommand,
-      type: step.type,
-      group: groupOf.get(index) ?? null,
-      conditional: step.when !== null,
-      onError: step.onError,
-      timeoutMs: step.timeoutMs,
-      retry: retryView(step.retry),
-      compensationRetry: retryView(step.compensationRetry),
-    })),
-  };
-}
-
-/** `attempts: unlimited` is Infinity in the engine and has no JSON number. */
-function retryView(policy: RetryPolicy) {
-  return { ...policy, attempts: Number.isFinite(policy.attempts) ? policy.attempts : 'unlimited' };
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { buildOpenApiDocument } from './openapi';
+import { buildOpenApiDocument } from './openapi/document';
 import { ReadAccess } from './auth/access';
 
 const document = buildOpenApiDocument(process.env.npm_package_version ?? '0.1.0');

@@ -1,9 +1,11 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { SagaEngineError } from '../core/errors';
 import type { Logger } from '../shared/logger';
 import { isRefusedValue } from '../persistence/sql-errors';
 import { errorBody } from './error-body';
+import { matchedRoute } from './matched-route';
+import { requestIdOf } from './request-id';
 
 /** The HTTP status of every engine error code; a code missing here is a bug and answers 500. */
 const STATUS_OF_CODE: Readonly<Record<string, number>> = {
@@ -46,8 +48,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const status = STATUS_OF_CODE[exception.code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
       if (status === HttpStatus.INTERNAL_SERVER_ERROR) {
         this.logger.error('engine error without an HTTP status', {
+          ...requestScope(host.switchToHttp().getRequest<Request>()),
           code: exception.code,
           error: exception.message,
+          stack: exception.stack,
         });
       }
       // A retryable error says when to try again, unless the error set it already (a rate limit does).
@@ -57,6 +61,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      if (status >= HttpStatus.INTERNAL_SERVER_ERROR) {
+        this.logger.error('HTTP error in request', {
+          ...requestScope(host.switchToHttp().getRequest<Request>()),
+          status,
+          error: exception.message,
+          stack: exception.stack,
+        });
+      }
       const message = status === 404 ? 'no such route' : exception.message;
       response.status(status).json(errorBody(codeOfHttpStatus[status] ?? 'HTTP_ERROR', message));
       return;
@@ -74,9 +86,18 @@ export class HttpExceptionFilter implements ExceptionFilter {
       response.status(503).json(errorBody('UNAVAILABLE', 'the database is unavailable; retry later'));
       return;
     }
-    this.logger.error('unhandled error in request', { error: (exception as Error)?.message });
+    this.logger.error('unhandled error in request', {
+      ...requestScope(host.switchToHttp().getRequest<Request>()),
+      error: exception instanceof Error ? exception.message : String(exception),
+      stack: exception instanceof Error ? exception.stack : undefined,
+    });
     response.status(500).json(errorBody('INTERNAL', 'internal error'));
   }
+}
+
+/** Which request failed, to find its access log line: the request id, method and route pattern. */
+function requestScope(request: Request): Record<string, unknown> {
+  return { requestId: requestIdOf(request), method: request.method, route: matchedRoute(request) };
 }
 
 /** Connection refused or lost, or the server shutting down (SQLSTATE classes 08 and 57P). */

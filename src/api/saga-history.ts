@@ -1,23 +1,13 @@
-import type { JsonObject, JsonValue } from '../contracts/json';
+import type { ReplyError } from '../contracts/reply';
+import type { JsonObject } from '../contracts/json';
 import { SagaEventType } from '../core/events';
 import type { SagaEventEntity } from '../persistence/entities';
+import type { Attempt, AttemptOutcome } from './responses/saga';
 
-export type AttemptOutcome = 'pending' | 'success' | 'failure' | 'timeout' | 'abandoned';
+/** Every attempt of every step, per step name. */
+export type AttemptHistory = Map<string, Attempt[]>;
 
-/** One attempt of a step's action or compensation, read back from the saga log. */
-export type AttemptView = {
-  kind: 'action' | 'compensation';
-  attempt: number;
-  messageId: string;
-  startedAt: string;
-  finishedAt: string | null;
-  durationMs: number | null;
-  outcome: AttemptOutcome;
-  error: JsonValue;
-  output: JsonValue;
-};
-
-const ENDINGS: Record<string, { kind: AttemptView['kind']; outcome: AttemptOutcome }> = {
+const ENDINGS: Partial<Record<SagaEventType, { kind: Attempt['kind']; outcome: AttemptOutcome }>> = {
   [SagaEventType.stepSucceeded]: { kind: 'action', outcome: 'success' },
   [SagaEventType.stepAttemptFailed]: { kind: 'action', outcome: 'failure' },
   [SagaEventType.stepAttemptTimedOut]: { kind: 'action', outcome: 'timeout' },
@@ -31,8 +21,8 @@ const ENDINGS: Record<string, { kind: AttemptView['kind']; outcome: AttemptOutco
 };
 
 /** Every attempt of every step, with start, end, duration, outcome, error and output, per step name. */
-export function attemptHistory(events: SagaEventEntity[]): Map<string, AttemptView[]> {
-  const byStep = new Map<string, AttemptView[]>();
+export function attemptHistory(events: SagaEventEntity[]): AttemptHistory {
+  const byStep: AttemptHistory = new Map();
   for (const event of events) {
     if (event.step === null) continue;
     const attempts = byStep.get(event.step) ?? [];
@@ -40,7 +30,7 @@ export function attemptHistory(events: SagaEventEntity[]): Map<string, AttemptVi
     const data = event.data;
     if (event.type === SagaEventType.commandSent) {
       attempts.push({
-        kind: data.kind as AttemptView['kind'],
+        kind: data.kind as Attempt['kind'],
         attempt: Number(data.attempt),
         messageId: String(data.messageId),
         startedAt: event.at.toISOString(),
@@ -68,7 +58,8 @@ export function attemptHistory(events: SagaEventEntity[]): Map<string, AttemptVi
     open.outcome = timedOut ? 'timeout' : data.attempt === undefined ? 'abandoned' : ending.outcome;
     open.finishedAt = event.at.toISOString();
     open.durationMs = event.at.getTime() - Date.parse(open.startedAt);
-    open.error = (data.error as JsonObject | undefined) ?? null;
+    // The log keeps what the decision recorded: a reply's error (or a timeout's), and a success's output.
+    open.error = (data.error as ReplyError | undefined) ?? null;
     open.output = (data.output as JsonObject | undefined) ?? null;
   }
   return byStep;

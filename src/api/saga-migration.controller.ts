@@ -1,6 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { JsonObject } from '../contracts/json';
 import { SagaStatus } from '../core/status';
 import { MigrationRefusedError, SagaMigration } from '../orchestrator/saga-migration';
 import { SagaReader } from '../persistence/saga-reader';
@@ -15,6 +14,7 @@ import {
   operatorHeadersSchema,
 } from './dto';
 import { RequestHeaders } from './request-headers.decorator';
+import type { BulkMigration, MigratedSaga } from './responses/saga-answers';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
 /** How many sagas a bulk migration reads at a time. */
@@ -36,10 +36,10 @@ export class SagaMigrationController {
     @Body(new ZodValidationPipe(migrateSagasBodySchema, 'request body')) body: MigrateSagasBody,
     @RequestHeaders(new ZodValidationPipe(operatorHeadersSchema, 'headers')) { requestId }: OperatorHeaders,
     @Req() request: Request,
-  ): Promise<JsonObject> {
+  ): Promise<BulkMigration> {
     const actor = actorOf(request);
     let migrated = 0;
-    const refused: JsonObject[] = [];
+    const refused: BulkMigration['refused'] = [];
     let after: { createdAt: Date; id: string } | undefined;
     for (;;) {
       const page = await this.reader.listSagas({
@@ -82,7 +82,7 @@ export class SagaMigrationController {
     @RequestHeaders(new ZodValidationPipe(operatorHeadersSchema, 'headers')) { requestId }: OperatorHeaders,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<JsonObject> {
+  ): Promise<MigratedSaga> {
     const outcome = await this.migration.migrate(id, {
       version: body.version,
       reason: body.reason,

@@ -1,6 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { JsonObject } from '../contracts/json';
 import { OperatorActions, type OperatorOutcome } from '../orchestrator/operator-actions';
 import { SagaRerun } from '../orchestrator/saga-rerun';
 import { AdminAccess, StartRateLimited } from './auth/access';
@@ -22,6 +21,7 @@ import {
   startHeadersSchema,
 } from './dto';
 import { RequestHeaders } from './request-headers.decorator';
+import type { OperatorAnswer, RerunSaga } from './responses/saga-answers';
 import { ZodValidationPipe } from './zod-validation.pipe';
 
 const operatorHeaders = new ZodValidationPipe(operatorHeadersSchema, 'headers');
@@ -48,7 +48,7 @@ export class SagaOperatorController {
     @RequestHeaders(operatorHeaders) { requestId }: OperatorHeaders,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<JsonObject> {
+  ): Promise<OperatorAnswer> {
     const acting = { requestId, actor: actorOf(request), reason: body?.reason };
     return answer(id, await this.operator.retry(id, acting, body?.payload), response);
   }
@@ -62,7 +62,7 @@ export class SagaOperatorController {
     @RequestHeaders(operatorHeaders) { requestId }: OperatorHeaders,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<JsonObject> {
+  ): Promise<OperatorAnswer> {
     const outcome = await this.operator.abort(id, body.reason, { requestId, actor: actorOf(request) });
     return answer(id, outcome, response);
   }
@@ -77,7 +77,7 @@ export class SagaOperatorController {
     @RequestHeaders(operatorHeaders) { requestId }: OperatorHeaders,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<JsonObject> {
+  ): Promise<OperatorAnswer> {
     const acting = { requestId, actor: actorOf(request), reason: body.reason };
     return answer(id, await this.operator.completeStep(id, step, body.output, acting), response);
   }
@@ -93,7 +93,7 @@ export class SagaOperatorController {
     @RequestHeaders(operatorHeaders) { requestId }: OperatorHeaders,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<JsonObject> {
+  ): Promise<OperatorAnswer> {
     const acting = { requestId, actor: actorOf(request), reason: body.reason };
     return answer(id, await this.operator.completeCompensation(id, step, acting), response);
   }
@@ -111,7 +111,7 @@ export class SagaOperatorController {
     @RequestHeaders(new ZodValidationPipe(startHeadersSchema, 'headers')) headers: StartHeaders,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<JsonObject> {
+  ): Promise<RerunSaga> {
     const saga = await this.reruns.rerun(id, {
       ...(body?.input === undefined ? {} : { input: body.input }),
       ...(body?.reason === undefined ? {} : { reason: body.reason }),
@@ -124,7 +124,7 @@ export class SagaOperatorController {
   }
 }
 
-function answer(id: string, outcome: OperatorOutcome, response: Response): JsonObject {
+function answer(id: string, outcome: OperatorOutcome, response: Response): OperatorAnswer {
   if (!outcome.changed) response.status(200);
   return { id, status: outcome.status };
 }

@@ -1,16 +1,16 @@
-import type { JsonObject } from '../contracts/json';
-import type { StepState } from '../core/state';
+import type { StepState, Suspension } from '../core/state';
 import type { SagaEventEntity, SagaInstanceEntity } from '../persistence/entities';
 import { isSagaId } from '../core/saga-id';
 import { isStorableTime } from './bounded-values';
-import { attemptHistory } from './saga-history';
+import type { SagaDetail, SagaEvent, SagaSummary, Step } from './responses/saga';
+import { type AttemptHistory, attemptHistory } from './saga-history';
 
 /** The API's shape of a saga (docs/rest-api.md): derived from the stored state, nothing internal leaks. */
 export function sagaDetailView(
   saga: SagaInstanceEntity,
   events: SagaEventEntity[],
   reruns: string[],
-): JsonObject {
+): SagaDetail {
   const state = saga.state;
   const history = attemptHistory(events);
   return {
@@ -20,15 +20,12 @@ export function sagaDetailView(
     input: state.input,
     deadlineAt: state.deadlineAt,
     errors: (state.errors ?? []).map(({ step, error, at }) => ({ step, error, at })),
-    suspension: state.suspension ? { ...state.suspension } : null,
-    steps: state.steps.map((step) => ({
-      ...stepView(step),
-      history: history.get(step.name) ?? [],
-    })),
+    suspension: state.suspension ? suspensionView(state.suspension) : null,
+    steps: state.steps.map((step) => stepView(step, history)),
   };
 }
 
-export function sagaSummaryView(saga: SagaInstanceEntity): JsonObject {
+export function sagaSummaryView(saga: SagaInstanceEntity): SagaSummary {
   return {
     id: saga.id,
     name: saga.name,
@@ -41,7 +38,11 @@ export function sagaSummaryView(saga: SagaInstanceEntity): JsonObject {
   };
 }
 
-function stepView(step: StepState): JsonObject {
+function suspensionView({ step, reason, at, resumeStatus }: Suspension): SagaDetail['suspension'] {
+  return { step, reason, at, ...(resumeStatus === undefined ? {} : { resumeStatus }) };
+}
+
+function stepView(step: StepState, history: AttemptHistory): Step {
   return {
     name: step.name,
     status: step.status,
@@ -60,10 +61,11 @@ function stepView(step: StepState): JsonObject {
             startedAt: step.compensation.startedAt,
             finishedAt: step.compensation.finishedAt,
           },
+    history: history.get(step.name) ?? [],
   };
 }
 
-export function eventView(event: SagaEventEntity): JsonObject {
+export function eventView(event: SagaEventEntity): SagaEvent {
   return {
     seq: event.seq,
     type: event.type,

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import type { JsonObject } from '../contracts/json';
 import { SagaNotFoundError, ValidationFailedError } from '../core/errors';
 import { isSagaId } from '../core/saga-id';
 import { SagaStarter } from '../orchestrator/saga-starter';
@@ -15,6 +14,8 @@ import {
   startHeadersSchema,
   startSagaBodySchema,
 } from './dto';
+import type { SagaDetail, SagaEventPage, SagaPage } from './responses/saga';
+import type { StartedSaga } from './responses/saga-answers';
 import { decodeCursor, encodeCursor, eventView, sagaDetailView, sagaSummaryView } from './saga-view';
 import { ZodValidationPipe } from './zod-validation.pipe';
 import { RequestHeaders } from './request-headers.decorator';
@@ -36,7 +37,7 @@ export class SagasController {
     @Body(new ZodValidationPipe(startSagaBodySchema, 'request body')) body: StartSagaBody,
     @RequestHeaders(new ZodValidationPipe(startHeadersSchema, 'headers')) headers: StartHeaders,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<JsonObject> {
+  ): Promise<StartedSaga> {
     const saga = await this.starter.start({
       name: body.name,
       input: body.input,
@@ -48,7 +49,9 @@ export class SagasController {
   }
 
   @Get()
-  async list(@Query(new ZodValidationPipe(listSagasQuerySchema, 'query')) query: ListSagasQuery) {
+  async list(
+    @Query(new ZodValidationPipe(listSagasQuerySchema, 'query')) query: ListSagasQuery,
+  ): Promise<SagaPage> {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     if (after === null) {
       throw new ValidationFailedError('invalid cursor', [
@@ -75,7 +78,7 @@ export class SagasController {
   }
 
   @Get(':id')
-  async get(@Param('id') id: string): Promise<JsonObject> {
+  async get(@Param('id') id: string): Promise<SagaDetail> {
     const saga = await this.findSaga(id);
     const [events, reruns] = await Promise.all([
       this.reader.findAttemptEvents(id),
@@ -89,7 +92,7 @@ export class SagasController {
   async events(
     @Param('id') id: string,
     @Query(new ZodValidationPipe(listEventsQuerySchema, 'query')) query: ListEventsQuery,
-  ): Promise<JsonObject> {
+  ): Promise<SagaEventPage> {
     await this.findSaga(id);
     const events = await this.reader.findEvents(id, {
       afterSeq: query.cursor ?? 0,

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { SagaStatsReader } from '../observability/saga-stats';
+import { type SagaStats, SagaStatsReader } from '../observability/saga-stats';
 import { type StatsQuery, statsQuerySchema } from './dto';
 import { ZodValidationPipe } from './zod-validation.pipe';
 import { ReadAccess } from './auth/access';
@@ -11,7 +11,7 @@ export class StatsController {
 
   /** Counts, throughput, durations, per-step failure rates, stuck sagas, the dead-letter depth and retention. */
   @Get()
-  read(@Query(new ZodValidationPipe(statsQuerySchema, 'query')) query: StatsQuery) {
+  read(@Query(new ZodValidationPipe(statsQuerySchema, 'query')) query: StatsQuery): Promise<SagaStats> {
     const since = query.since ?? new Date(Date.now() - 3_600_000);
     return this.stats.read({ since, name: query.name ?? null });
   }

@@ -8,8 +8,10 @@ import type { AppConfig } from '../config/config';
 import type { Runtime } from '../config/config.module';
 import { DefinitionFilesError, loadDefinitionFiles } from '../definitions/definition-files';
 import { randomIds, systemClock } from '../shared/clock';
+import { accessLog } from '../api/access-log';
 import { AppModule } from './app.module';
 import { jsonBody } from './json-body';
+import { NestLogger } from './nest-logger';
 import { builtUiDirectory, uiPage } from './ui-page';
 
 /**
@@ -40,16 +42,15 @@ export async function createApplication(
   if (config.apiKeys === null) {
     logger.warn('API_KEYS is not set: the API is open to anyone who can reach it');
   }
+  const newId = runtime.newId ?? randomIds;
   const app = await NestFactory.create(
-    AppModule.register(
-      config,
-      { logger, clock: runtime.clock ?? systemClock, newId: runtime.newId ?? randomIds },
-      files.definitions,
-    ),
+    AppModule.register(config, { logger, clock: runtime.clock ?? systemClock, newId }, files.definitions),
     new ExpressAdapter(httpServer(config)),
-    { bodyParser: false, logger: false, abortOnError: false },
+    { bodyParser: false, logger: new NestLogger(logger), abortOnError: false },
   );
   try {
+    // First, so every request is logged once, whatever answers it (a route, the body parser, the static files).
+    app.use(accessLog(logger, newId));
     // Security headers; the API serves JSON only, so everything a browser could load is denied.
     app.use(
       helmet({

@@ -17,5 +17,6 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
     info: (message, fields) => log.info(fields ?? {}, message),
     warn: (message, fields) => log.warn(fields ?? {}, message),
     error: (message, fields) => log.error(fields ?? {}, message),
+    debug: (message, fields) => log.debug(fields ?? {}, message),
   };
 }

@@ -4,6 +4,7 @@ import type { AmqpConnection } from '../transport/amqp-connection';
 import { countDeadLetters } from '../persistence/dead-letter-sql';
 import { type DeletedRows, oldestOverdue } from '../persistence/retention-sql';
 import { runQuery } from '../persistence/sql';
+import type { SagaStats } from './saga-stats-schema';
 import {
   type StatsWindow,
   countByStatus,
@@ -13,6 +14,8 @@ import {
   unfinished,
 } from '../persistence/stats-sql';
 
+export type { SagaStats } from './saga-stats-schema';
+
 /** How often a step of sagas started in the window ran, was skipped, failed and was compensated. */
 interface StepCounts {
   saga: string;
@@ -21,26 +24,6 @@ interface StepCounts {
   skipped: number;
   failed: number;
   compensated: number;
-}
-
-export interface SagaStats {
-  window: { since: string; name: string | null };
-  counts: Array<{ name: string; version: number; status: string; count: number }>;
-  startedPerMinute: Array<{ minute: string; count: number }>;
-  finishedPerMinute: Array<{ minute: string; count: number }>;
-  duration: { finished: number; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null };
-  steps: Array<StepCounts & { compensationFailed: number; failureRate: number; compensationRate: number }>;
-  oldestUnfinishedAgeSeconds: number | null;
-  pastDeadline: number;
-  /** Sagas waiting for an operator past their pivot. */
-  suspended: number;
-  /** Stored for an operator (GET /api/dead-letters), and still in the queue (null while the broker is down). */
-  deadLetters: { stored: number; inQueue: number | null };
-  /**
-   * RETENTION as configured, the rows this engine process deleted past it since it started, and how long past it
-   * the oldest row still kept is (0 when none).
-   */
-  retention: { period: string; deletedTotal: DeletedRows; oldestOverdueSeconds: number };
 }
 
 /** Where the statistics learn about retention. */

@@ -1,29 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ConfigError, loadConfig } from '../../src/config/config';
 import { orderSagaYaml } from '../support/order-saga';
+import { type Route, registeredRoutes } from '../support/registered-routes';
 import { type TestEngine, startTestEngine } from '../support/test-engine';
 
-interface Route {
-  method: string;
-  path: string;
-}
-
-const OPEN_ROUTES = new Set(['GET /health', 'GET /metrics']);
-
-/** Every route the HTTP server has, as Express matched them. */
-function registeredRoutes(engine: TestEngine): Route[] {
-  const server = engine.app.getHttpAdapter().getInstance() as {
-    router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> };
-  };
-  return server.router.stack.flatMap((layer) =>
-    layer.route === undefined
-      ? []
-      : Object.keys(layer.route.methods).map((method) => ({
-          method: method.toUpperCase(),
-          path: layer.route!.path,
-        })),
-  );
-}
+const OPEN_ROUTES = new Set(['GET /health', 'GET /health/live', 'GET /health/ready', 'GET /metrics']);
 
 /** A concrete path for a route: parameters filled with values that name nothing. */
 function concrete(path: string): string {
@@ -64,7 +45,7 @@ describe('API keys on every route (docs/rest-api.md#authentication)', () => {
     expect(routes.length).toBeGreaterThanOrEqual(19);
   });
 
-  it('answers 401 on every route but /health and /metrics without a key, or with a wrong one', async () => {
+  it('answers 401 on every route but the health probes and /metrics without a key, or with a wrong one', async () => {
     for (const route of registeredRoutes(engine)) {
       const path = concrete(route.path);
       for (const headers of [{}, bearer('wrong'), { Authorization: 'admin-key' }, bearer('ADMIN-KEY')]) {

@@ -2,6 +2,10 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { orderSagaYaml } from '../support/order-saga';
 import { type TestEngine, startTestEngine } from '../support/test-engine';
 
+interface Operation {
+  responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
+}
+
 describe('OpenAPI document and Swagger UI', () => {
   let engine: TestEngine;
 
@@ -41,6 +45,38 @@ describe('OpenAPI document and Swagger UI', () => {
         '/api/dead-letters',
       ]),
     );
+  });
+
+  it('describes every JSON response by a named schema generated from zod, never a bare object', async () => {
+    const { body } = await engine.request('GET', '/api/openapi.json');
+    const schemas = body.components.schemas as Record<
+      string,
+      { type?: string; properties?: object; additionalProperties?: unknown }
+    >;
+    const unnamed: string[] = [];
+    for (const [path, item] of Object.entries(body.paths as Record<string, Record<string, Operation>>)) {
+      for (const [method, operation] of Object.entries(item)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          const ref = response.content?.['application/json']?.schema.$ref;
+          if (response.content?.['application/json'] !== undefined && ref === undefined)
+            unnamed.push(`${method} ${path} ${status}`);
+        }
+      }
+    }
+    expect(unnamed).toEqual([]);
+    const bareObjects = Object.entries(schemas)
+      .filter(
+        ([, schema]) =>
+          schema.type === 'object' &&
+          schema.properties === undefined &&
+          typeof schema.additionalProperties !== 'object',
+      )
+      .map(([name]) => name);
+    expect(bareObjects).toEqual([]);
+    expect(schemas.Saga).toMatchObject({
+      additionalProperties: false,
+      required: expect.arrayContaining(['steps']),
+    });
   });
 
   it('serves Swagger UI at /api/docs with its assets', async () => {

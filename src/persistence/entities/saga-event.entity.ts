@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { JsonObject } from '../../contracts/json';
+import type { SagaEventType } from '../../core/events';
 
 /** One row of a saga's append-only log. */
 @Entity({ name: 'saga_events' })
@@ -11,7 +12,7 @@ export class SagaEventEntity {
   seq!: number;
 
   @Column('text')
-  type!: string;
+  type!: SagaEventType;
 
   @Column('text', { nullable: true })
   step!: string | null;

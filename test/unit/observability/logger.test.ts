@@ -34,4 +34,16 @@ describe('createLogger', () => {
     expect(lines.map((l) => l.msg)).toEqual(['shown']);
     expect(JSON.stringify(lines)).not.toContain('secret');
   });
+
+  it('writes debug lines only at the debug level', () => {
+    const atInfo = capture();
+    createLogger('info', atInfo.stream).debug?.('hidden');
+    const atDebug = capture();
+    createLogger('debug', atDebug.stream).debug?.('shown', { context: 'RouterExplorer' });
+
+    expect(atInfo.lines).toEqual([]);
+    expect(atDebug.lines).toEqual([
+      expect.objectContaining({ level: 20, msg: 'shown', context: 'RouterExplorer' }),
+    ]);
+  });
 });
