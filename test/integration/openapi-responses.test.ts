@@ -266,9 +266,12 @@ describe('every response of every route is what the OpenAPI document says', () =
     await expectAnswer(404, 'DELETE', `/api/dead-letters/${binary.id}`);
   });
 
-  it('serves statistics, the health probes and the metrics', async () => {
+  it('serves statistics, the role of a key, the health probes and the metrics', async () => {
     const stats = await expectAnswer(200, 'GET', '/api/stats', undefined, READER);
     expect(stats.counts.length).toBeGreaterThan(0);
+    expect(stats.retention.period).toBe('30d');
+    expect(await expectAnswer(200, 'GET', '/api/whoami', undefined, READER)).toEqual({ role: 'read' });
+    expect(await expectAnswer(200, 'GET', '/api/whoami', undefined, ADMIN)).toEqual({ role: 'admin' });
     await expectAnswer(200, 'GET', `/api/stats?name=${NAME}&since=2020-01-01T00:00:00Z`, undefined, READER);
     await expectAnswer(400, 'GET', '/api/stats?since=yesterday', undefined, READER);
     await expectAnswer(200, 'GET', '/health', undefined, {});
