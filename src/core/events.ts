@@ -32,5 +32,7 @@ export const SagaEventType = {
   sagaSuspended: 'SagaSuspended',
   sagaResumed: 'SagaResumed',
   sagaMigrated: 'SagaMigrated',
+  stepCompletedByOperator: 'StepCompletedByOperator',
+  compensationCompletedByOperator: 'CompensationCompletedByOperator',
 } as const;
 export type SagaEventType = (typeof SagaEventType)[keyof typeof SagaEventType];

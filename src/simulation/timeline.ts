@@ -171,6 +171,8 @@ export class TimelineRecorder {
       case SagaEventType.attemptExtended:
       case SagaEventType.sagaResumed:
       case SagaEventType.sagaMigrated:
+      case SagaEventType.stepCompletedByOperator:
+      case SagaEventType.compensationCompletedByOperator:
         return { type: TimelineEntryType.log, detail: event.type };
     }
   }
