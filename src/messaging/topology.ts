@@ -13,6 +13,14 @@ export async function declareSharedTopology(channel: Channel): Promise<void> {
   await channel.bindQueue(Topology.deadLetterQueue, Topology.deadLetterExchange, '');
 }
 
+/**
+ * Declares `sagas.events` (topic, durable), where the engine publishes lifecycle events. The engine and every
+ * subscriber declare it; participants, which do not use it, do not.
+ */
+export async function declareEventsExchange(channel: Channel): Promise<void> {
+  await channel.assertExchange(Topology.eventsExchange, 'topic', { durable: true });
+}
+
 export async function declareParticipantQueue(channel: Channel, participant: string): Promise<void> {
   const queue = commandQueueName(participant);
   await channel.assertQueue(queue, { durable: true });
