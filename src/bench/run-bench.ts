@@ -3,7 +3,8 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { prepareBenchEnvironment } from './bench-environment';
-import { BenchPath, type BenchPathName, benchPathNames } from './bench-saga';
+import type { LifecycleEvents } from '../core/definition/types';
+import { BenchPath, type BenchPathName, benchPathNames, parseEventsSelection } from './bench-saga';
 import { startEngineChild } from './engine-child';
 import { runEngineScenario } from './engine-scenario';
 import { runFloor } from './floor';
@@ -16,6 +17,8 @@ interface BenchOptions {
   paths: BenchPathName[];
   sagas: number | null;
   soak: boolean;
+  /** Null: the definitions' default. */
+  events: LifecycleEvents | null;
 }
 
 function parseArgs(argv: string[]): BenchOptions {
@@ -25,6 +28,7 @@ function parseArgs(argv: string[]): BenchOptions {
     paths: parsePaths(value('paths') ?? benchPathNames.join(',')),
     sagas: value('sagas') === undefined ? null : Number(value('sagas')),
     soak: argv.includes('--soak'),
+    events: parseEventsSelection(value('events')),
   };
 }
 
@@ -55,7 +59,7 @@ function sagasFor(concurrency: number, options: BenchOptions): number {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const environment = await prepareBenchEnvironment();
+  const environment = await prepareBenchEnvironment(options.events);
   const engine = await startEngineChild(
     {
       DATABASE_URL: environment.databaseUrl,
@@ -98,6 +102,7 @@ async function main(): Promise<void> {
     }
     const loadAfter = loadavg();
     process.stdout.write(`\n${formatTable(rows)}\n\n`);
+    process.stdout.write(`lifecycle events: ${options.events ?? 'terminal (the default)'}\n`);
     process.stdout.write(
       `load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter
         .map((l) => l.toFixed(2))
@@ -111,7 +116,11 @@ async function main(): Promise<void> {
     const file = join(directory, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     writeFileSync(
       file,
-      JSON.stringify({ at: new Date().toISOString(), loadBefore, loadAfter, rows }, null, 2),
+      JSON.stringify(
+        { at: new Date().toISOString(), events: options.events ?? 'terminal', loadBefore, loadAfter, rows },
+        null,
+        2,
+      ),
     );
     process.stdout.write(`results: ${file}\n`);
   } finally {
