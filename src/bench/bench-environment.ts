@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { benchGroupSagaYaml, benchSagaYaml } from './bench-saga';
+import type { LifecycleEvents } from '../core/definition/types';
+import { benchGroupSagaYaml, benchSagaYaml, withEventsSelection } from './bench-saga';
 
 const run = promisify(execFile);
 
@@ -14,8 +15,11 @@ export interface BenchEnvironment {
   sagasDir: string;
 }
 
-/** A fresh database, a fresh RabbitMQ vhost and a definitions folder, all named `…bench`. */
-export async function prepareBenchEnvironment(): Promise<BenchEnvironment> {
+/**
+ * A fresh database, a fresh RabbitMQ vhost and a definitions folder, all named `…bench`; the sagas publish the
+ * lifecycle events `events` selects (the definitions' default when null).
+ */
+export async function prepareBenchEnvironment(events: LifecycleEvents | null): Promise<BenchEnvironment> {
   const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
   await admin.connect();
   try {
@@ -28,8 +32,8 @@ export async function prepareBenchEnvironment(): Promise<BenchEnvironment> {
   await run('rabbitmqctl', ['add_vhost', 'bench']);
   await run('rabbitmqctl', ['set_permissions', '-p', 'bench', 'guest', '.*', '.*', '.*']);
   const sagasDir = mkdtempSync(join(tmpdir(), 'bench-sagas-'));
-  writeFileSync(join(sagasDir, 'order-fulfillment.yaml'), benchSagaYaml);
-  writeFileSync(join(sagasDir, 'order-group.yaml'), benchGroupSagaYaml);
+  writeFileSync(join(sagasDir, 'order-fulfillment.yaml'), withEventsSelection(benchSagaYaml, events));
+  writeFileSync(join(sagasDir, 'order-group.yaml'), withEventsSelection(benchGroupSagaYaml, events));
   return {
     databaseUrl: 'postgres://postgres@127.0.0.1:5432/sagas_bench',
     amqpUrl: 'amqp://guest:guest@127.0.0.1:5672/bench',

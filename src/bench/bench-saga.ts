@@ -1,3 +1,5 @@
+import { LifecycleEvents } from '../core/definition/types';
+
 /** The 3-step example saga with generous timeouts: the bench measures speed, not timeouts. */
 export const benchSagaYaml = `
 name: order-fulfillment
@@ -72,3 +74,18 @@ export const BenchPath = {
 } as const;
 export type BenchPathName = keyof typeof BenchPath;
 export const benchPathNames = Object.keys(BenchPath) as BenchPathName[];
+
+/** `--events=`: which lifecycle events the bench sagas publish; null leaves the key out (the default, `terminal`). */
+export function parseEventsSelection(value: string | undefined): LifecycleEvents | null {
+  if (value === undefined) return null;
+  const known = Object.values(LifecycleEvents);
+  if (!known.includes(value as LifecycleEvents)) {
+    throw new Error(`--events: unknown ${value} (known: ${known.join(', ')})`);
+  }
+  return value as LifecycleEvents;
+}
+
+/** A bench saga's YAML with a top-level `events` selection, or as it is when none is given. */
+export function withEventsSelection(yaml: string, events: LifecycleEvents | null): string {
+  return events === null ? yaml : `${yaml.trimEnd()}\nevents: ${events}\n`;
+}

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { startBenchEngine } from './bench-engine';
 import { prepareBenchEnvironment } from './bench-environment';
-import { BenchPath, type BenchPathName, benchPathNames } from './bench-saga';
+import type { LifecycleEvents } from '../core/definition/types';
+import { BenchPath, type BenchPathName, benchPathNames, parseEventsSelection } from './bench-saga';
 import { runEngineScenario } from './engine-scenario';
 import { runFloor } from './floor';
 import { formatTable, type ScenarioRow } from './report';
@@ -19,6 +20,8 @@ interface BenchOptions {
   soak: boolean;
   soakLarge: boolean;
   retentionMeasure: boolean;
+  /** Null: the definitions' default. */
+  events: LifecycleEvents | null;
 }
 
 function parseArgs(argv: string[]): BenchOptions {
@@ -30,6 +33,7 @@ function parseArgs(argv: string[]): BenchOptions {
     soak: argv.includes('--soak'),
     soakLarge: argv.includes('--soak-large'),
     retentionMeasure: argv.includes('--retention-measure'),
+    events: parseEventsSelection(value('events')),
   };
 }
 
@@ -66,7 +70,7 @@ async function main(): Promise<void> {
     await runRetentionMeasure(write, options.sagas ?? undefined);
     return;
   }
-  const environment = await prepareBenchEnvironment();
+  const environment = await prepareBenchEnvironment(options.events);
   if (options.soakLarge) {
     await runSoakLarge(environment, write, options.sagas ?? undefined);
     return;
@@ -108,6 +112,7 @@ async function main(): Promise<void> {
     }
     const loadAfter = loadavg();
     process.stdout.write(`\n${formatTable(rows)}\n\n`);
+    process.stdout.write(`lifecycle events: ${options.events ?? 'terminal (the default)'}\n`);
     process.stdout.write(
       `load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter
         .map((l) => l.toFixed(2))
@@ -121,7 +126,11 @@ async function main(): Promise<void> {
     const file = join(directory, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     writeFileSync(
       file,
-      JSON.stringify({ at: new Date().toISOString(), loadBefore, loadAfter, rows }, null, 2),
+      JSON.stringify(
+        { at: new Date().toISOString(), events: options.events ?? 'terminal', loadBefore, loadAfter, rows },
+        null,
+        2,
+      ),
     );
     process.stdout.write(`results: ${file}\n`);
   } finally {

@@ -4,3 +4,4 @@ export * from './command';
 export * from './reply';
 export * from './limits';
 export * from './bounded-json';
+export * from './lifecycle-event';

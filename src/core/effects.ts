@@ -1,4 +1,5 @@
 import type { Command } from '../contracts/command';
+import type { LifecycleEvent } from '../contracts/lifecycle-event';
 import type { SagaEvent } from './events';
 import type { SagaState } from './state';
 import type { TimerPayload } from './timers';
@@ -6,7 +7,9 @@ import type { TimerPayload } from './timers';
 export type Effect =
   | { type: 'send-command'; participant: string; command: Command; headers: Record<string, string> }
   | { type: 'schedule-timer'; key: string; fireAt: string; timer: TimerPayload }
-  | { type: 'cancel-timer'; key: string };
+  | { type: 'cancel-timer'; key: string }
+  /** A lifecycle event for `sagas.events`, with the saga's trace headers. */
+  | { type: 'publish-event'; event: LifecycleEvent; headers: Record<string, string> };
 
 /** The outcome of one decision: the new state and what must happen, all committed together. */
 export interface Decision {

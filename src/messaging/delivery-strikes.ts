@@ -34,9 +34,9 @@ export class DeliveryStrikes {
    */
   received(message: ConsumeMessage): string | null {
     if (message.fields.redelivered && this.strikes.size > 0) {
-      const count = this.strikes.get(fingerprint(message));
+      const count = this.strikes.get(messageFingerprint(message));
       if (count !== undefined && count >= this.limit) {
-        this.strikes.delete(fingerprint(message));
+        this.strikes.delete(messageFingerprint(message));
         return `its channel closed ${count} times while it was being handled`;
       }
     }
@@ -48,14 +48,14 @@ export class DeliveryStrikes {
   settled(message: ConsumeMessage, handled: boolean): void {
     this.inFlight.delete(message);
     if (handled && message.fields.redelivered && this.strikes.size > 0) {
-      this.strikes.delete(fingerprint(message));
+      this.strikes.delete(messageFingerprint(message));
     }
   }
 
   /** The channel closed while its connection stayed up: every message in flight on it gets a strike. */
   channelBroke(): void {
     for (const message of this.inFlight) {
-      const key = fingerprint(message);
+      const key = messageFingerprint(message);
       const count = (this.strikes.get(key) ?? 0) + 1;
       this.strikes.delete(key);
       this.strikes.set(key, count);
@@ -70,7 +70,8 @@ export class DeliveryStrikes {
   }
 }
 
-function fingerprint(message: ConsumeMessage): string {
+/** Who a message is, across its deliveries: its id and content (classic queues carry no delivery count). */
+export function messageFingerprint(message: ConsumeMessage): string {
   const id = typeof message.properties.messageId === 'string' ? message.properties.messageId : '';
   return createHash('sha256').update(id).update('\0').update(message.content).digest('base64');
 }

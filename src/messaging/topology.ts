@@ -7,10 +7,36 @@ import { Topology, commandQueueName } from '../contracts/topology';
  */
 export async function declareSharedTopology(channel: Channel): Promise<void> {
   await channel.assertExchange(Topology.commandsExchange, 'direct', { durable: true });
-  await channel.assertExchange(Topology.deadLetterExchange, 'fanout', { durable: true });
   await channel.assertQueue(Topology.repliesQueue, { durable: true });
+  await declareDeadLetters(channel);
+}
+
+/** `sagas.dead-letter`, the fanout exchange and the queue bound to it, where every consumer sets messages aside. */
+export async function declareDeadLetters(channel: Channel): Promise<void> {
+  await channel.assertExchange(Topology.deadLetterExchange, 'fanout', { durable: true });
   await channel.assertQueue(Topology.deadLetterQueue, { durable: true });
   await channel.bindQueue(Topology.deadLetterQueue, Topology.deadLetterExchange, '');
+}
+
+/**
+ * Declares `sagas.events` (topic, durable), where the engine publishes lifecycle events. The engine and every
+ * subscriber declare it; participants, which do not use it, do not.
+ */
+export async function declareEventsExchange(channel: Channel): Promise<void> {
+  await channel.assertExchange(Topology.eventsExchange, 'topic', { durable: true });
+}
+
+/**
+ * A subscriber's queue, durable and without arguments like every queue of the protocol, bound to `sagas.events`
+ * with each of its bindings. Bindings are only added: one a subscriber no longer names stays until it is removed.
+ */
+export async function declareSubscriberQueue(
+  channel: Channel,
+  queue: string,
+  bindings: readonly string[],
+): Promise<void> {
+  await channel.assertQueue(queue, { durable: true });
+  for (const binding of bindings) await channel.bindQueue(queue, Topology.eventsExchange, binding);
 }
 
 export async function declareParticipantQueue(channel: Channel, participant: string): Promise<void> {

@@ -62,7 +62,7 @@ export class EngineMetrics implements DecisionListener {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'saga_outbox_lag_seconds',
-      help: 'Age of the oldest command not yet confirmed by the broker (0 when none)',
+      help: 'Age of the oldest outbox message (command or lifecycle event) not yet confirmed by the broker (0 when none)',
       registers: [this.registry],
       async collect() {
         const { rows } = await runQuery<{ lag: number | null }>(dataSource, {

@@ -42,7 +42,10 @@ export interface TimerToSchedule {
   payload: TimerPayload;
 }
 
-/** A command to publish, as the outbox keeps it until the broker confirms it. */
+/**
+ * A message to publish, as the outbox keeps it until the broker confirms it: a command for a participant
+ * (`sagas.commands`) or a lifecycle event (`sagas.events`).
+ */
 export interface OutboxCommand {
   messageId: string;
   exchange: string;
@@ -51,15 +54,15 @@ export interface OutboxCommand {
   body: JsonObject;
 }
 
-/** An outbox row: a command with its row id and saga. */
+/** An outbox row: a message with its row id and saga. */
 export interface OutboxMessage extends OutboxCommand {
   id: string;
   sagaId: string;
 }
 
 /**
- * Everything one saga's decisions change, written at once: its row, its events, its timers, the commands it sends
- * (outbox) and the replies it consumed.
+ * Everything one saga's decisions change, written at once: its row, its events, its timers, the commands and
+ * lifecycle events it publishes (outbox) and the replies it consumed.
  */
 export interface SagaChange {
   sagaId: string;
@@ -76,6 +79,7 @@ export interface SagaChange {
   clearTimers: boolean;
   cancelledTimers: string[];
   scheduledTimers: TimerToSchedule[];
+  /** Outbox rows, commands and lifecycle events in the order the decisions made them. */
   commands: OutboxCommand[];
 }
 

@@ -1,4 +1,4 @@
-import { Topology } from '../contracts/topology';
+import { Topology, eventRoutingKey } from '../contracts/topology';
 import type { Decision } from '../core/effects';
 import { SagaEventType } from '../core/events';
 import { SagaStatus, isTerminal } from '../core/status';
@@ -66,6 +66,15 @@ export function sagaChange(
           break;
         case 'cancel-timer':
           timers.set(effect.key, null);
+          break;
+        case 'publish-event':
+          change.commands.push({
+            messageId: effect.event.event_id,
+            exchange: Topology.eventsExchange,
+            routingKey: eventRoutingKey(effect.event.saga.name, effect.event.type),
+            headers: effect.headers,
+            body: effect.event,
+          });
           break;
       }
     }

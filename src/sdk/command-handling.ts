@@ -7,6 +7,7 @@ import { CommandSession, InvalidOutputError, toOutput } from './context';
 import { BusinessError, ParticipantError } from './errors';
 import { FailureCode } from './failure-codes';
 import { cutText } from '../messaging/dead-letter';
+import { errorMessage } from '../shared/error-message';
 import type { CompiledHandler } from './handlers';
 import {
   type AttemptRef,
@@ -329,10 +330,6 @@ function logFailure(logger: ParticipantLogger, thrown: unknown, fields: Record<s
 
 function attemptOf(command: Command): AttemptRef {
   return { attempt: command.attempt, messageId: command.message_id };
-}
-
-function errorMessage(thrown: unknown): string {
-  return thrown instanceof Error ? thrown.message : String(thrown);
 }
 
 function logScope(command: Command): Record<string, unknown> {

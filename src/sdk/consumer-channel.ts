@@ -1,10 +1,4 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { commandQueueName } from '../contracts/topology';
-import {
-  checkParticipantTopology,
-  declareParticipantQueue,
-  declareSharedTopology,
-} from '../messaging/topology';
 import type { DeliveryChannel } from './delivery-handler';
 import type { Logger } from '../shared/logger';
 
@@ -14,18 +8,19 @@ export const ChannelClosure = {
   broke: 'broke',
   /** Its connection closed, and the channel with it. */
   connectionLost: 'connection-lost',
-  /** The participant closed it (the broker had cancelled its consumer) to open another. */
+  /** The consumer closed it (the broker had cancelled its consumer) to open another. */
   replaced: 'replaced',
 } as const;
 export type ChannelClosure = (typeof ChannelClosure)[keyof typeof ChannelClosure];
 
 export interface ConsumerChannelOptions {
-  participant: string;
+  /** The queue consumed. */
+  queue: string;
   prefetch: number;
-  /** False: only check that the topology exists. */
-  declareTopology: boolean;
+  /** Declares (or checks) the topology the queue needs, on each new channel before it consumes. */
+  declare(channel: ConfirmChannel): Promise<void>;
   logger: Logger;
-  /** True once the participant is stopping: no channel is opened or replaced any more. */
+  /** True once the participant or subscriber is stopping: no channel is opened or replaced any more. */
   stopping(): boolean;
   /** Called for every delivery; must not throw (amqplib would close the channel). */
   deliver(on: DeliveryChannel, message: ConsumeMessage): void;
@@ -37,10 +32,10 @@ export interface ConsumerChannelOptions {
 const reopening = { initialDelay: 100, maxDelay: 5000 };
 
 /**
- * The confirm channel a participant consumes on, over one connection: opened with the prefetch, the topology and
- * the consumer; when it closes while the connection stays up (the broker refused something published on it),
- * another is opened on the same connection, retrying with backoff while the connection is up. A lost connection
- * is left to amqplib's recovery, which creates a new ConsumerChannel for the next connection.
+ * The confirm channel a participant or a subscriber consumes on, over one connection: opened with the prefetch,
+ * the topology and the consumer; when it closes while the connection stays up (the broker refused something
+ * published on it), another is opened on the same connection, retrying with backoff while the connection is up. A
+ * lost connection is left to amqplib's recovery, which creates a new ConsumerChannel for the next connection.
  */
 export class ConsumerChannel {
   private live: { channel: ConfirmChannel; consumerTag: string } | null = null;
@@ -78,7 +73,7 @@ export class ConsumerChannel {
   }
 
   private async openChannel(): Promise<void> {
-    const { logger, participant } = this.options;
+    const { logger, queue } = this.options;
     const channel = await this.model.createConfirmChannel();
     let closed = false;
     channel.on('error', (error: Error) => logger.warn('broker channel error', { error: error.message }));
@@ -87,15 +82,10 @@ export class ConsumerChannel {
       this.onClosed(channel);
     });
     await channel.prefetch(this.options.prefetch);
-    if (this.options.declareTopology) {
-      await declareSharedTopology(channel);
-      await declareParticipantQueue(channel, participant);
-    } else {
-      await checkParticipantTopology(channel, participant);
-    }
+    await this.options.declare(channel);
     if (this.options.stopping()) return;
     const on = { model: this.model, channel };
-    const { consumerTag } = await channel.consume(commandQueueName(participant), (message) => {
+    const { consumerTag } = await channel.consume(queue, (message) => {
       if (message === null) this.onCancelled(channel);
       else this.options.deliver(on, message);
     });
@@ -117,7 +107,7 @@ export class ConsumerChannel {
       if (closure === ChannelClosure.connectionLost || !wasLive || this.options.stopping()) return;
       if (closure === ChannelClosure.broke) {
         this.options.logger.warn('the broker closed the consumer channel; opening another', {
-          queue: commandQueueName(this.options.participant),
+          queue: this.options.queue,
         });
       }
       void this.reopen();
@@ -128,7 +118,7 @@ export class ConsumerChannel {
   private onCancelled(channel: ConfirmChannel): void {
     if (this.options.stopping()) return;
     this.options.logger.warn('the broker cancelled the consumer; opening another channel', {
-      queue: commandQueueName(this.options.participant),
+      queue: this.options.queue,
     });
     this.replacing.add(channel);
     channel.close().catch(() => undefined);

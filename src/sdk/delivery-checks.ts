@@ -10,10 +10,8 @@ export type DeliveryCheck = { ok: true; replyQueue: string } | { ok: false; reas
  * queue a reply may go to (none means `sagas.replies`).
  */
 export function checkDelivery(message: ConsumeMessage): DeliveryCheck {
-  const undecodable: unknown = message.properties.headers?.[UNDECODABLE_HEADERS];
-  if (undecodable !== undefined) {
-    return { ok: false, reason: typeof undecodable === 'string' ? undecodable : UNDECODABLE_HEADERS };
-  }
+  const undecodable = undecodableHeaders(message);
+  if (undecodable !== null) return { ok: false, reason: undecodable };
   const replyTo: unknown = message.properties.replyTo;
   if (replyTo === undefined || replyTo === '') return { ok: true, replyQueue: Topology.repliesQueue };
   const refusal = typeof replyTo === 'string' ? refusedReplyQueue(replyTo) : 'it is not a string';
@@ -21,6 +19,16 @@ export function checkDelivery(message: ConsumeMessage): DeliveryCheck {
     return { ok: false, reason: `replyTo ${JSON.stringify(replyTo)} is not a queue to reply to: ${refusal}` };
   }
   return { ok: true, replyQueue: replyTo as string };
+}
+
+/**
+ * Why amqplib could not decode the message's headers (`hardenAmqplib` read it again without them), or null when
+ * it could.
+ */
+export function undecodableHeaders(message: ConsumeMessage): string | null {
+  const undecodable: unknown = message.properties.headers?.[UNDECODABLE_HEADERS];
+  if (undecodable === undefined) return null;
+  return typeof undecodable === 'string' ? undecodable : UNDECODABLE_HEADERS;
 }
 
 /**

@@ -1,25 +1,10 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
-import type { Reply } from '../contracts/reply';
 import { coalesceWrites } from '../messaging/coalesce-writes';
 import { boundedReason, deadLetter } from '../messaging/dead-letter';
 import type { DeliveryStrikes } from '../messaging/delivery-strikes';
 import { UnencodableMessageError } from '../messaging/publish-confirmed';
-import { checkDelivery } from './delivery-checks';
-import { type CommandEnvironment, handleCommand } from './command-handling';
+import { errorMessage } from '../shared/error-message';
 import type { Logger } from '../shared/logger';
-import { type ReplyRoute, publishReply, replyRoute } from './publish';
-import { boundReply } from './reply-bounds';
-
-export interface DeliveryHandlerEnvironment {
-  commands: CommandEnvironment;
-  logger: Logger;
-  strikes: DeliveryStrikes;
-  maxReplyBytes: number;
-  /** AMQP `userId` of every message published, or null. */
-  userId: string | null;
-  /** True once the participant is stopping: new deliveries are given back. */
-  stopping(): boolean;
-}
 
 /** The channel a delivery came on, and the connection it belongs to (whose writes are coalesced). */
 export interface DeliveryChannel {
@@ -27,11 +12,35 @@ export interface DeliveryChannel {
   channel: ConfirmChannel;
 }
 
-/** Longest `x-saga-error` written: a reason is for people, and a dead letter's headers must stay encodable. */
+/** What became of a delivery: done with (it is acknowledged), or to come again (it is given back to its queue). */
+export type Settlement = 'done' | 'again';
+
+/** A delivery to handle, and the way to set it aside. */
+export interface ConsumedDelivery {
+  on: DeliveryChannel;
+  message: ConsumeMessage;
+  /** Moves the message to `sagas.dead-letter` with the reason; resolves once the broker confirmed it. */
+  deadLetter(reason: string): Promise<void>;
+}
+
+export interface DeliveryHandlerEnvironment {
+  logger: Logger;
+  strikes: DeliveryStrikes;
+  /** AMQP `userId` of every message published, or null. */
+  userId: string | null;
+  /** True once the consumer is stopping: new deliveries are given back. */
+  stopping(): boolean;
+  /**
+   * Handles one delivery. A rejection means what it published (an answer, a dead letter) was not confirmed: the
+   * message comes again, unless it can never be published.
+   */
+  handle(delivery: ConsumedDelivery): Promise<Settlement>;
+}
 
 /**
- * Handles the deliveries of a participant's consumer: each is answered (or dead-lettered) and acknowledged once
- * that is confirmed; it is given back only when that publish failed for a reason outside the message.
+ * Handles the deliveries of a consumer — a participant's commands, a subscriber's events: each is handled (or
+ * dead-lettered) and acknowledged once that is done; it is given back when its handling says so, or when what it
+ * published failed for a reason outside the message.
  */
 export class DeliveryHandler {
   private readonly inFlight = new Set<Promise<void>>();
@@ -60,7 +69,7 @@ export class DeliveryHandler {
           : this.refuse(on, message, `set aside unread: ${setAside}`),
       );
     } catch (error) {
-      this.track(this.refuse(on, message, `the participant failed to receive it: ${errorMessage(error)}`));
+      this.track(this.refuse(on, message, `the consumer failed to receive it: ${errorMessage(error)}`));
     }
   }
 
@@ -71,46 +80,40 @@ export class DeliveryHandler {
 
   /** Dead-letters a message without handling it, then acknowledges it. */
   private async refuse(on: DeliveryChannel, message: ConsumeMessage, reason: string): Promise<void> {
-    await this.settleAfter(on, message, () => this.deadLetter(on, message, reason));
-  }
-
-  private async process(on: DeliveryChannel, message: ConsumeMessage): Promise<void> {
     await this.settleAfter(on, message, async () => {
-      const check = checkDelivery(message);
-      if (!check.ok) return this.deadLetter(on, message, check.reason);
-      const route = replyRoute(message, check.replyQueue, this.env.userId);
-      const outcome = await handleCommand(
-        {
-          content: message.content,
-          headers: message.properties.headers ?? {},
-          sendProgressReport: (progress) => this.publish(on, route, progress),
-        },
-        this.env.commands,
-      );
-      if (outcome.kind === 'dead-letter') return this.deadLetter(on, message, outcome.reason);
-      try {
-        await this.publish(on, route, outcome.reply);
-      } catch (error) {
-        if (!(error instanceof UnencodableMessageError)) throw error;
-        await this.deadLetter(on, message, `its reply cannot be published: ${error.message}`);
-      }
+      await this.deadLetter(on, message, reason);
+      return 'done';
     });
   }
 
+  private async process(on: DeliveryChannel, message: ConsumeMessage): Promise<void> {
+    const delivery: ConsumedDelivery = {
+      on,
+      message,
+      deadLetter: (reason) => this.deadLetter(on, message, reason),
+    };
+    await this.settleAfter(on, message, () => this.env.handle(delivery));
+  }
+
   /**
-   * Acknowledges the message once `publish` (its reply or dead letter) is confirmed. When that publish fails the
-   * message is given back to the queue — or, if the channel is gone, the broker redelivers it anyway — unless
-   * it can never be published: then it is dropped, with an error logged, rather than delivered forever.
+   * Acknowledges the message once `handle` is done with it, or gives it back when it asks to see it again. When
+   * what it published fails the message is given back to the queue — or, if the channel is gone, the broker
+   * redelivers it anyway — unless it can never be published: then it is dropped, with an error logged, rather
+   * than delivered forever.
    */
   private async settleAfter(
     on: DeliveryChannel,
     message: ConsumeMessage,
-    publish: () => Promise<void>,
+    handle: () => Promise<Settlement>,
   ): Promise<void> {
     try {
-      await publish();
+      const settlement = await handle();
       // When the channel is already closed the message stays in flight for the strikes, which hear of it next.
-      if (settle(() => on.channel.ack(message))) this.env.strikes.settled(message, true);
+      if (settlement === 'done') {
+        if (settle(() => on.channel.ack(message))) this.env.strikes.settled(message, true);
+      } else if (settle(() => on.channel.nack(message, false, true))) {
+        this.env.strikes.settled(message, false);
+      }
       coalesceWrites(on.model);
     } catch (error) {
       const unpublishable = error instanceof UnencodableMessageError;
@@ -125,22 +128,7 @@ export class DeliveryHandler {
     }
   }
 
-  private publish(on: DeliveryChannel, route: ReplyRoute, reply: Reply): Promise<void> {
-    const bounded = boundReply(reply, this.env.maxReplyBytes);
-    if (bounded.refused !== null) {
-      this.env.logger.error('reply replaced by an OUTPUT_TOO_LARGE failure', {
-        sagaId: reply.saga_id,
-        step: reply.step,
-        inReplyTo: reply.in_reply_to,
-        error: bounded.refused,
-      });
-    }
-    const published = publishReply(on.channel, route, bounded.reply, bounded.body);
-    coalesceWrites(on.model);
-    return published;
-  }
-
-  /** Moves the message to `sagas.dead-letter`, stamped with this participant's broker user when asked. */
+  /** Moves the message to `sagas.dead-letter`, stamped with the consumer's broker user when asked. */
   private async deadLetter(on: DeliveryChannel, message: ConsumeMessage, reason: string): Promise<void> {
     const cut = boundedReason(reason);
     this.env.logger.warn('message moved to the dead-letter queue', {
@@ -163,8 +151,4 @@ function settle(operation: () => void): boolean {
   } catch {
     return false;
   }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

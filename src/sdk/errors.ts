@@ -31,3 +31,8 @@ export class RetryableError extends ParticipantError {
 export class ParticipantOptionsError extends Error {
   override readonly name = 'ParticipantOptionsError';
 }
+
+/** `subscribe` was given options it cannot work with. */
+export class SubscriberOptionsError extends Error {
+  override readonly name = 'SubscriberOptionsError';
+}

@@ -1,4 +1,7 @@
-/** Participant SDK: consume saga commands, run a handler per command type, reply (docs/wire-protocol.md). */
+/**
+ * Participant SDK: consume saga commands, run a handler per command type, reply; subscribe to saga lifecycle
+ * events (docs/wire-protocol.md).
+ */
 export { createParticipant } from './participant';
 export type { Participant } from './participant';
 export type { ParticipantLogger, ParticipantOptions } from './options';
@@ -7,7 +10,18 @@ export type { CommandContext } from './context';
 export { defineHandler } from './handlers';
 export type { CommandHandler, HandlerDeclaration, HandlerDefinition, HandlerResult } from './handlers';
 export { FailureCode } from './failure-codes';
-export { BusinessError, ParticipantError, ParticipantOptionsError, RetryableError } from './errors';
+export {
+  BusinessError,
+  ParticipantError,
+  ParticipantOptionsError,
+  RetryableError,
+  SubscriberOptionsError,
+} from './errors';
+export { subscribe } from './subscriber';
+export type { Subscription } from './subscriber';
+export type { EventContext, EventHandler, SubscriberOptions } from './subscriber-options';
+export { LifecycleEventType, lifecycleEventSchema } from '../contracts/lifecycle-event';
+export type { LifecycleEvent } from '../contracts/lifecycle-event';
 export {
   answers,
   createMemoryIdempotencyStore,

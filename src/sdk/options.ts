@@ -5,6 +5,7 @@ import { type CompiledHandler, type HandlerDeclaration, compileHandler } from '.
 import type { IdempotencyStore } from './idempotency';
 import { minReplyBytes } from './reply-bounds';
 import { brokerUser } from './reply-identity';
+import { consumerLogger } from './default-logger';
 
 /** Structured logging: a message plus the fields that scope it (saga id, step, message id…). */
 /** @deprecated The same as `Logger`. */
@@ -132,37 +133,11 @@ export function compileOptions(options: ParticipantOptions): CompiledOptions {
     participant,
     handlers: compiled,
     prefetch,
-    logger: options.logger === undefined ? stderrLogger(participant) : neverThrowing(options.logger),
+    logger: consumerLogger(options.logger, { participant }),
     idempotency: idempotency ?? null,
     maxCommandBytes,
     maxReplyBytes,
     userId,
     declareTopology,
-  };
-}
-
-/** A logger that throws must not break message handling. */
-function neverThrowing(logger: Logger): Logger {
-  const guard =
-    (log: Logger['info']): Logger['info'] =>
-    (message, fields) => {
-      try {
-        log.call(logger, message, fields);
-      } catch {
-        // logging is best effort
-      }
-    };
-  return { info: guard(logger.info), warn: guard(logger.warn), error: guard(logger.error) };
-}
-
-function stderrLogger(participant: string): Logger {
-  const emit = (level: string, message: string, fields?: Record<string, unknown>): void => {
-    const line = { time: new Date().toISOString(), level, participant, message, ...fields };
-    process.stderr.write(`${JSON.stringify(line)}\n`);
-  };
-  return {
-    info: () => undefined,
-    warn: (message, fields) => emit('warn', message, fields),
-    error: (message, fields) => emit('error', message, fields),
   };
 }

@@ -1,12 +1,11 @@
 import type { DataSource } from 'typeorm';
-import type { Command } from '../contracts/command';
 import type { Logger } from '../shared/logger';
 import type { CommandPublisher, OutboxMessage } from '../orchestrator/ports';
 import { claimExpiredOutbox, deleteOutbox, releaseOutbox } from '../persistence/outbox-sql';
 import { OUTBOX_LEASE_MS } from '../persistence/saga-change-sql';
 import { runQuery } from '../persistence/sql';
 import type { AmqpConnection } from './amqp-connection';
-import { commandProperties } from './amqp-properties';
+import { outboxProperties } from './amqp-properties';
 import { publishConfirmed } from '../messaging/publish-confirmed';
 
 const SWEEP_INTERVAL_MS = 1000;
@@ -15,8 +14,10 @@ const SWEEP_BATCH = 200;
 const CONFIRMED_FLUSH_DELAY_MS = 100;
 
 /**
- * Publishes committed outbox rows with publisher confirms and deletes each row once the broker confirms it.
- * The saga does not wait for the confirm: it moves on when the participant replies. Confirmed rows are usually
+ * Publishes committed outbox rows — commands and lifecycle events, to whichever exchange each names — with
+ * publisher confirms, and deletes each row once the broker confirms it. Nothing is published mandatory: an event
+ * no queue is bound to is confirmed and dropped by the broker, as `sagas.events` intends. The saga does not wait
+ * for the confirm: it moves on when the participant replies. Confirmed rows are usually
  * deleted by the next saga commit (`takeConfirmed`). Rows whose publish failed, or whose writer died, are swept up
  * by any engine process once their lease runs out.
  */
@@ -77,19 +78,20 @@ export class OutboxRelay implements CommandPublisher {
     this.connection.coalesceWrites();
     for (const row of rows) {
       this.inFlight++;
-      const command = row.body as Command;
       publishConfirmed(
         channel,
         row.exchange,
         row.routingKey,
-        Buffer.from(JSON.stringify(command)),
-        commandProperties(command, row.headers),
+        Buffer.from(JSON.stringify(row.body)),
+        outboxProperties(row),
       )
         .then(() => this.markConfirmed(row.id))
         .catch((error: Error) => {
-          this.logger.warn('command publish failed; it will be retried', {
+          this.logger.warn('outbox publish failed; it will be retried', {
             sagaId: row.sagaId,
             messageId: row.messageId,
+            exchange: row.exchange,
+            routingKey: row.routingKey,
             error: error.message,
           });
           void this.release([row]);

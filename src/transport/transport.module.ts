@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config';
-import { declareParticipantQueue, declareSharedTopology } from '../messaging/topology';
+import { declareEventsExchange, declareParticipantQueue, declareSharedTopology } from '../messaging/topology';
 import { EngineMetrics } from '../observability/engine-metrics';
 import type { DefinitionSource, ReplyApplier } from '../orchestrator/ports';
 import { COMMAND_PUBLISHER, DEFINITION_SOURCE, REPLY_APPLIER } from '../orchestrator/tokens';
@@ -23,9 +23,10 @@ import { OutboxRelay } from './outbox-relay';
 import { ReplyConsumer } from './reply-consumer';
 
 /**
- * RabbitMQ: the connection and its channels (with the topology every definition's participants need), the outbox
- * relay publishing commands, the reply consumer and the dead-letter archive. Shuts down in the order the
- * guarantees need: stop consuming and finish the writes in flight, then wait for the broker's confirms, then close.
+ * RabbitMQ: the connection and its channels (with the topology every definition's participants need, and the
+ * lifecycle events' exchange), the outbox relay publishing commands and events, the reply consumer and the
+ * dead-letter archive. Shuts down in the order the guarantees need: stop consuming and finish the writes in
+ * flight, then wait for the broker's confirms, then close.
  */
 @Global()
 @Module({})
@@ -48,6 +49,7 @@ export class TransportModule
             const connection = new AmqpConnection(config.amqpUrl, logger);
             connection.onChannelsOpen(async ({ publish }) => {
               await declareSharedTopology(publish);
+              await declareEventsExchange(publish);
               for (const participant of definitions.participants()) {
                 await declareParticipantQueue(publish, participant);
               }

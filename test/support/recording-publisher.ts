@@ -1,4 +1,5 @@
 import { type Command, commandSchema } from '../../src/contracts/command';
+import { Topology } from '../../src/contracts/topology';
 import type { CommandPublisher, OutboxMessage } from '../../src/orchestrator/ports';
 
 /** Collects the outbox rows the orchestrator hands over; the broker never confirms anything. */
@@ -22,7 +23,9 @@ export class RecordingPublisher implements CommandPublisher {
   }
 
   commandsFor(sagaId: string): Command[] {
-    return this.published.filter((row) => row.sagaId === sagaId).map((row) => commandSchema.parse(row.body));
+    return this.published
+      .filter((row) => row.sagaId === sagaId && row.exchange === Topology.commandsExchange)
+      .map((row) => commandSchema.parse(row.body));
   }
 
   lastCommandFor(sagaId: string): Command {

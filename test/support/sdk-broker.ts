@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { type ChannelModel, type ConfirmChannel, type GetMessage, type Options, connect } from 'amqplib';
 import type { Command } from '../../src/contracts/command';
-import { Topology, commandQueueName } from '../../src/contracts/topology';
-import { declareSharedTopology } from '../../src/messaging/topology';
+import type { LifecycleEvent } from '../../src/contracts/lifecycle-event';
+import { Topology, commandQueueName, eventRoutingKey } from '../../src/contracts/topology';
+import { declareEventsExchange, declareSharedTopology } from '../../src/messaging/topology';
 import { waitFor } from './wait-for';
 
 /** A message read from `sagas.replies`, its body parsed. */
@@ -30,6 +31,23 @@ export function testCommand(type: string, overrides: Partial<Command> = {}): Com
     timestamp: new Date(now).toISOString(),
     deadline: new Date(now + 10000).toISOString(),
     payload: {},
+    ...overrides,
+  };
+}
+
+/** A lifecycle event body for a test: a fresh saga of `order-fulfillment`; `overrides` win. */
+export function testEvent(
+  type: LifecycleEvent['type'],
+  overrides: Partial<LifecycleEvent> = {},
+): LifecycleEvent {
+  const sagaId = randomUUID();
+  return {
+    event_id: randomUUID(),
+    type,
+    saga: { id: sagaId, name: 'order-fulfillment', version: 1 },
+    correlation_id: `corr-${sagaId}`,
+    status: 'COMPLETED',
+    timestamp: new Date().toISOString(),
     ...overrides,
   };
 }
@@ -70,6 +88,7 @@ export class SdkTestBroker {
     const channel = await connection.createConfirmChannel();
     channel.on('error', () => undefined);
     await declareSharedTopology(channel);
+    await declareEventsExchange(channel);
     return new SdkTestBroker(connection, channel);
   }
 
@@ -103,6 +122,30 @@ export class SdkTestBroker {
       persistent: true,
       contentType: 'application/json',
       replyTo: Topology.repliesQueue,
+      ...properties,
+    });
+    await this.channel.waitForConfirms();
+  }
+
+  /** Publishes a lifecycle event as the engine does (persistent, confirmed, `messageId` = `event_id`). */
+  async sendEvent(event: LifecycleEvent, headers: Record<string, string> = {}): Promise<LifecycleEvent> {
+    await this.publishEvent(
+      eventRoutingKey(event.saga.name, event.type),
+      Buffer.from(JSON.stringify(event)),
+      {
+        messageId: event.event_id,
+        type: event.type,
+        headers,
+      },
+    );
+    return event;
+  }
+
+  /** Publishes any bytes to `sagas.events` with `routingKey`, persistent and confirmed; `properties` win. */
+  async publishEvent(routingKey: string, content: Buffer, properties: Options.Publish = {}): Promise<void> {
+    this.channel.publish(Topology.eventsExchange, routingKey, content, {
+      persistent: true,
+      contentType: 'application/json',
       ...properties,
     });
     await this.channel.waitForConfirms();
@@ -277,9 +320,18 @@ export async function expectQueueDrained(
   participant: string,
   timeoutMs = 15000,
 ): Promise<void> {
+  await expectNamedQueueDrained(vhost, commandQueueName(participant), timeoutMs);
+}
+
+/** Waits until `queue` in `vhost` holds no message, ready or unacknowledged, as RabbitMQ counts them. */
+export async function expectNamedQueueDrained(
+  vhost: string,
+  queue: string,
+  timeoutMs = 15000,
+): Promise<void> {
   await waitFor(
-    `${commandQueueName(participant)} to hold no message`,
-    async () => ((await messagesInQueue(vhost, commandQueueName(participant))) === 0 ? true : undefined),
+    `${queue} to hold no message`,
+    async () => ((await messagesInQueue(vhost, queue)) === 0 ? true : undefined),
     timeoutMs,
     200,
   );

@@ -4,11 +4,13 @@ import type { DecisionContext } from '../context';
 import type { ExpressionScope, SagaDefinition, StepDefinition } from '../definition/types';
 import type { Decision, Effect } from '../effects';
 import { type SagaEvent, SagaEventType } from '../events';
-import type { AttemptTrack, SagaState, StepState, TraceContext } from '../state';
+import type { AttemptTrack, SagaState, StepState } from '../state';
 import { StepStatus } from '../status';
 import { type TimerPayload, timerKey } from '../timers';
 import { InvariantError } from '../errors';
 import { pivotPassed } from '../operator-rules';
+import { traceHeaders } from '../trace-headers';
+import { lifecycleEventEffects } from './lifecycle-events';
 
 /**
  * One decision being made: the saga's state (a copy, changed in place), the effects and events it produces, and
@@ -33,6 +35,8 @@ export class DecisionBuilder {
     if (this.changed) {
       this.state.updatedAt = this.nowIso;
     }
+    const selection = this.definition.lifecycleEvents;
+    this.effects.push(...lifecycleEventEffects(selection, this.state, this.events, this.ctx.newId));
     return { state: this.state, changed: this.changed, effects: this.effects, events: this.events };
   }
 
@@ -183,11 +187,4 @@ export function newTrack(): AttemptTrack {
 
 function compensationPayload(step: StepState): JsonObject {
   return { ...(step.payload ?? {}), output: step.status === StepStatus.succeeded ? step.output : null };
-}
-
-function traceHeaders(trace: TraceContext | null): Record<string, string> {
-  const headers: Record<string, string> = {};
-  if (trace?.traceparent !== undefined) headers.traceparent = trace.traceparent;
-  if (trace?.tracestate !== undefined) headers.tracestate = trace.tracestate;
-  return headers;
 }

@@ -19,7 +19,14 @@ import {
   sagaDefinitionFileSchema,
   stepSchema,
 } from './schema';
-import type { Condition, PayloadTemplate, SagaDefinition, Stage, StepDefinition } from './types';
+import type {
+  Condition,
+  LifecycleEvents,
+  PayloadTemplate,
+  SagaDefinition,
+  Stage,
+  StepDefinition,
+} from './types';
 import { type DefinitionProblem, describeIssue, problemsOf } from './zod-problems';
 
 export { type DefinitionProblem, problemText } from './zod-problems';
@@ -140,7 +147,14 @@ function stepDefinition(step: StepDocument, stage: number, expressions: Compiled
 }
 
 function build(
-  file: { name: string; version: number; description?: string; input?: JsonObject; timeout?: number },
+  file: {
+    name: string;
+    version: number;
+    description?: string;
+    input?: JsonObject;
+    timeout?: number;
+    events: LifecycleEvents;
+  },
   elements: Element[],
   expressions: CompiledExpressions[],
 ): SagaDefinition {
@@ -166,6 +180,7 @@ function build(
     steps,
     stages,
     pivot: pivot < 0 ? null : pivot,
+    lifecycleEvents: file.events,
   };
 }
 

@@ -3,7 +3,8 @@ import { jsonObjectSchema } from '../../contracts/json';
 import { durationSchema, positiveDurationSchema } from './duration';
 import { DefinitionLimits, describeDaysLimit } from './limits';
 import { nestsDeeperThan } from './nesting-depth';
-import type { RetryPolicy } from './types';
+import { describeValue } from './zod-problems';
+import { LifecycleEvents, type RetryPolicy } from './types';
 
 /** Step retry when the file omits `retry` or some of its fields (docs/definitions.md). */
 export const DEFAULT_RETRY: Readonly<RetryPolicy> = {
@@ -22,6 +23,9 @@ export const DEFAULT_COMPENSATION_RETRY: Readonly<RetryPolicy> = {
   maxBackoffMs: 30_000,
   jitter: 'none',
 };
+
+/** Which lifecycle events a saga publishes when its file does not say (docs/definitions.md). */
+export const DEFAULT_LIFECYCLE_EVENTS: LifecycleEvents = LifecycleEvents.terminal;
 
 /** Per-attempt timeout of a step that sets none. */
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
@@ -168,6 +172,13 @@ export const sagaDefinitionFileSchema = z.strictObject({
     .optional(),
   input: jsonObjectSchema.optional(),
   timeout: boundedDuration(positiveDurationSchema, DefinitionLimits.maxSagaTimeoutMs).optional(),
+  // Optional with a default rather than written into the stored document: a file without it keeps its fingerprint.
+  events: z
+    .enum(LifecycleEvents, {
+      error: (issue) =>
+        `must be all, terminal or none (got ${typeof issue.input === 'string' ? JSON.stringify(issue.input) : describeValue(issue.input)})`,
+    })
+    .default(DEFAULT_LIFECYCLE_EVENTS),
   // The count is checked before any step: a list too long is refused without a message per step.
   steps: z
     .array(z.unknown())

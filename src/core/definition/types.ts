@@ -87,6 +87,14 @@ export type Stage =
   | { kind: 'step'; step: number }
   | { kind: 'group'; name: string; compensation: GroupCompensation; members: number[] };
 
+/**
+ * Which lifecycle events a saga publishes to `sagas.events` (docs/definitions.md): every one, only those that end
+ * the saga or need a person (`SagaCompleted`, `SagaCompensated`, `SagaCompensationFailed`, `SagaSuspended`), or
+ * none.
+ */
+export const LifecycleEvents = { all: 'all', terminal: 'terminal', none: 'none' } as const;
+export type LifecycleEvents = (typeof LifecycleEvents)[keyof typeof LifecycleEvents];
+
 /** A validated, compiled saga definition: what the engine runs. */
 export interface SagaDefinition {
   name: string;
@@ -101,6 +109,8 @@ export interface SagaDefinition {
   stages: Stage[];
   /** Index of the pivot step, or null. */
   pivot: number | null;
+  /** The file's `events`: which lifecycle events its sagas publish. */
+  lifecycleEvents: LifecycleEvents;
 }
 
 /** What every saga starts with; data the renderer reads expressions from. */

@@ -23,7 +23,8 @@ const TYPE_NOUNS: Record<string, string> = {
   array: 'a list',
 };
 
-function describeValue(value: unknown): string {
+/** What a value is, in the words of a definition file: `a string`, `a list`, `null`… */
+export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';

@@ -53,6 +53,7 @@ describe('compileDefinition', () => {
         ],
         stages: [{ kind: 'step', step: 0 }],
         pivot: null,
+        lifecycleEvents: 'terminal',
       },
     });
   });
@@ -87,7 +88,22 @@ describe('compileDefinition', () => {
     });
   });
 
+  it.each(['all', 'terminal', 'none'] as const)('keeps events: %s', (events) => {
+    const result = compileDefinition(minimal({}, { events }));
+    expect(result.ok && result.definition.lifecycleEvents).toBe(events);
+  });
+
   it.each<[string, unknown, DefinitionProblem[]]>([
+    [
+      'an unknown events selection',
+      minimal({}, { events: 'everything' }),
+      [{ path: 'events', message: 'must be all, terminal or none (got "everything")' }],
+    ],
+    [
+      'events that are not a string',
+      minimal({}, { events: ['SagaCompleted'] }),
+      [{ path: 'events', message: 'must be all, terminal or none (got a list)' }],
+    ],
     [
       'an unknown top-level field',
       minimal({}, { versoin: 2 }),

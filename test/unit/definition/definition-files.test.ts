@@ -38,6 +38,27 @@ describe('loadDefinitionFiles', () => {
     expect(loadDefinitionFiles(changed).definitions[0]?.fingerprint).not.toBe(fromYaml?.fingerprint);
   });
 
+  it('keeps the fingerprint a file had before `events` existed, and stores the document as written', () => {
+    const written = [
+      'name: stored-before-events',
+      'version: 3',
+      'steps:',
+      '  - name: reserve',
+      '    participant: inventory',
+      '    action: Reserve',
+      '    compensation: Release',
+    ].join('\n');
+    const [loaded] = loadDefinitionFiles(folder({ 'stored.yaml': written })).definitions;
+    // What the loader computed for this file before the key was added: a stored version still matches it.
+    expect(loaded?.fingerprint).toBe('3b39b28cea6b5238403816f7e17d1b0a9b74d1df5ea571ee57d663c587679df3');
+    expect(loaded?.document).not.toHaveProperty('events');
+    expect(loaded?.definition.lifecycleEvents).toBe('terminal');
+
+    const explicit = folder({ 'stored.yaml': `${written}\nevents: terminal\n` });
+    const [withKey] = loadDefinitionFiles(explicit).definitions;
+    expect(withKey?.definition).toEqual(loaded?.definition);
+  });
+
   it('reads *.yaml, *.yml and *.json in name order, not recursively', () => {
     const dir = folder({
       'c.json': JSON.stringify({

@@ -126,6 +126,33 @@ describe('sagaChange', () => {
     expect(change.commands[1]!.body.payload).toMatchObject({ reservationId: 'r-9' });
   });
 
+  it('queues each lifecycle event on the events exchange, after the commands of its decision, with the trace headers', () => {
+    const run = new SagaRun({ ...orderSaga(), lifecycleEvents: 'all' });
+    const trace = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+    const started = run.start({ trace });
+    const reserved = run.complete('reserve', OUTPUTS.reserve);
+    const published = [started, reserved].flatMap((decision) =>
+      decision.effects.flatMap((effect) => (effect.type === 'publish-event' ? [effect.event] : [])),
+    );
+
+    const change = sagaChange({ sagaId: 'saga-1', revision: 0, lastSeq: 0 }, [started, reserved]);
+
+    expect(change.commands.map((row) => `${row.exchange} ${row.routingKey}`)).toEqual([
+      `${Topology.commandsExchange} inventory`,
+      `${Topology.eventsExchange} order-fulfillment.SagaStarted`,
+      `${Topology.commandsExchange} payments`,
+      `${Topology.eventsExchange} order-fulfillment.StepSucceeded`,
+    ]);
+    expect(change.commands[1]).toEqual({
+      messageId: published[0]!.event_id,
+      exchange: Topology.eventsExchange,
+      routingKey: 'order-fulfillment.SagaStarted',
+      headers: trace,
+      body: published[0],
+    });
+    expect(change.commands[3]!.body).toMatchObject({ type: 'StepSucceeded', output: OUTPUTS.reserve });
+  });
+
   it('nets timers per key: scheduled then cancelled ends cancelled, the rest stays scheduled', () => {
     const run = new SagaRun(orderSaga({ timeout: 300_000 }));
     const started = run.start();
@@ -262,7 +289,10 @@ describe('sagaChange', () => {
       [7, SagaEventType.stepSucceeded],
       [8, SagaEventType.sagaCompleted],
     ]);
-    expect(completed.commands).toEqual([]);
+    // The saga's end is published (events: terminal by default), nothing is sent to a participant.
+    expect(completed.commands.map((row) => `${row.exchange} ${row.routingKey}`)).toEqual([
+      `${Topology.eventsExchange} order-fulfillment.SagaCompleted`,
+    ]);
     expect(completed.processedReplies).toEqual(['reply-to-msg-3']);
   });
 
@@ -282,7 +312,10 @@ describe('sagaChange', () => {
     expect(change.clearTimers).toBe(true);
     expect(change.cancelledTimers).toEqual([]);
     expect(change.scheduledTimers).toEqual([]);
-    expect(change.commands.map((command) => command.messageId)).toEqual([release.message_id]);
+    expect(change.commands.map((row) => [row.messageId, row.routingKey])).toEqual([
+      [release.message_id, 'inventory'],
+      [expect.any(String), 'order-fulfillment.SagaCompensated'],
+    ]);
     expect(change.state?.status).toBe('COMPENSATED');
     expect(change.events.map((event) => event.seq)).toEqual([5, 6, 7, 8, 9]);
     expect(change.events.at(-1)!.type).toBe(SagaEventType.sagaCompensated);

@@ -78,7 +78,7 @@ export class SagaLedger {
         this.commands.push({ command: effect.command, answered: false, timedOut: false, abandoned: false });
       } else if (effect.type === 'schedule-timer') {
         this.timers.set(effect.key, effect);
-      } else {
+      } else if (effect.type === 'cancel-timer') {
         this.timers.delete(effect.key);
       }
     }
