@@ -121,7 +121,8 @@ describe('start rate limit (START_RATE_LIMIT)', () => {
   it('counts only authenticated keys: forged headers neither pass nor reset a real caller', async () => {
     engine = await startTestEngine({
       sagas: { 'order-fulfillment.yaml': orderSagaYaml() },
-      env: { API_KEYS: 'first:admin,second:admin', START_RATE_LIMIT: '0.5', START_RATE_BURST: '2' },
+      // One token per 100 s: the flood below may take seconds on a busy machine without refilling the bucket.
+      env: { API_KEYS: 'first:admin,second:admin', START_RATE_LIMIT: '0.01', START_RATE_BURST: '2' },
     });
     const as = (key: string) => ({ Authorization: `Bearer ${key}` });
     const first = [];
@@ -142,7 +143,7 @@ describe('start rate limit (START_RATE_LIMIT)', () => {
   it('limits an open API by client address, whatever Authorization header a client varies', async () => {
     engine = await startTestEngine({
       sagas: { 'order-fulfillment.yaml': orderSagaYaml() },
-      env: { START_RATE_LIMIT: '0.5', START_RATE_BURST: '2' },
+      env: { START_RATE_LIMIT: '0.01', START_RATE_BURST: '2' },
     });
     const statuses = [];
     for (let n = 0; n < 4; n++) {
