@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ChannelModel, connect } from 'amqplib';
 import { stringify } from 'yaml';
 import type { Command } from '../../src/contracts/command';
 import type { JsonObject } from '../../src/contracts/json';
-import { replyAnswering } from '../../src/contracts/reply';
-import { Topology } from '../../src/contracts/topology';
 import { orderSagaDocument } from '../support/order-saga';
+import { answerByHand } from '../support/reply-by-hand';
 import { ScriptedParticipant } from '../support/scripted-participant';
 import { type TestEngine, startTestEngine } from '../support/test-engine';
 import { waitFor } from '../support/wait-for';
@@ -78,22 +76,7 @@ describe('moving running sagas to another version of their definition', () => {
   }
   const heldFor = (id: string) =>
     waitFor(`the charge of ${id}`, async () => held.find((c) => c.saga.id === id));
-  async function answer(command: Command, output: JsonObject): Promise<void> {
-    const reply = replyAnswering(command, {
-      message_id: randomUUID(),
-      timestamp: new Date().toISOString(),
-      outcome: 'success',
-      output,
-    });
-    const channel = await broker.createChannel();
-    channel.sendToQueue(Topology.repliesQueue, Buffer.from(JSON.stringify(reply)), {
-      persistent: true,
-      contentType: 'application/json',
-      messageId: reply.message_id,
-      correlationId: command.message_id,
-    });
-    await channel.close();
-  }
+  const answer = (command: Command, output: JsonObject) => answerByHand(broker, command, output);
   const sagaOf = async (id: string) => (await engine.request('GET', `/api/sagas/${id}`)).body;
 
   it('moves a saga whose started steps are unchanged; the answer to its outstanding attempt completes it on the new version', async () => {

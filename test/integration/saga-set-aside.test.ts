@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { type ChannelModel, connect } from 'amqplib';
 import { Client } from 'pg';
 import type { Command } from '../../src/contracts/command';
-import { replyAnswering } from '../../src/contracts/reply';
-import { Topology } from '../../src/contracts/topology';
 import type { Logger } from '../../src/shared/logger';
 import { orderSagaYaml } from '../support/order-saga';
+import { answerByHand } from '../support/reply-by-hand';
 import { ScriptedParticipant } from '../support/scripted-participant';
 import { type TestEngine, startTestEngine } from '../support/test-engine';
 import { waitFor } from '../support/wait-for';
@@ -77,22 +75,7 @@ describe('a saga whose definition version cannot be had is set aside, visibly, a
       [id, version],
     );
   }
-  async function answer(command: Command): Promise<void> {
-    const reply = replyAnswering(command, {
-      message_id: randomUUID(),
-      timestamp: new Date().toISOString(),
-      outcome: 'success',
-      output: { paymentId: 'p-late' },
-    });
-    const channel = await broker.createChannel();
-    channel.sendToQueue(Topology.repliesQueue, Buffer.from(JSON.stringify(reply)), {
-      persistent: true,
-      contentType: 'application/json',
-      messageId: reply.message_id,
-      correlationId: command.message_id,
-    });
-    await channel.close();
-  }
+  const answer = (command: Command) => answerByHand(broker, command, { paymentId: 'p-late' });
 
   it('sets aside a saga whose reply arrives for a version that is not stored; the reply is kept as a dead letter and replays once the saga is resumed', async () => {
     const { id, charge } = await startHeldAtCharge('set-aside-reply');
