@@ -1,6 +1,15 @@
 import type { ReplyError } from '../../../src/contracts/reply';
 import { definitionOf, step } from './definitions';
-import { FATAL, RETRYABLE, SagaRun, cancelledKeysOf, logEntry, onlyCommand, orderRunAfter } from './fixtures';
+import {
+  FATAL,
+  RETRYABLE,
+  SagaRun,
+  cancelledKeysOf,
+  logEntry,
+  onlyCommand,
+  orderRunAfter,
+  orderSaga,
+} from './fixtures';
 
 const COMP_RETRYABLE: ReplyError = { code: 'LOCKED', message: 'ledger locked', retryable: true };
 const byHand = { reason: 'done in the back office', causationId: 'req-7', actor: 'a1b2c3d4' };
@@ -118,5 +127,31 @@ describe('an operator completes a compensation by hand', () => {
     run.succeed(run.lastCommand);
     const again = run.apply({ type: 'operator-complete-compensation', step: 'charge', ...byHand });
     expect(again.changed).toBe(false);
+  });
+});
+
+describe('the lifecycle events of an operator completion', () => {
+  it('publishes StepSucceeded with the operator output for a step completed by hand, nothing for a compensation', () => {
+    const run = new SagaRun({ ...orderSaga(), lifecycleEvents: 'all' });
+    run.start();
+    run.complete('reserve', { reservationId: 'r-1' });
+    const decision = run.apply({
+      type: 'operator-complete-step',
+      step: 'charge',
+      output: { paymentId: 'manual-1' },
+      ...byHand,
+    });
+    const published = decision.effects.flatMap((effect) =>
+      effect.type === 'publish-event' ? [effect.event] : [],
+    );
+    expect(published).toEqual([
+      expect.objectContaining({ type: 'StepSucceeded', step: 'charge', output: { paymentId: 'manual-1' } }),
+    ]);
+
+    run.fail(run.lastCommand, FATAL);
+    const refund = run.lastCommand;
+    expect(refund).toMatchObject({ type: 'RefundPayment' });
+    const byHandRefund = run.apply({ type: 'operator-complete-compensation', step: 'charge', ...byHand });
+    expect(byHandRefund.effects.filter((effect) => effect.type === 'publish-event')).toEqual([]);
   });
 });
