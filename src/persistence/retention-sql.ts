@@ -1,4 +1,4 @@
-import { terminalStatuses } from '../core/status';
+import { SagaStatus } from '../core/status';
 import { namedStatement } from './named-sql';
 import type { SqlStatement } from './sql';
 
@@ -20,6 +20,12 @@ export function noDeletedRows(): DeletedRows {
 /** Taken for a whole sweep, by one engine process at a time (the migrations take 728_100_417). */
 export const RETENTION_LOCK_ID = 728_100_418;
 
+/**
+ * The statuses retention deletes. `COMPENSATION_FAILED` is terminal too, but such a saga left the business
+ * inconsistent and waits for a person: it is kept, whatever its age, until an operator resolves it.
+ */
+export const expiringStatuses: readonly SagaStatus[] = [SagaStatus.completed, SagaStatus.compensated];
+
 /** A finished saga, or a dead letter, last changed before this moment is past retention. */
 export function retentionCutoff(now: Date, retentionMs: number): Date {
   return new Date(now.getTime() - retentionMs);
@@ -35,18 +41,17 @@ export function releaseRetentionLock(): SqlStatement {
 }
 
 /**
- * Up to `$limit` sagas that finished before `$cutoff`, oldest first within each terminal status. Each status is
+ * Up to `$limit` sagas that finished before `$cutoff`, oldest first within each status retention deletes. Each status is
  * read on its own, in the order of the (status, created_at) index: a saga that finished before the cut-off started
  * before it, so `created_at < $cutoff` bounds the index range and `updated_at` is checked on the rows in it. A plan
  * that reads in index order cannot become a scan of the whole table, which a sweep that finds nothing left would
  * otherwise make on every run.
- * Locking: `FOR UPDATE SKIP LOCKED` passes over a saga an engine process is writing (an operator's retry of a
- * COMPENSATION_FAILED saga, say), and re-checks the status and time on the row as it is when locked, so a saga
- * that left its terminal status meanwhile is kept.
+ * Locking: `FOR UPDATE SKIP LOCKED` passes over a saga row another transaction holds, and re-checks the status and
+ * time on the row as it is when locked.
  */
 export const EXPIRED_SAGAS = `
   SELECT expired.id
-  FROM (VALUES ${[...terminalStatuses].map((status) => `('${status}')`).join(', ')}) AS finished (status)
+  FROM (VALUES ${expiringStatuses.map((status) => `('${status}')`).join(', ')}) AS finished (status)
   CROSS JOIN LATERAL (
     SELECT i.id FROM saga_instances i
     WHERE i.status = finished.status AND i.created_at < $cutoff AND i.updated_at < $cutoff
@@ -90,7 +95,7 @@ export const expireDeadLetters = namedStatement<{ cutoff: string; limit: number 
  * of every saga past retention, which is what a sweep that falls behind would leave. Dead letters are exact.
  */
 export function oldestOverdue(cutoff: Date): SqlStatement {
-  const firstPerStatus = [...terminalStatuses].map(
+  const firstPerStatus = expiringStatuses.map(
     (status) => `(SELECT updated_at FROM saga_instances
                   WHERE status = '${status}' AND created_at < $1 AND updated_at < $1
                   ORDER BY created_at LIMIT 1)`,

@@ -82,12 +82,14 @@ describe('retention: the sweep on PostgreSQL (RETENTION=1h)', () => {
     const expired = [
       ...(await insertSagas(pool, { status: SagaStatus.completed, count: 3, ...old })),
       ...(await insertSagas(pool, { status: SagaStatus.compensated, count: 3, ...old })),
-      ...(await insertSagas(pool, { status: SagaStatus.compensationFailed, count: 3, ...old })),
+      ...(await insertSagas(pool, { status: SagaStatus.completed, count: 3, ...old })),
     ];
-    const unfinished = [
+    // COMPENSATION_FAILED waits for an operator: kept, like the sagas that have not finished.
+    const kept = [
       ...(await insertSagas(pool, { status: SagaStatus.running, count: 2, ...old })),
       ...(await insertSagas(pool, { status: SagaStatus.compensating, count: 2, ...old })),
       ...(await insertSagas(pool, { status: SagaStatus.suspended, count: 2, ...old })),
+      ...(await insertSagas(pool, { status: SagaStatus.compensationFailed, count: 2, ...old })),
     ];
     const recent = [
       ...(await insertSagas(pool, {
@@ -109,7 +111,7 @@ describe('retention: the sweep on PostgreSQL (RETENTION=1h)', () => {
     const result = await sweeperOn(database.dataSource, listener).sweep();
 
     expect(await rowsOf(pool, expired)).toEqual(none);
-    expect(await rowsOf(pool, unfinished)).toEqual({ sagas: 6, events: 12, replies: 6, timers: 6 });
+    expect(await rowsOf(pool, kept)).toEqual({ sagas: 8, events: 16, replies: 8, timers: 8 });
     expect(await rowsOf(pool, recent)).toEqual({ sagas: 4, events: 8, replies: 4, timers: 4 });
     const nothing = noDeletedRows();
     const deletedWithSagas = { saga_instances: 9, saga_events: 18, processed_replies: 9, saga_timers: 9 };
@@ -177,12 +179,12 @@ describe('retention: the sweep on PostgreSQL (RETENTION=1h)', () => {
 
   it('passes over a saga an engine process is writing, and deletes it on a later sweep', async () => {
     const old = { createdAt: hoursAgo(3), updatedAt: hoursAgo(2) };
-    const [written] = await insertSagas(pool, { status: SagaStatus.compensationFailed, count: 1, ...old });
+    const [written] = await insertSagas(pool, { status: SagaStatus.compensated, count: 1, ...old });
     const others = await insertSagas(pool, { status: SagaStatus.completed, count: 2, ...old });
     const writer = new Client({ connectionString: database.url });
     await writer.connect();
     try {
-      // As the saga change statement locks a saga it writes (an operator's retry, say).
+      // As the saga change statement locks a saga it writes.
       await writer.query('BEGIN');
       await writer.query('SELECT id FROM saga_instances WHERE id = $1 FOR NO KEY UPDATE', [written]);
       const sweeper = sweeperOn(database.dataSource);
