@@ -118,7 +118,7 @@ describe('the saga-orchestrator-sdk package, packed and installed into an empty 
     expect(
       names.filter((name) => /^(typeorm|express|pg|@nestjs\/.*|reflect-metadata|rxjs)$/.test(name)),
     ).toEqual([]);
-    expect(names.length).toBeLessThanOrEqual(15);
+    expect(names.length).toBeLessThanOrEqual(10);
   });
 
   it(
