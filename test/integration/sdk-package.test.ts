@@ -11,7 +11,8 @@ const TSC = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
 /** Packing builds the SDK (its `prepack`) and installing reaches the npm registry: minutes, not seconds. */
 const SLOW = 10 * 60_000;
 
-const CJS_CONSUMER = `import {
+/** Compiled twice: as CommonJS (`consumer.cts`) and as an ES module (`consumer.mts`). */
+const CONSUMER = `import {
   BusinessError,
   type CommandContext,
   type Participant,
@@ -41,8 +42,6 @@ export function start(url: string): Participant {
 
 export const parse = (body: unknown): Command => commandSchema.parse(body);
 `;
-
-const ESM_CONSUMER = CJS_CONSUMER;
 
 /** Loads both entry points from CommonJS and checks the ES-module ones are the same objects. */
 const RUNTIME_CJS = `const sdk = require('saga-orchestrator-sdk');
@@ -124,8 +123,8 @@ describe('the saga-orchestrator-sdk package, packed and installed into an empty 
   it(
     'type-checks a CommonJS and an ES-module consumer',
     async () => {
-      writeFileSync(join(project, 'consumer.cts'), CJS_CONSUMER);
-      writeFileSync(join(project, 'consumer.mts'), ESM_CONSUMER);
+      writeFileSync(join(project, 'consumer.cts'), CONSUMER);
+      writeFileSync(join(project, 'consumer.mts'), CONSUMER);
       writeFileSync(
         join(project, 'tsconfig.json'),
         JSON.stringify({
