@@ -104,7 +104,7 @@ const dependencyZones = [
     zone(
       'shared',
       from,
-      'src/shared holds helpers every area (and the SDK) may use: it depends on none of them.',
+      'src/shared holds helpers every area of the engine may use: it depends on none of them.',
     ),
   ),
 ];
