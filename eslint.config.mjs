@@ -16,20 +16,18 @@ const infrastructure = [
   'ajv',
 ];
 
-/** `from` may not be imported by `target` (folders under src/), except the files in `except`. */
-const zone = (target, from, message, except = []) => ({
-  target: `./src/${target}`,
-  from: `./src/${from}`,
+/** `from` may not be imported by `target` (folders under `root`), except the files in `except`. */
+const zone = (target, from, message, except = [], root = './src') => ({
+  target: `${root}/${target}`,
+  from: `${root}/${from}`,
   except,
   message,
 });
 
-/** The folders under src/. */
+/** The folders under src/ (the engine). */
 const AREAS = [
   'core',
-  'contracts',
   'shared',
-  'messaging',
   'orchestrator',
   'persistence',
   'transport',
@@ -39,8 +37,6 @@ const AREAS = [
   'observability',
   'retention',
   'app',
-  'sdk',
-  'sdk-nestjs',
   'bench',
   'demo',
   'cli',
@@ -48,23 +44,45 @@ const AREAS = [
 ];
 
 /** Every area but `target` and the ones it may import. */
-const allBut = (target, allowed) => AREAS.filter((area) => area !== target && !allowed.includes(area));
+const allBut = (target, allowed, areas = AREAS) =>
+  areas.filter((area) => area !== target && !allowed.includes(area));
+
+/** The folders under packages/sdk/src/ (the participant SDK package). */
+const SDK = './packages/sdk/src';
+const SDK_AREAS = ['contracts', 'shared', 'messaging', 'sdk', 'sdk-nestjs'];
+const sdkZone = (target, from, message) => zone(target, from, message, [], SDK);
+
+/** What an engine area may take from the SDK package: only the subpath `allowed` of `saga-orchestrator-sdk`. */
+const sdkPackageOnly = (allowed, message) => ({
+  regex: `^saga-orchestrator-sdk(?!/${allowed}$)(/.*)?$`,
+  message,
+});
 
 /**
- * Which area may import which: the core and the contracts depend on nothing of the engine; persistence,
- * transport and config reach the orchestrator only through the ports it owns; the API never reaches the app
- * wiring; the SDK (and its NestJS binding) stays a library other services import.
+ * Which area may import which: the core depends on nothing of the engine; persistence, transport and config
+ * reach the orchestrator only through the ports it owns; the API never reaches the app wiring; the SDK package
+ * (contracts, shared messaging helpers, SDK, NestJS binding) never reaches the engine, which imports it by name.
  */
 const dependencyZones = [
-  ...allBut('core', ['contracts']).map((from) =>
-    zone('core', from, 'src/core is pure: it imports only the contracts.'),
+  ...allBut('core', []).map((from) => zone('core', from, 'src/core is pure: it imports only the contracts.')),
+  {
+    target: SDK,
+    from: './src',
+    message: 'The SDK package is a library of its own: it never imports the engine.',
+  },
+  ...allBut('contracts', [], SDK_AREAS).map((from) =>
+    sdkZone('contracts', from, 'The contracts depend on nothing else: the SDK and any client share them.'),
   ),
-  ...allBut('contracts', []).map((from) =>
-    zone(
-      'contracts',
-      from,
-      'The contracts depend on nothing of the engine: the SDK and any client share them.',
-    ),
+  ...allBut('messaging', ['contracts'], SDK_AREAS).map((from) =>
+    sdkZone('messaging', from, 'Shared messaging helpers depend only on amqplib and the contracts.'),
+  ),
+  ...allBut('shared', [], SDK_AREAS).map((from) =>
+    sdkZone('shared', from, 'The shared helpers of the SDK package depend on none of its areas.'),
+  ),
+  sdkZone(
+    'sdk',
+    'sdk-nestjs',
+    'The SDK imports only the contracts, the shared messaging helpers, its shared helpers and its own files.',
   ),
   ...['persistence', 'transport', 'config', 'definitions', 'observability', 'retention'].map((target) =>
     zone(target, 'orchestrator', `${target} reaches the orchestrator only through its ports.`, [
@@ -75,31 +93,24 @@ const dependencyZones = [
   ...['app', 'bench', 'demo', 'cli'].map((from) =>
     zone('api', from, 'The API is wired by the app; it does not reach back into it.'),
   ),
-  ...allBut('sdk', ['contracts', 'messaging', 'shared']).map((from) =>
-    zone(
-      'sdk',
-      from,
-      'The SDK imports only the contracts, the shared messaging helpers, src/shared and its own files.',
-    ),
-  ),
-  ...allBut('simulation', ['core', 'contracts']).map((from) =>
+  ...allBut('simulation', ['core']).map((from) =>
     zone(
       'simulation',
       from,
       'The simulation drives the pure core: it imports only the core and the contracts.',
     ),
   ),
-  ...allBut('shared', ['core', 'contracts']).map((from) =>
+  ...allBut('shared', ['core']).map((from) =>
     zone(
       'shared',
       from,
-      'src/shared holds helpers every area (and the SDK) may use: it depends on none of them.',
+      'src/shared holds helpers every area of the engine may use: it depends on none of them.',
     ),
   ),
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'jest.config.js'] },
+  { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', 'jest.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -109,7 +120,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/**/*.ts'],
+    files: ['src/**/*.ts', 'packages/sdk/src/**/*.ts'],
     plugins: { 'import-x': importX },
     settings: {
       'import-x/extensions': ['.ts', '.js'],
@@ -127,7 +138,12 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: infrastructure, message: 'src/core is pure: no I/O or framework imports.' }] },
+        {
+          patterns: [
+            { group: infrastructure, message: 'src/core is pure: no I/O or framework imports.' },
+            sdkPackageOnly('contracts', 'src/core imports only the contracts of the SDK package.'),
+          ],
+        },
       ],
     },
   },
@@ -140,13 +156,14 @@ export default tseslint.config(
         {
           patterns: [
             { group: infrastructure, message: 'src/simulation is pure: no I/O or framework imports.' },
+            sdkPackageOnly('contracts', 'src/simulation imports only the contracts of the SDK package.'),
           ],
         },
       ],
     },
   },
   {
-    files: ['src/messaging/**/*.ts'],
+    files: ['packages/sdk/src/messaging/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -162,7 +179,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/sdk/**/*.ts'],
+    files: ['packages/sdk/src/sdk/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -175,7 +192,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/sdk-nestjs/**/*.ts'],
+    files: ['packages/sdk/src/sdk-nestjs/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -4,18 +4,28 @@
  */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
+/** The SDK package runs from its sources (as tsconfig.json's `paths` type-check them): no build needed first. */
+const moduleNameMapper = {
+  '^saga-orchestrator-sdk$': '<rootDir>/packages/sdk/src/sdk/index.ts',
+  '^saga-orchestrator-sdk/nestjs$': '<rootDir>/packages/sdk/src/sdk-nestjs/index.ts',
+  '^saga-orchestrator-sdk/contracts$': '<rootDir>/packages/sdk/src/contracts/index.ts',
+  '^saga-orchestrator-sdk/internal/(.*)$': '<rootDir>/packages/sdk/src/$1',
+};
+
 module.exports = {
   projects: [
     {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      moduleNameMapper,
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
     },
     {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
+      moduleNameMapper,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/hostile/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'],
     },
@@ -24,6 +34,7 @@ module.exports = {
       displayName: 'ui',
       testEnvironment: 'node',
       transform,
+      moduleNameMapper,
       testMatch: ['<rootDir>/test/ui/**/*.test.ts'],
       globalSetup: '<rootDir>/test/ui/build-page.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'],
@@ -33,6 +44,7 @@ module.exports = {
       displayName: 'fault',
       testEnvironment: 'node',
       transform,
+      moduleNameMapper,
       testMatch: ['<rootDir>/test/fault/**/*.test.ts'],
       setupFilesAfterEnv: [
         '<rootDir>/test/support/fault-timeout.ts',

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import 'reflect-metadata';
 import { createApplication } from './app/application';
 import { reloadOnSighup } from './app/reload-on-sighup';

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, Reflector } from '@nestjs/core';
 import type { AppConfig } from '../config/config';
-import type { Logger } from '../shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { LOGGER } from '../shared/tokens';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { StartRateLimitGuard } from './auth/start-rate-limit.guard';

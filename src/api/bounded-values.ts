@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { unstorableText } from '../contracts/json';
-import { WireLimits } from '../contracts/limits';
+import { WireLimits, unstorableText } from 'saga-orchestrator-sdk/contracts';
 
 /** Text PostgreSQL can store, at most `max` characters. */
 export const storableText = (max: number) =>

@@ -1,6 +1,10 @@
 import { z } from 'zod';
-import { type JsonObject, jsonObjectSchema, jsonValueSchema } from '../contracts/json';
-import { findUnstorableText } from '../contracts/bounded-json';
+import {
+  type JsonObject,
+  findUnstorableText,
+  jsonObjectSchema,
+  jsonValueSchema,
+} from 'saga-orchestrator-sdk/contracts';
 import { RESERVED_PAYLOAD_KEY } from '../core/definition/expressions';
 import { DefinitionLimits } from '../core/definition/limits';
 import { nestsDeeperThan } from '../core/definition/nesting-depth';

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SagaEngineError } from '../core/errors';
-import type { Logger } from '../shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { isRefusedValue } from '../persistence/sql-errors';
 import { errorBody } from './error-body';
 import { matchedRoute } from './matched-route';

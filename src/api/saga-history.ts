@@ -1,5 +1,4 @@
-import type { ReplyError } from '../contracts/reply';
-import type { JsonObject } from '../contracts/json';
+import type { JsonObject, ReplyError } from 'saga-orchestrator-sdk/contracts';
 import { SagaEventType } from '../core/events';
 import type { SagaEventEntity } from '../persistence/entities';
 import type { Attempt, AttemptOutcome } from './responses/saga';

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { errorBody } from '../api/error-body';
-import { jsonNestingDepth } from '../contracts/bounded-json';
+import { jsonNestingDepth } from 'saga-orchestrator-sdk/contracts';
 
 /** Deepest nesting accepted in a request body (`{}` is one level); the same bound as a reply's. */
 export const MAX_BODY_DEPTH = 64;

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DefinitionReloadError, DefinitionReloader } from '../definitions/definition-reload';
-import type { Logger } from '../shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 
 /** `kill -HUP <pid>` reloads the definitions folder, as POST /api/definitions/reload does; returns the remover. */
 export function reloadOnSighup(app: INestApplication, logger: Logger): () => void {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type ConsumeMessage, connect } from 'amqplib';
 import type { Pool } from 'pg';
-import { publishConfirmed } from '../messaging/publish-confirmed';
+import { publishConfirmed } from 'saga-orchestrator-sdk/internal/messaging/publish-confirmed';
 import { type CpuUse, cpuMsPerStep, cpuSnapshot } from './process-usage';
 import { type Distribution, distribution } from './stats';
 

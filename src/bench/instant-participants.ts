@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type ChannelModel, connect } from 'amqplib';
-import type { Command } from '../contracts/command';
-import { commandQueueName } from '../contracts/topology';
-import { coalesceWrites } from '../messaging/coalesce-writes';
-import { declareParticipantQueue, declareSharedTopology } from '../messaging/topology';
-import { failureReply, successReply } from '../sdk/replies';
+import { type Command, commandQueueName } from 'saga-orchestrator-sdk/contracts';
+import { coalesceWrites } from 'saga-orchestrator-sdk/internal/messaging/coalesce-writes';
+import {
+  declareParticipantQueue,
+  declareSharedTopology,
+} from 'saga-orchestrator-sdk/internal/messaging/topology';
+import { failureReply, successReply } from 'saga-orchestrator-sdk/internal/sdk/replies';
 
 /**
  * Participants that answer every command at once (raw amqplib, replies without confirms): the bench measures the

@@ -1,4 +1,4 @@
-import type { JsonValue } from '../contracts/json';
+import type { JsonValue } from 'saga-orchestrator-sdk/contracts';
 import { loadDefinitionFile } from '../definitions/definition-files';
 import { createInputValidator } from '../definitions/input-validator';
 import { errorMessage } from '../definitions/parsed-file';

@@ -1,6 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { Clock, IdGenerator } from '../shared/clock';
-import type { Logger } from '../shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { CLOCK, ID_GENERATOR, LOGGER } from '../shared/tokens';
 import type { AppConfig } from './config';
 

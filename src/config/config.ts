@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { StartupError } from '../shared/startup-error';
-import { WireLimits } from '../contracts/limits';
+import { WireLimits } from 'saga-orchestrator-sdk/contracts';
 import { parseDuration } from '../core/definition/duration';
 import { type LogLevel, logLevels } from '../observability/logger';
 

@@ -1,5 +1,4 @@
-import type { Command } from '../contracts/command';
-import type { LifecycleEvent } from '../contracts/lifecycle-event';
+import type { Command, LifecycleEvent } from 'saga-orchestrator-sdk/contracts';
 import type { SagaEvent } from './events';
 import type { SagaState } from './state';
 import type { TimerPayload } from './timers';

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../contracts/json';
+import type { JsonObject } from 'saga-orchestrator-sdk/contracts';
 
 /** An event: one entry of a saga's append-only log (`saga_events`, `GET /api/sagas/{id}/events`). */
 export interface SagaEvent {

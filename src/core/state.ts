@@ -1,6 +1,4 @@
-import type { CommandKind } from '../contracts/command';
-import type { JsonObject, JsonValue } from '../contracts/json';
-import type { ReplyError } from '../contracts/reply';
+import type { CommandKind, JsonObject, JsonValue, ReplyError } from 'saga-orchestrator-sdk/contracts';
 import type { CompensationStatus, SagaStatus, StepStatus } from './status';
 
 /** The attempt whose reply or timeout the engine awaits. */

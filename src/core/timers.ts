@@ -1,4 +1,4 @@
-import type { CommandKind } from '../contracts/command';
+import type { CommandKind } from 'saga-orchestrator-sdk/contracts';
 
 /** A durable timer's meaning. A timer that no longer matches the saga's state is ignored when it fires. */
 export type TimerPayload =

@@ -1,4 +1,4 @@
-import { type JsonValue, cloneJson } from '../contracts/json';
+import { type JsonValue, cloneJson } from 'saga-orchestrator-sdk/contracts';
 import type { DecisionContext } from './context';
 import { DecisionBuilder, newStepState } from './decision/decision-builder';
 import { operatorMigrate } from './decision/migration';

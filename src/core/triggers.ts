@@ -1,5 +1,4 @@
-import type { JsonObject } from '../contracts/json';
-import type { Reply } from '../contracts/reply';
+import type { JsonObject, Reply } from 'saga-orchestrator-sdk/contracts';
 import type { SagaDefinition } from './definition/types';
 import type { TimerPayload } from './timers';
 

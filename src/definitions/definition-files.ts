@@ -2,8 +2,12 @@ import { createHash } from 'node:crypto';
 import { StartupError } from '../shared/startup-error';
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { findUnstorableText } from '../contracts/bounded-json';
-import { type JsonObject, isRecord, jsonObjectSchema } from '../contracts/json';
+import {
+  type JsonObject,
+  findUnstorableText,
+  isRecord,
+  jsonObjectSchema,
+} from 'saga-orchestrator-sdk/contracts';
 import {
   canonicalJson,
   compileDefinition,

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { type ErrorDetail, SagaEngineError } from '../core/errors';
-import type { Logger } from '../shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { loadDefinitionFiles } from './definition-files';
 import type { DefinitionRegistry, DefinitionSummary } from './definition-registry';
 import {

@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DEFINITION_SOURCE } from '../orchestrator/tokens';
-import type { Logger } from '../shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { LOGGER } from '../shared/tokens';
 import type { LoadedDefinition } from './definition-files';
 import { DefinitionRegistry } from './definition-registry';

@@ -1,6 +1,6 @@
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { type JsonObject, unstorableText } from '../contracts/json';
+import { type JsonObject, unstorableText } from 'saga-orchestrator-sdk/contracts';
 
 export interface InputProblem {
   /** Rooted at `input`: `input`, `input.amount`, `input.items.0.sku`. */

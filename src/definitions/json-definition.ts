@@ -1,4 +1,4 @@
-import { jsonNestingDepth } from '../contracts/bounded-json';
+import { jsonNestingDepth } from 'saga-orchestrator-sdk/contracts';
 import { DefinitionLimits } from '../core/definition';
 import { errorMessage, refused, type ParsedFile } from './parsed-file';
 

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../sdk';
+import type { JsonObject } from 'saga-orchestrator-sdk';
 
 export interface StepView {
   name: string;

@@ -1,4 +1,4 @@
-import { BusinessError, type Participant } from '../sdk';
+import { BusinessError, type Participant } from 'saga-orchestrator-sdk';
 import { IdempotentIds, type Print, outputField, participant, str } from './participant-kit';
 
 /** The participants of `sagas/order-fulfillment.yaml`; shipping refuses orders named `fail-…`. */

@@ -5,7 +5,7 @@ import {
   type Logger,
   type Participant,
   createParticipant,
-} from '../sdk';
+} from 'saga-orchestrator-sdk';
 
 /** Where the example participants say what they do: a line each. */
 export type Print = (line: string) => void;

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { createApplication } from '../app/application';
 import { type AppConfig, loadConfig } from '../config/config';
-import { silentLogger } from '../shared/logger';
+import { silentLogger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { DemoApi } from './demo-api';
 import { runOrderDemo } from './order-demo';
 import { type ExampleParticipants, startExampleParticipants } from './participants';

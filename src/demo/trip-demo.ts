@@ -1,5 +1,5 @@
 import { SagaStatus, isTerminal } from '../core/status';
-import type { JsonObject } from '../sdk';
+import type { JsonObject } from 'saga-orchestrator-sdk';
 import type { DemoApi, SagaView } from './demo-api';
 import {
   type DemoResult,

@@ -1,4 +1,4 @@
-import { BusinessError, type Participant } from '../sdk';
+import { BusinessError, type Participant } from 'saga-orchestrator-sdk';
 import { IdempotentIds, type Print, outputField, participant, str } from './participant-kit';
 
 /** Cities whose hotels have no room left: booking a hotel there fails for good. */

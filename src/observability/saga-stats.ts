@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { Topology } from '../contracts/topology';
+import { Topology } from 'saga-orchestrator-sdk/contracts';
 import type { AmqpConnection } from '../transport/amqp-connection';
 import { countDeadLetters } from '../persistence/dead-letter-sql';
 import { type DeletedRows, oldestOverdue } from '../persistence/retention-sql';

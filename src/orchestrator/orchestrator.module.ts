@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { AppConfig } from '../config/config';
 import type { Clock, IdGenerator } from '../shared/clock';
-import type { Logger } from '../shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { CLOCK, ID_GENERATOR, LOGGER } from '../shared/tokens';
 import { OperatorActions } from './operator-actions';
 import type { CommandPublisher, DecisionListener, DefinitionSource, SagaStore } from './ports';

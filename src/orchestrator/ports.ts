@@ -1,5 +1,4 @@
-import type { JsonObject } from '../contracts/json';
-import type { Reply } from '../contracts/reply';
+import type { JsonObject, Reply } from 'saga-orchestrator-sdk/contracts';
 import type { SagaDefinition } from '../core/definition/types';
 import type { Decision } from '../core/effects';
 import type { SagaEvent } from '../core/events';

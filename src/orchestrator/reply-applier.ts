@@ -1,4 +1,4 @@
-import type { Reply } from '../contracts/reply';
+import type { Reply } from 'saga-orchestrator-sdk/contracts';
 import { SagaKeptChangingError } from '../core/errors';
 import { isSagaId } from '../core/saga-id';
 import type {

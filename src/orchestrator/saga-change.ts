@@ -1,4 +1,4 @@
-import { Topology, eventRoutingKey } from '../contracts/topology';
+import { Topology, eventRoutingKey } from 'saga-orchestrator-sdk/contracts';
 import type { Decision } from '../core/effects';
 import { SagaEventType } from '../core/events';
 import { SagaStatus, isTerminal } from '../core/status';

@@ -5,7 +5,7 @@ import type { Trigger } from '../core/triggers';
 import { timerKey } from '../core/timers';
 import { decide, setAside } from '../core/transition';
 import type { Clock, IdGenerator } from '../shared/clock';
-import type { Logger } from '../shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import type {
   CommandPublisher,
   Committed,

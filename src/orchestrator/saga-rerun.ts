@@ -1,4 +1,4 @@
-import type { JsonValue } from '../contracts/json';
+import type { JsonValue } from 'saga-orchestrator-sdk/contracts';
 import { SagaNotFoundError, SagaStatusConflictError } from '../core/errors';
 import { isSagaId } from '../core/saga-id';
 import { isTerminal } from '../core/status';

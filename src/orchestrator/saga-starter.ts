@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { JsonValue } from '../contracts/json';
+import type { JsonValue } from 'saga-orchestrator-sdk/contracts';
 import { canonicalJson } from '../core/definition/fingerprint';
 import {
   DefinitionNotFoundError,
@@ -12,7 +12,7 @@ import type { SagaStatus } from '../core/status';
 import { type StartParams, startSaga } from '../core/transition';
 import { Batcher } from '../shared/batcher';
 import type { Clock, IdGenerator } from '../shared/clock';
-import type { Logger } from '../shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import type { DefinitionSource, NewSaga, SagaStore } from './ports';
 import { type CommitStatement, type SagaCommitter, type SagaPlan, sagaScope } from './saga-committer';
 import { sagaChange } from './saga-change';

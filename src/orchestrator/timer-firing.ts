@@ -1,5 +1,5 @@
 import type { Clock } from '../shared/clock';
-import type { Logger } from '../shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import type { SagaStore } from './ports';
 import { type SagaCommitter, type SagaPlan, groupBy } from './saga-committer';
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import type { TimerFiring } from './timer-firing';
 
 const IDLE_DELAY_MS = 100;

@@ -1,6 +1,6 @@
 import { Client, type ClientBase } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import type { Logger } from '../shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { migrations } from '../../migrations';
 import { entities } from './entities';
 

@@ -10,7 +10,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { SAGA_STORE } from '../orchestrator/tokens';
-import type { Logger } from '../shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { LOGGER } from '../shared/tokens';
 import { dataSourceOptions, openDatabase } from './data-source';
 import { HotTableVacuum } from './hot-table-vacuum';

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import { pgTransaction, withPgClient } from '../shared/pg-transaction';
+import { pgTransaction, withPgClient } from 'saga-orchestrator-sdk/internal/shared/pg-transaction';
 import { DependencyUnavailableError } from '../core/errors';
 
 /** A parameterised statement: values are never spliced into the text. */

@@ -13,7 +13,7 @@ import {
 } from '../persistence/retention-sql';
 import { type Db, type SqlStatement, onOneConnection, runQuery } from '../persistence/sql';
 import type { Clock } from '../shared/clock';
-import type { Logger } from '../shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 
 /** The most sagas, or dead letters, one statement deletes. */
 export const RETENTION_BATCH = 1_000;

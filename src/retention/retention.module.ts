@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { EngineMetrics } from '../observability/engine-metrics';
 import type { Clock } from '../shared/clock';
-import type { Logger } from '../shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { CLOCK, LOGGER } from '../shared/tokens';
 import { RetentionSweeper } from './retention-sweeper';
 

@@ -1,6 +1,4 @@
-import type { Command } from '../contracts/command';
-import type { JsonValue } from '../contracts/json';
-import type { Reply } from '../contracts/reply';
+import type { Command, JsonValue, Reply } from 'saga-orchestrator-sdk/contracts';
 import type { DecisionContext } from '../core/context';
 import type { SagaDefinition } from '../core/definition/types';
 import type { Decision } from '../core/effects';

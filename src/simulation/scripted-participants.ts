@@ -1,5 +1,4 @@
-import type { Command } from '../contracts/command';
-import { type Reply, type ReplyError, replyAnswering } from '../contracts/reply';
+import { type Command, type Reply, type ReplyError, replyAnswering } from 'saga-orchestrator-sdk/contracts';
 import type { Fault } from './faults';
 
 export const SIMULATED_FAILURE: ReplyError = {

@@ -1,4 +1,4 @@
-import type { ReplyError } from '../contracts/reply';
+import type { ReplyError } from 'saga-orchestrator-sdk/contracts';
 import type { SagaState, StepState } from '../core/state';
 import type { CompensationStatus, SagaStatus, StepStatus } from '../core/status';
 import type { TimelineEntry } from './timeline';

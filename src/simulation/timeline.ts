@@ -1,6 +1,4 @@
-import type { Command, CommandKind } from '../contracts/command';
-import type { JsonObject } from '../contracts/json';
-import type { Reply } from '../contracts/reply';
+import type { Command, CommandKind, JsonObject, Reply } from 'saga-orchestrator-sdk/contracts';
 import type { SagaDefinition } from '../core/definition/types';
 import { type SagaEvent, SagaEventType } from '../core/events';
 import { type VirtualClock, formatOffset } from './virtual-clock';

@@ -1,7 +1,7 @@
 import { type Channel, type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
-import { coalesceWrites } from '../messaging/coalesce-writes';
-import { hardenAmqplib } from '../messaging/harden-amqplib';
-import type { Logger } from '../shared/logger';
+import { coalesceWrites } from 'saga-orchestrator-sdk/internal/messaging/coalesce-writes';
+import { hardenAmqplib } from 'saga-orchestrator-sdk/internal/messaging/harden-amqplib';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { DependencyUnavailableError } from '../core/errors';
 
 export interface AmqpChannels {

@@ -1,7 +1,5 @@
 import type { Options } from 'amqplib';
-import type { Command } from '../contracts/command';
-import type { LifecycleEvent } from '../contracts/lifecycle-event';
-import { Topology } from '../contracts/topology';
+import { type Command, type LifecycleEvent, Topology } from 'saga-orchestrator-sdk/contracts';
 import type { OutboxMessage } from '../orchestrator/ports';
 
 /** AMQP properties of a command (docs/wire-protocol.md). */

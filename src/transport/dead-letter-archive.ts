@@ -1,12 +1,11 @@
 import type { Channel, ConsumeMessage, Options } from 'amqplib';
 import type { DataSource } from 'typeorm';
-import { storableTextOf } from '../contracts/json';
-import { Topology, commandQueueName } from '../contracts/topology';
+import { Topology, commandQueueName, storableTextOf } from 'saga-orchestrator-sdk/contracts';
 import { DependencyUnavailableError, SagaEngineError } from '../core/errors';
-import { boundedReason } from '../messaging/dead-letter';
-import { DeliveryStrikes } from '../messaging/delivery-strikes';
-import { publishConfirmed } from '../messaging/publish-confirmed';
-import type { Logger } from '../shared/logger';
+import { boundedReason } from 'saga-orchestrator-sdk/internal/messaging/dead-letter';
+import { DeliveryStrikes } from 'saga-orchestrator-sdk/internal/messaging/delivery-strikes';
+import { publishConfirmed } from 'saga-orchestrator-sdk/internal/messaging/publish-confirmed';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import {
   type DeadLetterRow,
   type NewDeadLetter,

@@ -1,12 +1,12 @@
 import type { DataSource } from 'typeorm';
-import type { Logger } from '../shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import type { CommandPublisher, OutboxMessage } from '../orchestrator/ports';
 import { claimExpiredOutbox, deleteOutbox, releaseOutbox } from '../persistence/outbox-sql';
 import { OUTBOX_LEASE_MS } from '../persistence/saga-change-sql';
 import { runQuery } from '../persistence/sql';
 import type { AmqpConnection } from './amqp-connection';
 import { outboxProperties } from './amqp-properties';
-import { publishConfirmed } from '../messaging/publish-confirmed';
+import { publishConfirmed } from 'saga-orchestrator-sdk/internal/messaging/publish-confirmed';
 
 const SWEEP_INTERVAL_MS = 1000;
 const SWEEP_BATCH = 200;

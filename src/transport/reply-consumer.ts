@@ -1,14 +1,17 @@
 import type { ConsumeMessage } from 'amqplib';
-import { parseBoundedJson } from '../contracts/bounded-json';
-import { WireLimits } from '../contracts/limits';
-import { type Reply, replySchema } from '../contracts/reply';
-import { Topology } from '../contracts/topology';
-import { deadLetter } from '../messaging/dead-letter';
-import { DeliveryStrikes } from '../messaging/delivery-strikes';
-import { UNDECODABLE_HEADERS } from '../messaging/harden-amqplib';
+import {
+  type Reply,
+  Topology,
+  WireLimits,
+  parseBoundedJson,
+  replySchema,
+} from 'saga-orchestrator-sdk/contracts';
+import { deadLetter } from 'saga-orchestrator-sdk/internal/messaging/dead-letter';
+import { DeliveryStrikes } from 'saga-orchestrator-sdk/internal/messaging/delivery-strikes';
+import { UNDECODABLE_HEADERS } from 'saga-orchestrator-sdk/internal/messaging/harden-amqplib';
 import type { ReplyApplier, ReplyResult } from '../orchestrator/ports';
 import { Batcher } from '../shared/batcher';
-import type { Logger } from '../shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import type { AmqpChannels, AmqpConnection } from './amqp-connection';
 
 const PREFETCH = 256;

@@ -11,11 +11,15 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config';
-import { declareEventsExchange, declareParticipantQueue, declareSharedTopology } from '../messaging/topology';
+import {
+  declareEventsExchange,
+  declareParticipantQueue,
+  declareSharedTopology,
+} from 'saga-orchestrator-sdk/internal/messaging/topology';
 import { EngineMetrics } from '../observability/engine-metrics';
 import type { DefinitionSource, ReplyApplier } from '../orchestrator/ports';
 import { COMMAND_PUBLISHER, DEFINITION_SOURCE, REPLY_APPLIER } from '../orchestrator/tokens';
-import type { Logger } from '../shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { LOGGER } from '../shared/tokens';
 import { AmqpConnection } from './amqp-connection';
 import { DeadLetterArchive } from './dead-letter-archive';

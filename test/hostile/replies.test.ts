@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import fc from 'fast-check';
 import type { ConsumeMessage } from 'amqplib';
-import { Topology } from '../../src/contracts/topology';
+import { Topology } from 'saga-orchestrator-sdk/contracts';
 import { AmqpConnection } from '../../src/transport/amqp-connection';
 import { HostileBench } from '../support/hostile';
 import { waitFor } from '../support/wait-for';

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Options } from 'amqplib';
 import fc from 'fast-check';
-import type { Command } from '../../src/contracts/command';
-import type { JsonObject } from '../../src/contracts/json';
-import { Topology, commandQueueName } from '../../src/contracts/topology';
-import { type Participant, createParticipant } from '../../src/sdk';
-import { successReply } from '../../src/sdk/replies';
+import { type Command, type JsonObject, Topology, commandQueueName } from 'saga-orchestrator-sdk/contracts';
+import { type Participant, createParticipant } from 'saga-orchestrator-sdk';
+import { successReply } from 'saga-orchestrator-sdk/internal/sdk/replies';
 import { type TestVhost, createVhost } from '../support/rabbit-vhost';
 import { SdkTestBroker, expectQueueDrained, recordingLogger, testCommand } from '../support/sdk-broker';
 import { waitFor } from '../support/wait-for';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { type ChannelModel, connect } from 'amqplib';
-import { coalesceWrites } from '../../src/messaging/coalesce-writes';
+import { coalesceWrites } from 'saga-orchestrator-sdk/internal/messaging/coalesce-writes';
 import { type TestVhost, createVhost } from '../support/rabbit-vhost';
 
 type WriteFunction = (

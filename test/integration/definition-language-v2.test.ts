@@ -1,4 +1,4 @@
-import type { Command } from '../../src/contracts/command';
+import type { Command } from 'saga-orchestrator-sdk/contracts';
 import { type ScriptedAnswer, ScriptedParticipant } from '../support/scripted-participant';
 import { type TestEngine, startTestEngine } from '../support/test-engine';
 import { waitFor } from '../support/wait-for';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { reloadOnSighup } from '../../src/app/reload-on-sighup';
-import type { Logger } from '../../src/shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { orderSagaYaml } from '../support/order-saga';
 import { ScriptedParticipant } from '../support/scripted-participant';
 import { type TestEngine, startTestEngine } from '../support/test-engine';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApplication } from '../../src/app/application';
-import { silentLogger } from '../../src/shared/logger';
+import { silentLogger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { orderSagaYaml } from '../support/order-saga';
 import { type TestEngine, startTestEngine } from '../support/test-engine';
 

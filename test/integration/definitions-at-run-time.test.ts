@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createApplication } from '../../src/app/application';
-import type { Logger } from '../../src/shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { DefinitionRegistry } from '../../src/definitions/definition-registry';
 import { orderSagaYaml } from '../support/order-saga';
 import { ScriptedParticipant } from '../support/scripted-participant';

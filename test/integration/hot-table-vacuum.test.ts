@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { silentLogger } from '../../src/shared/logger';
+import { silentLogger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { HotTableVacuum } from '../../src/persistence/hot-table-vacuum';
 import { runQuery } from '../../src/persistence/sql';
 import { type MigratedDatabase, createMigratedDatabase } from '../support/database';

@@ -1,7 +1,5 @@
-import type { Command } from '../../src/contracts/command';
-import type { LifecycleEvent } from '../../src/contracts/lifecycle-event';
-import { Topology } from '../../src/contracts/topology';
-import { subscribe } from '../../src/sdk';
+import { type Command, type LifecycleEvent, Topology } from 'saga-orchestrator-sdk/contracts';
+import { subscribe } from 'saga-orchestrator-sdk';
 import { EventQueue, waitForSagaPublished } from '../support/event-queue';
 import { orderSagaYaml } from '../support/order-saga';
 import { type ScriptedAnswer, ScriptedParticipant } from '../support/scripted-participant';

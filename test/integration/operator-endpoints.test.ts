@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Command } from '../../src/contracts/command';
+import type { Command } from 'saga-orchestrator-sdk/contracts';
 import { orderSagaYaml } from '../support/order-saga';
 import { type ScriptedAnswer, ScriptedParticipant } from '../support/scripted-participant';
 import { type TestEngine, startTestEngine } from '../support/test-engine';

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type Channel, type ChannelModel, connect } from 'amqplib';
-import { type Command, commandSchema } from '../../src/contracts/command';
-import type { JsonObject } from '../../src/contracts/json';
-import { replyAnswering } from '../../src/contracts/reply';
+import {
+  type Command,
+  type JsonObject,
+  commandSchema,
+  replyAnswering,
+} from 'saga-orchestrator-sdk/contracts';
 import { type TestEngine, startTestEngine } from '../support/test-engine';
 import { waitFor } from '../support/wait-for';
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Channel, type ChannelModel, connect } from 'amqplib';
-import { type Command, commandSchema } from '../../src/contracts/command';
-import { replyAnswering } from '../../src/contracts/reply';
-import { successReply } from '../../src/sdk/replies';
+import { type Command, commandSchema, replyAnswering } from 'saga-orchestrator-sdk/contracts';
+import { successReply } from 'saga-orchestrator-sdk/internal/sdk/replies';
 import { orderSagaYaml } from '../support/order-saga';
 import { type TestEngine, startTestEngine } from '../support/test-engine';
 import { waitFor } from '../support/wait-for';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import type { Logger } from '../../src/shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { orderSagaYaml } from '../support/order-saga';
 import { ScriptedParticipant } from '../support/scripted-participant';
 import { type TestEngine, startTestEngine } from '../support/test-engine';

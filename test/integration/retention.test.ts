@@ -11,7 +11,7 @@ import {
 import { runQuery } from '../../src/persistence/sql';
 import { RetentionSweeper, type SweepResult } from '../../src/retention/retention-sweeper';
 import { systemClock } from '../../src/shared/clock';
-import { silentLogger } from '../../src/shared/logger';
+import { silentLogger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { type MigratedDatabase, createMigratedDatabase } from '../support/database';
 import { orderSagaYaml } from '../support/order-saga';
 import {

@@ -1,5 +1,4 @@
-import type { Command } from '../../src/contracts/command';
-import type { JsonObject } from '../../src/contracts/json';
+import type { Command, JsonObject } from 'saga-orchestrator-sdk/contracts';
 import { orderSagaYaml } from '../support/order-saga';
 import { type ScriptedAnswer, ScriptedParticipant } from '../support/scripted-participant';
 import { type TestEngine, startTestEngine } from '../support/test-engine';

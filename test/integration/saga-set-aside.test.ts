@@ -1,7 +1,7 @@
 import { type ChannelModel, connect } from 'amqplib';
 import { Client } from 'pg';
-import type { Command } from '../../src/contracts/command';
-import type { Logger } from '../../src/shared/logger';
+import type { Command } from 'saga-orchestrator-sdk/contracts';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { orderSagaYaml } from '../support/order-saga';
 import { answerByHand } from '../support/reply-by-hand';
 import { ScriptedParticipant } from '../support/scripted-participant';

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { Topology, commandQueueName } from '../../src/contracts/topology';
-import { type Participant, createParticipant } from '../../src/sdk';
+import { Topology, commandQueueName } from 'saga-orchestrator-sdk/contracts';
+import { type Participant, createParticipant } from 'saga-orchestrator-sdk';
 import { type TestVhost, createVhost } from '../support/rabbit-vhost';
 import { SdkTestBroker, expectQueueDrained, recordingLogger, testCommand } from '../support/sdk-broker';
 import { waitFor } from '../support/wait-for';

@@ -1,14 +1,23 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { commandQueueName } from '../../src/contracts/topology';
+import { commandQueueName } from 'saga-orchestrator-sdk/contracts';
 import { type EmptyDatabase, createEmptyDatabase } from '../support/database';
 import { type TestVhost, createVhost } from '../support/rabbit-vhost';
 import { SdkTestBroker, messagesInQueue, testCommand } from '../support/sdk-broker';
 import { waitFor } from '../support/wait-for';
 
 const SCRIPT = join(__dirname, '..', 'support', 'sdk-crash-participant.js');
-const COMPILED_SDK = join(__dirname, '..', '..', 'dist', 'src', 'sdk', 'postgres-idempotency-store.js');
+const COMPILED_SDK = join(
+  __dirname,
+  '..',
+  '..',
+  'packages',
+  'sdk',
+  'dist',
+  'sdk',
+  'postgres-idempotency-store.js',
+);
 
 /** `test/support/sdk-crash-participant.js` as a child process, killed with real signals. */
 class ParticipantProcess {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Topology } from '../../src/contracts/topology';
-import { BusinessError, type JsonObject, type Participant, createParticipant } from '../../src/sdk';
+import { Topology } from 'saga-orchestrator-sdk/contracts';
+import { BusinessError, type JsonObject, type Participant, createParticipant } from 'saga-orchestrator-sdk';
 import { publishDeepHeaders } from '../support/deep-headers';
 import { type TestVhost, createVhost } from '../support/rabbit-vhost';
 import { SdkTestBroker, expectQueueDrained, recordingLogger, testCommand } from '../support/sdk-broker';

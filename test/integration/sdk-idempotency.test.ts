@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { z } from 'zod';
-import { replySchema } from '../../src/contracts/reply';
+import { replySchema } from 'saga-orchestrator-sdk/contracts';
 import {
   BusinessError,
   type Participant,
@@ -11,7 +11,7 @@ import {
   createParticipant,
   createPostgresIdempotencyStore,
   defineHandler,
-} from '../../src/sdk';
+} from 'saga-orchestrator-sdk';
 import { type EmptyDatabase, createEmptyDatabase } from '../support/database';
 import { type TestVhost, createVhost } from '../support/rabbit-vhost';
 import { SdkTestBroker, gate, nextAttempt, recordingLogger, testCommand } from '../support/sdk-broker';

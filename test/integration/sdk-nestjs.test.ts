@@ -1,9 +1,9 @@
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { z } from 'zod';
-import { commandQueueName } from '../../src/contracts/topology';
-import { BusinessError, type CommandContext, createMemoryIdempotencyStore } from '../../src/sdk';
-import { SagaCommandHandler, SagaParticipantModule } from '../../src/sdk-nestjs';
+import { commandQueueName } from 'saga-orchestrator-sdk/contracts';
+import { BusinessError, type CommandContext, createMemoryIdempotencyStore } from 'saga-orchestrator-sdk';
+import { SagaCommandHandler, SagaParticipantModule } from 'saga-orchestrator-sdk/nestjs';
 import { type TestVhost, createVhost } from '../support/rabbit-vhost';
 import { SdkTestBroker, gate, recordingLogger, testCommand } from '../support/sdk-broker';
 import { waitFor } from '../support/wait-for';

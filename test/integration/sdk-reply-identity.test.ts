@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { type Participant, createParticipant } from '../../src/sdk';
+import { type Participant, createParticipant } from 'saga-orchestrator-sdk';
 import { type TestVhost, createVhost } from '../support/rabbit-vhost';
 import { SdkTestBroker, recordingLogger, testCommand } from '../support/sdk-broker';
 

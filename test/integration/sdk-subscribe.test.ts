@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { LifecycleEvent } from '../../src/contracts/lifecycle-event';
-import { type EventContext, type Subscription, subscribe } from '../../src/sdk';
+import type { LifecycleEvent } from 'saga-orchestrator-sdk/contracts';
+import { type EventContext, type Subscription, subscribe } from 'saga-orchestrator-sdk';
 import { type TestVhost, createVhost } from '../support/rabbit-vhost';
 import {
   SdkTestBroker,

@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { z } from 'zod';
-import type { Command } from '../../src/contracts/command';
+import type { Command } from 'saga-orchestrator-sdk/contracts';
 import {
   FailureCode,
   type Participant,
@@ -9,7 +9,7 @@ import {
   createPostgresIdempotencyStore,
   defineHandler,
   tombstoneAttempt,
-} from '../../src/sdk';
+} from 'saga-orchestrator-sdk';
 import { type EmptyDatabase, createEmptyDatabase } from '../support/database';
 import { type TestVhost, createVhost } from '../support/rabbit-vhost';
 import {

@@ -4,9 +4,7 @@ import { promisify } from 'node:util';
 import { type ChannelModel, type ConfirmChannel, type GetMessage, connect } from 'amqplib';
 import { z } from 'zod';
 import { messagesInQueue, testCommand } from '../support/sdk-broker';
-import type { Command } from '../../src/contracts/command';
-import { replySchema } from '../../src/contracts/reply';
-import { Topology, commandQueueName } from '../../src/contracts/topology';
+import { type Command, Topology, commandQueueName, replySchema } from 'saga-orchestrator-sdk/contracts';
 import {
   BusinessError,
   type CommandContext,
@@ -14,7 +12,7 @@ import {
   RetryableError,
   createParticipant,
   defineHandler,
-} from '../../src/sdk';
+} from 'saga-orchestrator-sdk';
 import { type TestVhost, createVhost } from '../support/rabbit-vhost';
 
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Topology } from '../../src/contracts/topology';
+import { Topology } from 'saga-orchestrator-sdk/contracts';
 
 const SCRIPT = join(__dirname, 'deep-header-publisher.js');
 

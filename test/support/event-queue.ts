@@ -1,7 +1,6 @@
 import { type Channel, type ChannelModel, type GetMessage, connect } from 'amqplib';
 import { Client } from 'pg';
-import { type LifecycleEvent, lifecycleEventSchema } from '../../src/contracts/lifecycle-event';
-import { Topology } from '../../src/contracts/topology';
+import { type LifecycleEvent, Topology, lifecycleEventSchema } from 'saga-orchestrator-sdk/contracts';
 import { waitFor } from './wait-for';
 
 /** A lifecycle event read from a queue, with the message it came in. */

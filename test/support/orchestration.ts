@@ -1,4 +1,4 @@
-import type { Reply } from '../../src/contracts/reply';
+import type { Reply } from 'saga-orchestrator-sdk/contracts';
 import { OperatorActions } from '../../src/orchestrator/operator-actions';
 import type {
   CommandPublisher,
@@ -13,7 +13,7 @@ import { SagaCommitter } from '../../src/orchestrator/saga-committer';
 import { type StartSagaRequest, type StartedSaga, SagaStarter } from '../../src/orchestrator/saga-starter';
 import { TimerFiring } from '../../src/orchestrator/timer-firing';
 import { type Clock, type IdGenerator, randomIds, systemClock } from '../../src/shared/clock';
-import { silentLogger } from '../../src/shared/logger';
+import { silentLogger } from 'saga-orchestrator-sdk/internal/shared/logger';
 
 export interface OrchestrationDeps {
   store: SagaStore;

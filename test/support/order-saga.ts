@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { JsonObject } from '../../src/contracts/json';
+import type { JsonObject } from 'saga-orchestrator-sdk/contracts';
 
 /**
  * Which participant each step of the order saga asks, and with which commands. Shared by the definition file

@@ -1,5 +1,10 @@
-import type { CommandKind } from '../../src/contracts/command';
-import { BusinessError, type CommandHandler, type Participant, createParticipant } from '../../src/sdk';
+import type { CommandKind } from 'saga-orchestrator-sdk/contracts';
+import {
+  BusinessError,
+  type CommandHandler,
+  type Participant,
+  createParticipant,
+} from 'saga-orchestrator-sdk';
 import type { SeededRandom } from './random';
 
 export interface Delivery {

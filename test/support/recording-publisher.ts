@@ -1,5 +1,4 @@
-import { type Command, commandSchema } from '../../src/contracts/command';
-import { Topology } from '../../src/contracts/topology';
+import { type Command, Topology, commandSchema } from 'saga-orchestrator-sdk/contracts';
 import type { CommandPublisher, OutboxMessage } from '../../src/orchestrator/ports';
 
 /** Collects the outbox rows the orchestrator hands over; the broker never confirms anything. */

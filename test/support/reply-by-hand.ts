@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelModel } from 'amqplib';
-import type { Command } from '../../src/contracts/command';
-import type { JsonObject } from '../../src/contracts/json';
-import { replyAnswering } from '../../src/contracts/reply';
-import { Topology } from '../../src/contracts/topology';
+import { type Command, type JsonObject, Topology, replyAnswering } from 'saga-orchestrator-sdk/contracts';
 
 /** Publishes a success reply to `command` on `sagas.replies`, as a participant would, when a test decides. */
 export async function answerByHand(

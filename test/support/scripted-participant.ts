@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type Channel, type ChannelModel, type ConsumeMessage, connect } from 'amqplib';
-import { type Command, commandSchema } from '../../src/contracts/command';
-import type { JsonObject } from '../../src/contracts/json';
-import { replyAnswering } from '../../src/contracts/reply';
-import { Topology, commandQueueName } from '../../src/contracts/topology';
+import {
+  type Command,
+  type JsonObject,
+  Topology,
+  commandQueueName,
+  commandSchema,
+  replyAnswering,
+} from 'saga-orchestrator-sdk/contracts';
 
 /** What a scripted participant does with one command. */
 export type ScriptedAnswer =

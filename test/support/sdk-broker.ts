@@ -2,10 +2,17 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { type ChannelModel, type ConfirmChannel, type GetMessage, type Options, connect } from 'amqplib';
-import type { Command } from '../../src/contracts/command';
-import type { LifecycleEvent } from '../../src/contracts/lifecycle-event';
-import { Topology, commandQueueName, eventRoutingKey } from '../../src/contracts/topology';
-import { declareEventsExchange, declareSharedTopology } from '../../src/messaging/topology';
+import {
+  type Command,
+  type LifecycleEvent,
+  Topology,
+  commandQueueName,
+  eventRoutingKey,
+} from 'saga-orchestrator-sdk/contracts';
+import {
+  declareEventsExchange,
+  declareSharedTopology,
+} from 'saga-orchestrator-sdk/internal/messaging/topology';
 import { waitFor } from './wait-for';
 
 /** A message read from `sagas.replies`, its body parsed. */

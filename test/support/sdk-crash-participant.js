@@ -13,7 +13,7 @@
 async function main() {
   const { Pool } = (await import('pg')).default;
   const { z } = await import('zod');
-  const sdk = await import('../../dist/src/sdk/index.js');
+  const sdk = await import('saga-orchestrator-sdk');
   const { createParticipant, createPostgresIdempotencyStore, defineHandler } = sdk.default ?? sdk;
 
   const pauseAt = process.env.PAUSE_AT ?? '';

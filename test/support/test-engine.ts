@@ -6,7 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createApplication } from '../../src/app/application';
 import { type AppConfig, loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
-import { type Logger, silentLogger } from '../../src/shared/logger';
+import { type Logger, silentLogger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { type TestDatabase, reserveTestDatabase } from './database';
 import { createVhost } from './rabbit-vhost';
 

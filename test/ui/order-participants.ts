@@ -1,5 +1,5 @@
 import { connect } from 'amqplib';
-import { Topology } from '../../src/contracts/topology';
+import { Topology } from 'saga-orchestrator-sdk/contracts';
 import { ScriptedParticipant } from '../support/scripted-participant';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jsonValueSchema } from '../../contracts/json';
+import { jsonValueSchema } from 'saga-orchestrator-sdk/contracts';
 import { RESPONSE_COMPONENTS } from './response-components';
 
 export type JsonSchema = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { replyErrorSchema } from '../../contracts/reply';
+import { replyErrorSchema } from 'saga-orchestrator-sdk/contracts';
 import { sagaStatsSchema } from '../../observability/saga-stats-schema';
 import { deadLetterPageSchema, deadLetterSchema, replayedDeadLetterSchema } from '../responses/dead-letters';
 import {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { JsonValue } from '../../contracts/json';
+import type { JsonValue } from 'saga-orchestrator-sdk/contracts';
 
 /**
  * Data the engine hands back as it was given (a saga's input, a step's output, a log entry's data). A client is

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { jsonObjectResponseSchema, jsonValueResponseSchema } from './json';
-import { replyErrorSchema } from '../../contracts/reply';
+import { replyErrorSchema } from 'saga-orchestrator-sdk/contracts';
 import { SagaEventType } from '../../core/events';
 import { CompensationStatus, SagaStatus, StepStatus } from '../../core/status';
 

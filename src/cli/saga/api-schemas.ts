@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jsonObjectSchema, jsonValueSchema } from '../../contracts/json';
+import { jsonObjectSchema, jsonValueSchema } from 'saga-orchestrator-sdk/contracts';
 
 /**
  * The parts of the API's answers (docs/rest-api.md) that `saga` reads, checked before use. Fields it does not read

@@ -1,5 +1,4 @@
-import type { JsonValue } from '../../contracts/json';
-import { isRecord } from '../../contracts/json';
+import { type JsonValue, isRecord } from 'saga-orchestrator-sdk/contracts';
 
 /** `850ms`, `1.250s`, `2m05s`; empty when there is no duration (an attempt still running). */
 export function formatDuration(ms: number | null): string {

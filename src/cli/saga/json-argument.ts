@@ -1,5 +1,4 @@
-import type { JsonObject, JsonValue } from '../../contracts/json';
-import { isRecord } from '../../contracts/json';
+import { type JsonObject, type JsonValue, isRecord } from 'saga-orchestrator-sdk/contracts';
 import { errorMessage } from '../../definitions/parsed-file';
 import { UsageError } from './usage-error';
 

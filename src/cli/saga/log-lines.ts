@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../contracts/json';
+import type { JsonObject } from 'saga-orchestrator-sdk/contracts';
 import type { LogEntry } from './api-schemas';
 import { formatError } from './format';
 

@@ -1,6 +1,4 @@
-import type { CommandKind } from '../../contracts/command';
-import type { JsonObject } from '../../contracts/json';
-import type { ReplyError } from '../../contracts/reply';
+import type { CommandKind, JsonObject, ReplyError } from 'saga-orchestrator-sdk/contracts';
 import type { OnErrorAction, RetryPolicy } from '../definition/types';
 import { SagaEventType } from '../events';
 import { backoffDelayMs, hasAttemptsLeft } from '../retry-policy';

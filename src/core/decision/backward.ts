@@ -1,5 +1,4 @@
-import type { JsonObject } from '../../contracts/json';
-import type { ReplyError } from '../../contracts/reply';
+import type { JsonObject, ReplyError } from 'saga-orchestrator-sdk/contracts';
 import { SagaEventType } from '../events';
 import type { CompensationCause, SagaState, StepState } from '../state';
 import { CompensationStatus, SagaStatus, StepStatus } from '../status';

@@ -1,5 +1,4 @@
-import type { CommandKind } from '../../contracts/command';
-import type { JsonObject } from '../../contracts/json';
+import type { CommandKind, JsonObject } from 'saga-orchestrator-sdk/contracts';
 import type { DecisionContext } from '../context';
 import type { ExpressionScope, SagaDefinition, StepDefinition } from '../definition/types';
 import type { Decision, Effect } from '../effects';

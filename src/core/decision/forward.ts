@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../contracts/json';
+import type { JsonObject } from 'saga-orchestrator-sdk/contracts';
 import { evaluateCondition } from '../definition/conditions';
 import { renderPayload } from '../definition/expressions';
 import { SagaEventType } from '../events';

@@ -1,5 +1,4 @@
-import { isRecord } from '../../contracts/json';
-import { type LifecycleEvent, LifecycleEventType } from '../../contracts/lifecycle-event';
+import { type LifecycleEvent, LifecycleEventType, isRecord } from 'saga-orchestrator-sdk/contracts';
 import type { LifecycleEvents } from '../definition/types';
 import type { Effect } from '../effects';
 import { type SagaEvent, SagaEventType } from '../events';

@@ -1,4 +1,4 @@
-import { cloneJson } from '../../contracts/json';
+import { cloneJson } from 'saga-orchestrator-sdk/contracts';
 import type { DecisionContext } from '../context';
 import type { SagaDefinition } from '../definition/types';
 import type { SagaState } from '../state';

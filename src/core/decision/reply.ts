@@ -1,4 +1,4 @@
-import type { Reply } from '../../contracts/reply';
+import type { Reply } from 'saga-orchestrator-sdk/contracts';
 import { SagaEventType } from '../events';
 import { CompensationStatus, SagaStatus, StepStatus, isTerminal } from '../status';
 import { attemptFailed, extendAttempt } from './attempts';

@@ -1,4 +1,4 @@
-import { cloneJson } from '../../contracts/json';
+import { cloneJson } from 'saga-orchestrator-sdk/contracts';
 import type { DecisionContext } from '../context';
 import type { Decision } from '../effects';
 import { SagaEventType } from '../events';

@@ -1,4 +1,4 @@
-import type { CommandKind } from '../../contracts/command';
+import type { CommandKind } from 'saga-orchestrator-sdk/contracts';
 import { SagaEventType } from '../events';
 import { SagaStatus, StepStatus } from '../status';
 import { attemptFailed } from './attempts';

@@ -1,4 +1,4 @@
-import type { ReplyError } from '../../contracts/reply';
+import type { ReplyError } from 'saga-orchestrator-sdk/contracts';
 import { SagaEventType } from '../events';
 import { SagaStatus, StepStatus, isTerminal } from '../status';
 import type { TimerPayload } from '../timers';

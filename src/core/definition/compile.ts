@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../contracts/json';
+import type { JsonObject } from 'saga-orchestrator-sdk/contracts';
 import { InvariantError } from '../errors';
 import { compileCondition } from './conditions';
 import { type PayloadContext, compilePayload } from './expressions';

@@ -1,4 +1,4 @@
-import { type JsonValue, isRecord } from '../../contracts/json';
+import { type JsonValue, isRecord } from 'saga-orchestrator-sdk/contracts';
 import { canonicalJson } from './fingerprint';
 import {
   type PayloadContext,

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../../contracts/json';
+import type { JsonObject, JsonValue } from 'saga-orchestrator-sdk/contracts';
 import type { ExpressionScope, PayloadTemplate, Reference } from './types';
 
 export interface PayloadProblem {

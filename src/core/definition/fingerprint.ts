@@ -1,4 +1,4 @@
-import type { JsonValue } from '../../contracts/json';
+import type { JsonValue } from 'saga-orchestrator-sdk/contracts';
 
 /**
  * JSON with object keys sorted recursively and no whitespace: the same data gives the same text whatever its

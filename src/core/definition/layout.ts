@@ -1,4 +1,4 @@
-import { isRecord } from '../../contracts/json';
+import { isRecord } from 'saga-orchestrator-sdk/contracts';
 import type { DefinitionProblem } from './zod-problems';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jsonObjectSchema } from '../../contracts/json';
+import { jsonObjectSchema } from 'saga-orchestrator-sdk/contracts';
 import { durationSchema, positiveDurationSchema } from './duration';
 import { DefinitionLimits, describeDaysLimit } from './limits';
 import { nestsDeeperThan } from './nesting-depth';

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../../contracts/json';
+import type { JsonObject, JsonValue } from 'saga-orchestrator-sdk/contracts';
 
 export const Jitter = { none: 'none', full: 'full' } as const;
 export type Jitter = (typeof Jitter)[keyof typeof Jitter];

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { JsonObject } from '../../contracts/json';
+import type { JsonObject } from 'saga-orchestrator-sdk/contracts';
 
 /** A message committed with the state change that caused it, deleted once the broker confirms it. */
 @Entity({ name: 'outbox' })

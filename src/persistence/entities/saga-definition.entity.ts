@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import type { JsonObject } from '../../contracts/json';
+import type { JsonObject } from 'saga-orchestrator-sdk/contracts';
 
 @Entity({ name: 'saga_definitions' })
 export class SagaDefinitionEntity {

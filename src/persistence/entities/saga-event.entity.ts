@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { JsonObject } from '../../contracts/json';
+import type { JsonObject } from 'saga-orchestrator-sdk/contracts';
 import type { SagaEventType } from '../../core/events';
 
 /** One row of a saga's append-only log. */

@@ -1,5 +1,5 @@
 import { NestLogger, nestLogLine } from '../../../src/app/nest-logger';
-import type { Logger } from '../../../src/shared/logger';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 
 const STACK = 'Error: boom\n    at Injector.resolve (injector.js:1:1)';
 

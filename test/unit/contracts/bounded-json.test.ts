@@ -1,5 +1,9 @@
-import { findUnstorableText, jsonNestingDepth, parseBoundedJson } from '../../../src/contracts/bounded-json';
-import { storableTextOf } from '../../../src/contracts/json';
+import {
+  findUnstorableText,
+  jsonNestingDepth,
+  parseBoundedJson,
+  storableTextOf,
+} from 'saga-orchestrator-sdk/contracts';
 
 const bounds = { maxBytes: 1000, maxDepth: 3, storableText: true };
 const buffer = (text: string) => Buffer.from(text, 'utf8');

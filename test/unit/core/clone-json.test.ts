@@ -1,4 +1,4 @@
-import { cloneJson } from '../../../src/contracts/json';
+import { cloneJson } from 'saga-orchestrator-sdk/contracts';
 import { orderRunAfter } from './fixtures';
 
 describe('cloneJson', () => {

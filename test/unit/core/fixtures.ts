@@ -1,6 +1,12 @@
-import type { Command, CommandKind } from '../../../src/contracts/command';
-import type { JsonObject, JsonValue } from '../../../src/contracts/json';
-import { type Reply, type ReplyError, replyAnswering } from '../../../src/contracts/reply';
+import {
+  type Command,
+  type CommandKind,
+  type JsonObject,
+  type JsonValue,
+  type Reply,
+  type ReplyError,
+  replyAnswering,
+} from 'saga-orchestrator-sdk/contracts';
 import type { DecisionContext } from '../../../src/core/context';
 import { compileDefinition } from '../../../src/core/definition/compile';
 import type { SagaDefinition } from '../../../src/core/definition/types';

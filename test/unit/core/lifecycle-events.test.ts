@@ -1,5 +1,4 @@
-import type { LifecycleEvent } from '../../../src/contracts/lifecycle-event';
-import { lifecycleEventSchema } from '../../../src/contracts/lifecycle-event';
+import { type LifecycleEvent, lifecycleEventSchema } from 'saga-orchestrator-sdk/contracts';
 import type { LifecycleEvents, SagaDefinition } from '../../../src/core/definition/types';
 import { lifecycleEventEffects, publishedAs } from '../../../src/core/decision/lifecycle-events';
 import type { Decision, Effect } from '../../../src/core/effects';

@@ -1,5 +1,4 @@
-import type { Command } from '../../../src/contracts/command';
-import type { JsonObject } from '../../../src/contracts/json';
+import type { Command, JsonObject } from 'saga-orchestrator-sdk/contracts';
 import { SagaEventType } from '../../../src/core/events';
 import type { SagaState, TraceContext } from '../../../src/core/state';
 import { decide, startSaga } from '../../../src/core/transition';

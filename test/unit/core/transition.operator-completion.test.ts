@@ -1,4 +1,4 @@
-import type { ReplyError } from '../../../src/contracts/reply';
+import type { ReplyError } from 'saga-orchestrator-sdk/contracts';
 import { definitionOf, step } from './definitions';
 import {
   FATAL,

@@ -1,4 +1,4 @@
-import type { ReplyError } from '../../../src/contracts/reply';
+import type { ReplyError } from 'saga-orchestrator-sdk/contracts';
 import { FATAL, logEntry, onlyCommand, orderRunAfter, type SagaRun } from './fixtures';
 
 const COMP_RETRYABLE: ReplyError = { code: 'LOCKED', message: 'ledger locked', retryable: true };

@@ -1,4 +1,4 @@
-import type { Command } from '../../../src/contracts/command';
+import type { Command } from 'saga-orchestrator-sdk/contracts';
 import {
   at,
   cancelledKeysOf,

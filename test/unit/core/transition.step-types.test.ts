@@ -1,4 +1,4 @@
-import type { Command } from '../../../src/contracts/command';
+import type { Command } from 'saga-orchestrator-sdk/contracts';
 import { definitionOf, plainStep, step } from './definitions';
 import { FATAL, RETRYABLE, SagaRun, cancelledKeysOf, commandsOf, logTypesOf, scheduledOf } from './fixtures';
 

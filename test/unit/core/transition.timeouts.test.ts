@@ -1,5 +1,4 @@
-import type { Command } from '../../../src/contracts/command';
-import type { ReplyError } from '../../../src/contracts/reply';
+import type { Command, ReplyError } from 'saga-orchestrator-sdk/contracts';
 import {
   at,
   cancelledKeysOf,

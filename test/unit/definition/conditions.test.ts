@@ -1,4 +1,4 @@
-import type { JsonValue } from '../../../src/contracts/json';
+import type { JsonValue } from 'saga-orchestrator-sdk/contracts';
 import { compileCondition, evaluateCondition } from '../../../src/core/definition/conditions';
 import type { ExpressionScope } from '../../../src/core/definition/types';
 

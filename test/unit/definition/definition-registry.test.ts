@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../../src/contracts/json';
+import type { JsonObject } from 'saga-orchestrator-sdk/contracts';
 import { DefinitionRegistry } from '../../../src/definitions/definition-registry';
 import type { DefinitionKey } from '../../../src/orchestrator/ports';
 import type { StoredDefinitionRow } from '../../../src/persistence/definition-sql';

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../../../src/contracts/json';
+import type { JsonObject, JsonValue } from 'saga-orchestrator-sdk/contracts';
 import { compilePayload, renderPayload, type PayloadContext } from '../../../src/core/definition/expressions';
 import type { ExpressionScope } from '../../../src/core/definition/types';
 

@@ -1,4 +1,4 @@
-import type { JsonValue } from '../../../src/contracts/json';
+import type { JsonValue } from 'saga-orchestrator-sdk/contracts';
 import { canonicalJson } from '../../../src/core/definition/fingerprint';
 
 describe('canonicalJson', () => {

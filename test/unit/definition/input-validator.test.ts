@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../../src/contracts/json';
+import type { JsonObject } from 'saga-orchestrator-sdk/contracts';
 import { checkInputSchema, createInputValidator } from '../../../src/definitions/input-validator';
 
 const orderSchema: JsonObject = {

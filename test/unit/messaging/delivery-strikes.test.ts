@@ -1,5 +1,5 @@
 import type { ConsumeMessage } from 'amqplib';
-import { DeliveryStrikes } from '../../../src/messaging/delivery-strikes';
+import { DeliveryStrikes } from 'saga-orchestrator-sdk/internal/messaging/delivery-strikes';
 
 function delivery(content: string, redelivered: boolean, messageId = 'm-1'): ConsumeMessage {
   return {

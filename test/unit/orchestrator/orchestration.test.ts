@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Command } from '../../../src/contracts/command';
-import type { Reply } from '../../../src/contracts/reply';
+import type { Command, Reply } from 'saga-orchestrator-sdk/contracts';
 import { SagaKeptChangingError } from '../../../src/core/errors';
 import { DefinitionRegistry } from '../../../src/definitions/definition-registry';
-import { successReply } from '../../../src/sdk/replies';
+import { successReply } from 'saga-orchestrator-sdk/internal/sdk/replies';
 import { MemorySagaStore } from '../../support/memory-saga-store';
 import { Orchestration } from '../../support/orchestration';
 import { RecordingPublisher } from '../../support/recording-publisher';

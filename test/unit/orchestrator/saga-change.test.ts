@@ -1,5 +1,4 @@
-import { replyAnswering } from '../../../src/contracts/reply';
-import { Topology } from '../../../src/contracts/topology';
+import { Topology, replyAnswering } from 'saga-orchestrator-sdk/contracts';
 import type { Decision } from '../../../src/core/effects';
 import { SagaEventType } from '../../../src/core/events';
 import { timerKey } from '../../../src/core/timers';

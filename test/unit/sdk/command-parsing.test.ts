@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Command } from '../../../src/contracts/command';
-import { parseCommand } from '../../../src/sdk/command-parsing';
+import type { Command } from 'saga-orchestrator-sdk/contracts';
+import { parseCommand } from 'saga-orchestrator-sdk/internal/sdk/command-parsing';
 
 const limit = 4096;
 

@@ -1,5 +1,5 @@
 import type { ConsumeMessage } from 'amqplib';
-import { checkDelivery } from '../../../src/sdk/delivery-checks';
+import { checkDelivery } from 'saga-orchestrator-sdk/internal/sdk/delivery-checks';
 
 function delivery(properties: { replyTo?: string; headers?: Record<string, unknown> }): ConsumeMessage {
   return {

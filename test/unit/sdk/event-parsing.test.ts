@@ -1,5 +1,5 @@
-import type { LifecycleEvent } from '../../../src/contracts/lifecycle-event';
-import { parseLifecycleEvent } from '../../../src/sdk/event-parsing';
+import type { LifecycleEvent } from 'saga-orchestrator-sdk/contracts';
+import { parseLifecycleEvent } from 'saga-orchestrator-sdk/internal/sdk/event-parsing';
 
 const limit = 4096;
 

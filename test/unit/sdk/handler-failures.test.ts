@@ -1,5 +1,5 @@
 import type { ConsumeMessage } from 'amqplib';
-import { HandlerFailures } from '../../../src/sdk/handler-failures';
+import { HandlerFailures } from 'saga-orchestrator-sdk/internal/sdk/handler-failures';
 
 function delivery(messageId: string, redelivered: boolean, content = '{}'): ConsumeMessage {
   return {

@@ -6,8 +6,8 @@ import {
   isTombstone,
   supersedes,
   tombstoneAttempt,
-} from '../../../src/sdk';
-import { actionKeyOf, tombstoneFor } from '../../../src/sdk/idempotency';
+} from 'saga-orchestrator-sdk';
+import { actionKeyOf, tombstoneFor } from 'saga-orchestrator-sdk/internal/sdk/idempotency';
 import { compensationOf, testCommand } from '../../support/sdk-broker';
 
 const action = testCommand('ReserveInventory');

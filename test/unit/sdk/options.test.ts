@@ -1,5 +1,5 @@
-import { compileOptions } from '../../../src/sdk/options';
-import { brokerUser } from '../../../src/sdk/reply-identity';
+import { compileOptions } from 'saga-orchestrator-sdk/internal/sdk/options';
+import { brokerUser } from 'saga-orchestrator-sdk/internal/sdk/reply-identity';
 
 const base = { url: 'amqp://guest:guest@127.0.0.1:5672', participant: 'inventory', handlers: {} };
 

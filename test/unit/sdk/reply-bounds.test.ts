@@ -1,8 +1,12 @@
-import type { JsonObject } from '../../../src/contracts/json';
-import { type AnsweredCommand, type Reply, replyAnswering } from '../../../src/contracts/reply';
-import { BusinessError } from '../../../src/sdk';
-import { replyError } from '../../../src/sdk/command-handling';
-import { boundReply, minReplyBytes } from '../../../src/sdk/reply-bounds';
+import {
+  type AnsweredCommand,
+  type JsonObject,
+  type Reply,
+  replyAnswering,
+} from 'saga-orchestrator-sdk/contracts';
+import { BusinessError } from 'saga-orchestrator-sdk';
+import { replyError } from 'saga-orchestrator-sdk/internal/sdk/command-handling';
+import { boundReply, minReplyBytes } from 'saga-orchestrator-sdk/internal/sdk/reply-bounds';
 
 const command: AnsweredCommand = { message_id: 'c-1', saga: { id: 's-1' }, step: 'pick', kind: 'action' };
 const timestamp = '2026-11-25T10:30:00.000Z';

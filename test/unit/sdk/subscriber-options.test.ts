@@ -1,4 +1,4 @@
-import { compileSubscriberOptions } from '../../../src/sdk/subscriber-options';
+import { compileSubscriberOptions } from 'saga-orchestrator-sdk/internal/sdk/subscriber-options';
 
 const base = {
   url: 'amqp://guest:guest@127.0.0.1:5672',

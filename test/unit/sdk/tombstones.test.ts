@@ -1,13 +1,12 @@
-import type { Command } from '../../../src/contracts/command';
-import type { FinalReply } from '../../../src/contracts/reply';
+import type { Command, FinalReply } from 'saga-orchestrator-sdk/contracts';
 import {
   type HandlerDeclaration,
   type IdempotencyStore,
   createMemoryIdempotencyStore,
-} from '../../../src/sdk';
-import { ActionTurns } from '../../../src/sdk/action-turns';
-import { type CommandEnvironment, handleCommand } from '../../../src/sdk/command-handling';
-import { compileHandler } from '../../../src/sdk/handlers';
+} from 'saga-orchestrator-sdk';
+import { ActionTurns } from 'saga-orchestrator-sdk/internal/sdk/action-turns';
+import { type CommandEnvironment, handleCommand } from 'saga-orchestrator-sdk/internal/sdk/command-handling';
+import { compileHandler } from 'saga-orchestrator-sdk/internal/sdk/handlers';
 import { compensationOf, gate, nextAttempt, recordingLogger, testCommand } from '../../support/sdk-broker';
 
 const compensatedBeforeAction = {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { JsonValue } from '../../../src/contracts/json';
+import type { JsonValue } from 'saga-orchestrator-sdk/contracts';
 import type { SagaDefinition } from '../../../src/core/definition/types';
 import { loadDefinitionFile } from '../../../src/definitions/definition-files';
 import {

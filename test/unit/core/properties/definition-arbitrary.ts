@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { JsonObject } from '../../../../src/contracts/json';
+import type { JsonObject } from 'saga-orchestrator-sdk/contracts';
 import type { SagaDefinition } from '../../../../src/core/definition/types';
 import { definitionOf, group, plainStep, step } from '../definitions';
 

@@ -1,4 +1,4 @@
-import type { Command } from '../../../../src/contracts/command';
+import type { Command } from 'saga-orchestrator-sdk/contracts';
 import type { SagaDefinition } from '../../../../src/core/definition/types';
 import type { Decision } from '../../../../src/core/effects';
 import { SagaEventType } from '../../../../src/core/events';

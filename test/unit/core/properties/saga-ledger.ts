@@ -1,5 +1,4 @@
-import type { Command } from '../../../../src/contracts/command';
-import type { Reply } from '../../../../src/contracts/reply';
+import type { Command, Reply } from 'saga-orchestrator-sdk/contracts';
 import type { SagaDefinition } from '../../../../src/core/definition/types';
 import type { Decision } from '../../../../src/core/effects';
 import { SagaEventType } from '../../../../src/core/events';

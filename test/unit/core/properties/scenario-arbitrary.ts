@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { JsonObject } from '../../../../src/contracts/json';
+import type { JsonObject } from 'saga-orchestrator-sdk/contracts';
 import { ERROR_CODES } from './definition-arbitrary';
 
 /** A participant's final answer. */

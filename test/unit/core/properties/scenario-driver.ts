@@ -1,6 +1,4 @@
-import type { Command } from '../../../../src/contracts/command';
-import type { JsonObject } from '../../../../src/contracts/json';
-import type { Reply } from '../../../../src/contracts/reply';
+import type { Command, JsonObject, Reply } from 'saga-orchestrator-sdk/contracts';
 import type { SagaDefinition } from '../../../../src/core/definition/types';
 import type { Decision } from '../../../../src/core/effects';
 import type { SagaState } from '../../../../src/core/state';
