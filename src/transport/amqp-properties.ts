@@ -2,6 +2,7 @@ import type { Options } from 'amqplib';
 import type { Command } from '../contracts/command';
 import type { LifecycleEvent } from '../contracts/lifecycle-event';
 import { Topology } from '../contracts/topology';
+import { tracedHeaders } from '../observability/tracing-headers';
 import type { OutboxMessage } from '../orchestrator/ports';
 
 /** AMQP properties of a command (docs/wire-protocol.md). */
@@ -34,6 +35,6 @@ export function eventProperties(event: LifecycleEvent, headers: Record<string, s
 /** The properties of an outbox row: its exchange tells a lifecycle event from a command. */
 export function outboxProperties(row: OutboxMessage): Options.Publish {
   return row.exchange === Topology.eventsExchange
-    ? eventProperties(row.body as LifecycleEvent, row.headers)
-    : commandProperties(row.body as Command, row.headers);
+    ? eventProperties(row.body as LifecycleEvent, tracedHeaders(row))
+    : commandProperties(row.body as Command, tracedHeaders(row));
 }
