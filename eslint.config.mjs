@@ -186,6 +186,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@nestjs/*', 'typeorm'], message: 'The SDK must not depend on NestJS or TypeORM.' },
+            {
+              group: ['@opentelemetry/*', '!@opentelemetry/api'],
+              message: 'The SDK traces through @opentelemetry/api only: the application picks the OTel SDK.',
+            },
           ],
         },
       ],

@@ -6,6 +6,8 @@ export interface OutstandingAttempt {
   messageId: string;
   attempt: number;
   deadline: string;
+  /** When its command was sent (older sagas have none stored): where its trace span starts. */
+  sentAt?: string;
 }
 
 /** One direction of a step (its action or its compensation): attempts, messages sent, last result. */

@@ -4,19 +4,22 @@ import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
 import { retentionCutoff } from '../persistence/retention-sql';
 import type { Clock } from '../shared/clock';
-import { CLOCK } from '../shared/tokens';
+import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
+import { CLOCK, LOGGER } from '../shared/tokens';
 import { DECISION_LISTENERS } from '../orchestrator/tokens';
 import { AmqpConnection } from '../transport/amqp-connection';
 import { EngineMetrics } from './engine-metrics';
 import { HealthCheck } from './health-check';
 import { SagaStatsReader } from './saga-stats';
+import { SagaTracing } from './tracing';
+import { TracingExport } from './tracing-setup';
 
 /** Now minus RETENTION, on the engine's clock. */
 const RETENTION_CUTOFF = Symbol('RETENTION_CUTOFF');
 
 /**
- * Prometheus metrics (fed by committed decisions and the retention sweep), the dashboard statistics and the health
- * check.
+ * Prometheus metrics (fed by committed decisions and the retention sweep), the traces of sagas (made from committed
+ * decisions), the dashboard statistics and the health check.
  */
 @Global()
 @Module({
@@ -35,7 +38,12 @@ const RETENTION_CUTOFF = Symbol('RETENTION_CUTOFF');
     {
       provide: DECISION_LISTENERS,
       inject: [EngineMetrics],
-      useFactory: (metrics: EngineMetrics) => [metrics],
+      useFactory: (metrics: EngineMetrics) => [metrics, new SagaTracing()],
+    },
+    {
+      provide: TracingExport,
+      inject: [LOGGER],
+      useFactory: (logger: Logger) => new TracingExport(logger),
     },
     {
       provide: SagaStatsReader,

@@ -131,9 +131,15 @@ export interface CommandPublisher {
   giveBackConfirmed(ids: string[]): void;
 }
 
-/** Told about every decision once it has committed (metrics, …). */
+/** Told about every decision once it has committed (metrics, traces…). */
 export interface DecisionListener {
-  committed(decision: Decision): void;
+  /**
+   * `before` is the saga as the decision found it (null for a saga the decision started); `cause` what made it, as
+   * logged (a reply's `replyId` and `inReplyTo`, a timer, an operator action).
+   */
+  committed(decision: Decision, before: SagaState | null, cause: Readonly<Record<string, string>>): void;
+  /** Fields the log lines about a saga carry besides its scope (the trace it is on…); none when absent. */
+  logFields?(state: SagaState): Readonly<Record<string, string>>;
 }
 
 /** A version of a definition, and the check of a start's input against its JSON Schema. */

@@ -1,6 +1,7 @@
 import type { SagaDefinition } from '../core/definition/types';
 import type { Decision } from '../core/effects';
 import { SagaVersionMissingError } from '../core/errors';
+import type { SagaState } from '../core/state';
 import type { Trigger } from '../core/triggers';
 import { timerKey } from '../core/timers';
 import { decide, setAside } from '../core/transition';
@@ -20,6 +21,8 @@ import { type ConsumedInputs, sagaChange } from './saga-change';
 
 /** The decisions made on one saga and the change that records them. */
 export interface SagaPlan {
+  /** The saga as read, before the decisions; null for a saga they start. */
+  before: SagaState | null;
   decisions: Decision[];
   /**
    * Why the saga was set aside instead of deciding the triggers (its definition version cannot be had); the
@@ -80,6 +83,7 @@ export class SagaCommitter {
       state = decision.state;
     }
     return {
+      before: saga.state,
       decisions,
       setAside: null,
       contexts: triggers.map(triggerContext),
@@ -106,6 +110,7 @@ export class SagaCommitter {
       random: Math.random,
     });
     return {
+      before: saga.state,
       decisions: [decision],
       setAside: reason,
       contexts: [{}],
@@ -202,10 +207,21 @@ export class SagaCommitter {
     return result.written;
   }
 
+  /** The fields every log line about the decision's saga carries: its scope, and what the listeners add. */
+  logScope(decision: Decision): Record<string, string> {
+    const scope = sagaScope(decision);
+    for (const listener of this.deps.listeners) {
+      if (listener.logFields !== undefined) Object.assign(scope, listener.logFields(decision.state));
+    }
+    return scope;
+  }
+
   private reportCommitted(plan: SagaPlan): void {
     plan.decisions.forEach((decision, n) => {
-      for (const listener of this.deps.listeners) listener.committed(decision);
-      const scope = { ...sagaScope(decision), ...plan.contexts[n] };
+      const before = n === 0 ? plan.before : plan.decisions[n - 1]!.state;
+      const cause = plan.contexts[n] ?? {};
+      for (const listener of this.deps.listeners) listener.committed(decision, before, cause);
+      const scope = { ...this.logScope(decision), ...cause };
       for (const event of decision.events) {
         const fields = { ...scope, ...(event.step === null ? {} : { step: event.step }) };
         if (plan.setAside === null) this.deps.logger.info(event.type, fields);

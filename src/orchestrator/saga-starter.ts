@@ -14,7 +14,7 @@ import { Batcher } from '../shared/batcher';
 import type { Clock, IdGenerator } from '../shared/clock';
 import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import type { DefinitionSource, NewSaga, SagaStore } from './ports';
-import { type CommitStatement, type SagaCommitter, type SagaPlan, sagaScope } from './saga-committer';
+import type { CommitStatement, SagaCommitter, SagaPlan } from './saga-committer';
 import { sagaChange } from './saga-change';
 
 export interface StartSagaRequest {
@@ -96,6 +96,7 @@ export class SagaStarter {
     );
     const fingerprint = request.idempotencyKey === undefined ? null : requestFingerprint(request);
     const plan: SagaPlan = {
+      before: null,
       decisions: [decision],
       setAside: null,
       contexts: [{}],
@@ -110,7 +111,7 @@ export class SagaStarter {
       this.starts.add({ plan, saga, resolve, reject }),
     );
     if (!written) return this.startedBefore(request.idempotencyKey!, fingerprint);
-    this.deps.logger.info('saga started', sagaScope(decision));
+    this.deps.logger.info('saga started', this.deps.committer.logScope(decision));
     return {
       id,
       name: definition.name,

@@ -1,5 +1,6 @@
 import type { Options } from 'amqplib';
 import { type Command, type LifecycleEvent, Topology } from 'saga-orchestrator-sdk/contracts';
+import { tracedHeaders } from '../observability/tracing-headers';
 import type { OutboxMessage } from '../orchestrator/ports';
 
 /** AMQP properties of a command (docs/wire-protocol.md). */
@@ -32,6 +33,6 @@ export function eventProperties(event: LifecycleEvent, headers: Record<string, s
 /** The properties of an outbox row: its exchange tells a lifecycle event from a command. */
 export function outboxProperties(row: OutboxMessage): Options.Publish {
   return row.exchange === Topology.eventsExchange
-    ? eventProperties(row.body as LifecycleEvent, row.headers)
-    : commandProperties(row.body as Command, row.headers);
+    ? eventProperties(row.body as LifecycleEvent, tracedHeaders(row))
+    : commandProperties(row.body as Command, tracedHeaders(row));
 }

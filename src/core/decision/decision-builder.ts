@@ -63,7 +63,7 @@ export class DecisionBuilder {
     const type =
       kind === 'action' ? stepDefinition.actionCommand : (stepDefinition.compensationCommand ?? '');
     track.attempts = attempt;
-    track.outstanding = { messageId, attempt, deadline };
+    track.outstanding = { messageId, attempt, deadline, sentAt: this.nowIso };
     track.messageIds.push(messageId);
     this.effects.push({
       type: 'send-command',

@@ -95,7 +95,7 @@ describe('a non-retryable failure at step 3', () => {
       error: null,
       startedAt: at(2_400),
       finishedAt: null,
-      outstanding: { messageId: 'msg-4', attempt: 1, deadline: at(22_400) },
+      outstanding: { messageId: 'msg-4', attempt: 1, deadline: at(22_400), sentAt: at(2_400) },
       messageIds: ['msg-4'],
       answeredMessageIds: [],
       budgetStart: 0,

@@ -56,7 +56,7 @@ describe('startSaga', () => {
       error: null,
       startedAt: at(0),
       finishedAt: null,
-      outstanding: { messageId: 'msg-1', attempt: 1, deadline: at(10_000) },
+      outstanding: { messageId: 'msg-1', attempt: 1, deadline: at(10_000), sentAt: at(0) },
       messageIds: ['msg-1'],
       answeredMessageIds: [],
       budgetStart: 0,

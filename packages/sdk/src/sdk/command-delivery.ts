@@ -1,8 +1,10 @@
+import type { ConsumeMessage } from 'amqplib';
 import type { Reply } from '../contracts/reply';
 import { coalesceWrites } from '../messaging/coalesce-writes';
 import { UnencodableMessageError } from '../messaging/publish-confirmed';
 import type { Logger } from '../shared/logger';
 import { type CommandEnvironment, handleCommand } from './command-handling';
+import { traceCommand, traceDeadLetter, traceReply } from './command-tracing';
 import { checkDelivery } from './delivery-checks';
 import type { ConsumedDelivery, DeliveryChannel, Settlement } from './delivery-handler';
 import { type ReplyRoute, publishReply, replyRoute } from './publish';
@@ -30,6 +32,15 @@ export class CommandDelivery {
       return 'done';
     }
     const route = replyRoute(message, check.replyQueue, this.env.userId);
+    return traceCommand(message, route.headers, () => this.answer(on, message, route, deadLetter));
+  };
+
+  private async answer(
+    on: DeliveryChannel,
+    message: ConsumeMessage,
+    route: ReplyRoute,
+    deadLetter: ConsumedDelivery['deadLetter'],
+  ): Promise<Settlement> {
     const outcome = await handleCommand(
       {
         content: message.content,
@@ -39,9 +50,11 @@ export class CommandDelivery {
       this.env.commands,
     );
     if (outcome.kind === 'dead-letter') {
+      traceDeadLetter(outcome.reason);
       await deadLetter(outcome.reason);
       return 'done';
     }
+    traceReply(outcome.reply);
     try {
       await this.publish(on, route, outcome.reply);
     } catch (error) {
@@ -49,7 +62,7 @@ export class CommandDelivery {
       await deadLetter(`its reply cannot be published: ${error.message}`);
     }
     return 'done';
-  };
+  }
 
   private publish(on: DeliveryChannel, route: ReplyRoute, reply: Reply): Promise<void> {
     const bounded = boundReply(reply, this.env.maxReplyBytes);

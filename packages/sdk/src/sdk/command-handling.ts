@@ -3,6 +3,7 @@ import type { ActionTurns } from './action-turns';
 import { WireLimits } from '../contracts/limits';
 import type { FinalReply, Reply, ReplyError } from '../contracts/reply';
 import { parseCommand } from './command-parsing';
+import { traceCommandRead } from './command-tracing';
 import { CommandSession, InvalidOutputError, toOutput } from './context';
 import { BusinessError, ParticipantError } from './errors';
 import { FailureCode } from './failure-codes';
@@ -53,6 +54,7 @@ export async function handleCommand(delivery: Delivery, env: CommandEnvironment)
   const parsed = parseCommand(delivery.content, env.maxCommandBytes);
   if (!parsed.ok) return { kind: 'dead-letter', reason: parsed.reason };
   const { command } = parsed;
+  traceCommandRead(command);
   const reply =
     command.kind === 'action' && env.idempotency !== null
       ? await env.actionTurns.handleAction(command.idempotency_key, () => answer(command, delivery, env))
