@@ -3,6 +3,7 @@ import { type ChannelModel, connect } from 'amqplib';
 import type { Command } from '../contracts/command';
 import { commandQueueName } from '../contracts/topology';
 import { coalesceWrites } from '../messaging/coalesce-writes';
+import { classicQueues } from '../messaging/queue-settings';
 import { declareParticipantQueue, declareSharedTopology } from '../messaging/topology';
 import { failureReply, successReply } from '../sdk/replies';
 
@@ -14,8 +15,8 @@ export async function startInstantParticipants(url: string): Promise<ChannelMode
   const connection = await connect(url, { noDelay: true });
   for (const participant of ['inventory', 'payments', 'shipping']) {
     const channel = await connection.createChannel();
-    await declareSharedTopology(channel);
-    await declareParticipantQueue(channel, participant);
+    await declareSharedTopology(channel, classicQueues);
+    await declareParticipantQueue(channel, participant, classicQueues);
     await channel.prefetch(512);
     await channel.consume(commandQueueName(participant), (message) => {
       if (message === null) return;

@@ -5,6 +5,7 @@ import { type ChannelModel, type ConfirmChannel, type GetMessage, type Options, 
 import type { Command } from '../../src/contracts/command';
 import type { LifecycleEvent } from '../../src/contracts/lifecycle-event';
 import { Topology, commandQueueName, eventRoutingKey } from '../../src/contracts/topology';
+import { classicQueues } from '../../src/messaging/queue-settings';
 import { declareEventsExchange, declareSharedTopology } from '../../src/messaging/topology';
 import { waitFor } from './wait-for';
 
@@ -87,7 +88,7 @@ export class SdkTestBroker {
     connection.on('error', () => undefined);
     const channel = await connection.createConfirmChannel();
     channel.on('error', () => undefined);
-    await declareSharedTopology(channel);
+    await declareSharedTopology(channel, classicQueues);
     await declareEventsExchange(channel);
     return new SdkTestBroker(connection, channel);
   }
