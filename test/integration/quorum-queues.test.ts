@@ -167,7 +167,12 @@ describe('quorum queues (AMQP_QUEUE_TYPE=quorum): a participant that dies on eve
   });
 
   it('a participant declaring classic queues where quorum ones exist fails to start, naming the queue', async () => {
-    const classic = createParticipant({ url: engine.amqpUrl, participant: 'late', handlers: {} });
+    const classic = createParticipant({
+      url: engine.amqpUrl,
+      participant: 'late',
+      handlers: {},
+      logger: recordingLogger(),
+    });
     await expect(classic.start()).rejects.toThrow(
       /^queue sagas\.dead-letter exists with other arguments than a classic queue \(the broker says: inequivalent arg 'x-queue-type'/,
     );
