@@ -156,6 +156,40 @@ describe('quorum queues (AMQP_QUEUE_TYPE=quorum): a participant that dies on eve
     expect(released).toHaveLength(1);
   }, 120000);
 
+  it('replays the dead-lettered command into its queue, without the headers of its death', async () => {
+    const { body } = await engine.request('GET', '/api/dead-letters');
+    const letter = (body.items as Array<{ id: string; messageId: string; originalRoutingKey: string }>).find(
+      (item) => item.originalRoutingKey === 'crashy',
+    )!;
+    const handled: Array<{ messageId: string; headers: Readonly<Record<string, unknown>> }> = [];
+    const fixed = createParticipant({
+      url: engine.amqpUrl,
+      participant: 'crashy',
+      queueType: 'quorum',
+      deliveryLimit: DELIVERY_LIMIT,
+      logger: recordingLogger(),
+      handlers: {
+        RecordEntry: (_payload, ctx) => {
+          handled.push({ messageId: ctx.messageId, headers: ctx.headers });
+          return { recorded: true };
+        },
+      },
+    });
+    await fixed.start();
+    try {
+      const replayed = await engine.request('POST', `/api/dead-letters/${letter.id}/replay`);
+      expect(replayed.status).toBe(202);
+      const [delivery] = await waitFor('the replayed command', () =>
+        handled.length > 0 ? handled : undefined,
+      );
+      expect(delivery!.messageId).toBe(letter.messageId);
+      expect(delivery!.headers['x-saga-replayed-from']).toBe(letter.id);
+      expect(Object.keys(delivery!.headers).filter((name) => /death/.test(name))).toEqual([]);
+    } finally {
+      await fixed.stop();
+    }
+  });
+
   it('declares every queue of the engine and the SDK as a quorum queue', async () => {
     const vhost = decodeURIComponent(new URL(engine.amqpUrl).pathname.slice(1));
     expect(await queueTypes(vhost)).toEqual({
