@@ -6,8 +6,6 @@ import { describeQueueSettings } from './queue-settings';
  * another delivery limit…). Retrying cannot mend it: queue arguments cannot change in place.
  */
 export class QueueMismatchError extends Error {
-  readonly code = 'QUEUE_MISMATCH';
-
   constructor(
     readonly queue: string,
     settings: QueueSettings,
