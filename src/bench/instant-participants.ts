@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type ChannelModel, connect } from 'amqplib';
 import { type Command, commandQueueName } from 'saga-orchestrator-sdk/contracts';
 import { coalesceWrites } from 'saga-orchestrator-sdk/internal/messaging/coalesce-writes';
+import { classicQueues } from 'saga-orchestrator-sdk/internal/messaging/queue-settings';
 import {
   declareParticipantQueue,
   declareSharedTopology,
@@ -16,8 +17,8 @@ export async function startInstantParticipants(url: string): Promise<ChannelMode
   const connection = await connect(url, { noDelay: true });
   for (const participant of ['inventory', 'payments', 'shipping']) {
     const channel = await connection.createChannel();
-    await declareSharedTopology(channel);
-    await declareParticipantQueue(channel, participant);
+    await declareSharedTopology(channel, classicQueues);
+    await declareParticipantQueue(channel, participant, classicQueues);
     await channel.prefetch(512);
     await channel.consume(commandQueueName(participant), (message) => {
       if (message === null) return;

@@ -3,6 +3,12 @@ import { StartupError } from '../shared/startup-error';
 import { WireLimits } from 'saga-orchestrator-sdk/contracts';
 import { parseDuration } from '../core/definition/duration';
 import { type LogLevel, logLevels } from '../observability/logger';
+import { parseBrokerUrls } from 'saga-orchestrator-sdk/internal/messaging/broker-urls';
+import {
+  DEFAULT_DELIVERY_LIMIT,
+  QueueType,
+  type QueueSettings,
+} from 'saga-orchestrator-sdk/internal/messaging/queue-settings';
 
 const NAME = /^[a-z0-9-]+$/;
 
@@ -78,12 +84,20 @@ const retentionSchema = z.string().transform((text, ctx): RetentionPeriod => {
   return { text, ms: parsed.ms };
 });
 
+/** One broker URL, or several comma-separated (the nodes of a cluster, tried in order). */
+const amqpUrlSchema = z.string().superRefine((text, ctx) => {
+  const parsed = parseBrokerUrls(text);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
+});
+
 const positiveInteger = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** Every option with its default (documented in docs/operations.md, Configuration). */
 const environmentSchema = z.object({
   DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/sagas'),
-  AMQP_URL: z.url().default('amqp://guest:guest@127.0.0.1:5672'),
+  AMQP_URL: amqpUrlSchema.default('amqp://guest:guest@127.0.0.1:5672'),
+  AMQP_QUEUE_TYPE: z.enum([QueueType.classic, QueueType.quorum]).default(QueueType.classic),
+  AMQP_DELIVERY_LIMIT: positiveInteger.optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   SAGAS_DIR: z.string().min(1).default('./sagas'),
   API_KEYS: apiKeysSchema.optional(),
@@ -118,7 +132,10 @@ export interface RetentionPeriod {
 
 export interface AppConfig {
   databaseUrl: string;
+  /** As configured: one URL or several comma-separated ones, tried in order (the SDK's `url` takes the same). */
   amqpUrl: string;
+  /** How every queue is declared: classic, or quorum with a delivery limit. */
+  amqpQueues: QueueSettings;
   port: number;
   sagasDir: string;
   /** null when API_KEYS is unset: the API is open. */
@@ -155,10 +172,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (value.REPLY_AUTH === 'user-id' && value.PARTICIPANT_USERS.size === 0) {
     problems.push('PARTICIPANT_USERS: is required with REPLY_AUTH=user-id (participant:user pairs)');
   }
+  if (value.AMQP_DELIVERY_LIMIT !== undefined && value.AMQP_QUEUE_TYPE !== QueueType.quorum) {
+    problems.push('AMQP_DELIVERY_LIMIT: has no effect without AMQP_QUEUE_TYPE=quorum');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     databaseUrl: value.DATABASE_URL,
     amqpUrl: value.AMQP_URL,
+    amqpQueues:
+      value.AMQP_QUEUE_TYPE === QueueType.quorum
+        ? { type: QueueType.quorum, deliveryLimit: value.AMQP_DELIVERY_LIMIT ?? DEFAULT_DELIVERY_LIMIT }
+        : { type: QueueType.classic },
     port: value.PORT,
     sagasDir: value.SAGAS_DIR,
     apiKeys: value.API_KEYS ?? null,

@@ -54,7 +54,7 @@ async function startEngine(config: AppConfig): Promise<INestApplication> {
         reject(
           new Error(
             `no connection within ${startupWaitMs / 1000} s ` +
-              `(is RabbitMQ running at ${redact(config.amqpUrl)} and PostgreSQL at ${redact(config.databaseUrl)}?)`,
+              `(is RabbitMQ running at ${config.amqpUrl.split(',').map(redact).join(',')} and PostgreSQL at ${redact(config.databaseUrl)}?)`,
           ),
         ),
       startupWaitMs,

@@ -1,4 +1,6 @@
-import { type Channel, type ChannelModel, type ConfirmChannel, connect } from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
+import { BrokerConnection } from 'saga-orchestrator-sdk/internal/messaging/broker-connection';
+import { parseBrokerUrls } from 'saga-orchestrator-sdk/internal/messaging/broker-urls';
 import { coalesceWrites } from 'saga-orchestrator-sdk/internal/messaging/coalesce-writes';
 import { hardenAmqplib } from 'saga-orchestrator-sdk/internal/messaging/harden-amqplib';
 import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
@@ -16,15 +18,17 @@ type OpenHandler = (channels: AmqpChannels) => Promise<void>;
 type LossHandler = (channels: AmqpChannels, connectionUp: boolean) => void;
 
 const REOPEN_DELAY_MS = { initial: 100, max: 5000 };
+const RECONNECT_DELAYS = { initialMs: 200, maxMs: 5000, factor: 2, jitter: 0.2 };
 
 /**
- * One broker connection that reconnects by itself with exponential backoff (amqplib's recovery), and a pair of
+ * One broker connection that reconnects by itself with exponential backoff, trying the hosts of `AMQP_URL` in
+ * order each time (BrokerConnection), and a pair of
  * channels on it that is opened again whenever either channel closes — after a reconnect, and also when the
  * broker closes a channel while the connection stays up (a channel error). Every registered open handler runs on
  * each new pair (topology, consumers).
  */
 export class AmqpConnection {
-  private recovering: Awaited<ReturnType<typeof connectRecovering>> | null = null;
+  private readonly broker: BrokerConnection;
   /** The connection the channels live on; null while it is down. */
   private model: ChannelModel | null = null;
   private channels: AmqpChannels | null = null;
@@ -33,11 +37,20 @@ export class AmqpConnection {
   private readonly openHandlers: OpenHandler[] = [];
   private readonly lossHandlers: LossHandler[] = [];
 
+  /** `url`: one broker URL or several comma-separated ones (validated with the configuration). */
   constructor(
-    private readonly url: string,
+    url: string,
     private readonly logger: Logger,
   ) {
     hardenAmqplib();
+    const parsed = parseBrokerUrls(url);
+    if (!parsed.ok) throw new Error(`AMQP_URL: ${parsed.problem}`);
+    this.broker = new BrokerConnection({
+      urls: parsed.urls,
+      delays: RECONNECT_DELAYS,
+      log: logger,
+      setup: (model) => this.connected(model),
+    });
   }
 
   /** Runs on every new pair of channels, before they are handed out. */
@@ -98,19 +111,12 @@ export class AmqpConnection {
     }
   }
 
-  async start(): Promise<void> {
-    this.recovering = await connectRecovering(this.url, (model) => this.connected(model));
-    this.recovering.on('disconnect', (error: Error) => {
-      this.model = null;
-      this.logger.warn('broker connection lost; reconnecting', { error: error.message });
-    });
-    this.recovering.on('reconnect-scheduled', ({ attempt, delay }: { attempt: number; delay: number }) => {
-      this.logger.warn('broker reconnect scheduled', { attempt, delayMs: delay });
-    });
-    this.recovering.on('error', (error: Error) =>
-      this.logger.warn('broker connection error', { error: error.message }),
-    );
-    await this.recovering.waitForConnect();
+  /**
+   * Connected, channels open and every open handler run. Rejects with a QueueMismatchError when a queue exists
+   * with other arguments than the ones declared: retrying would not mend it.
+   */
+  start(): Promise<void> {
+    return this.broker.start();
   }
 
   /** Closes the channels first: acknowledgements sent just before are flushed, not lost with the connection. */
@@ -128,17 +134,16 @@ export class AmqpConnection {
       await channels.consume.close().catch(warn);
       await channels.publish.close().catch(warn);
     }
-    await this.recovering?.close().catch(warn);
+    await this.broker.close().catch(warn);
   }
 
-  /** After each (re)connect: amqplib's recovery waits for this before it reports the connection up. */
+  /** After each (re)connect: the connection counts as up once this resolves. */
   private async connected(model: ChannelModel): Promise<void> {
     this.model = model;
     model.on('close', () => {
       if (this.model === model) this.model = null;
     });
     await this.openChannels(model);
-    this.logger.info('broker connected');
   }
 
   private async openChannels(model: ChannelModel): Promise<void> {
@@ -165,7 +170,7 @@ export class AmqpConnection {
 
   /**
    * Either channel of the pair in use closed: the other goes too, and both are opened again on the same
-   * connection if it is still up (a lost connection is amqplib's recovery's to mend, and it opens new channels itself).
+   * connection if it is still up (a lost connection is the BrokerConnection's to mend, and it opens new channels itself).
    */
   private channelsClosed(model: ChannelModel, channels: AmqpChannels): void {
     void channels.publish.close().catch(() => undefined);
@@ -196,12 +201,4 @@ export class AmqpConnection {
       },
     );
   }
-}
-
-function connectRecovering(url: string, setup: (model: ChannelModel) => Promise<void>) {
-  return connect(url, {
-    // Without it, Nagle's algorithm holds small frames (acks, replies) back ~40 ms waiting for the peer's ACK.
-    noDelay: true,
-    recovery: { initialDelay: 200, maxDelay: 5000, factor: 2, jitter: 0.2, waitForConnect: false, setup },
-  });
 }

@@ -17,9 +17,16 @@ import {
 import { runQuery } from '../persistence/sql';
 import { isRefusedValue } from '../persistence/sql-errors';
 import type { AmqpChannels, AmqpConnection } from './amqp-connection';
+import { BROKER_DEATH_HEADERS, brokerDeathOf, brokerDeathReason } from './broker-death';
 
 const RETRY_DELAY_MS = 1000;
-const ENGINE_HEADERS = [Topology.errorHeader, 'x-saga-original-exchange', 'x-saga-original-routing-key'];
+/** Headers about the message's death, not part of it: dropped when it is replayed. */
+const DEATH_HEADERS = [
+  Topology.errorHeader,
+  'x-saga-original-exchange',
+  'x-saga-original-routing-key',
+  ...BROKER_DEATH_HEADERS,
+];
 const DEAD_LETTER_ID = /^\d{1,18}$/;
 const PARTICIPANT = /^[a-z0-9-]{1,100}$/;
 /**
@@ -130,10 +137,16 @@ export class DeadLetterArchive {
   private async store(channel: Channel, message: ConsumeMessage): Promise<void> {
     const headers = message.properties.headers ?? {};
     const struck = this.strikes.received(message);
+    // A consumer that dead-letters says why in x-saga-error; a quorum queue the broker empties says so in x-death.
+    const death = headers[Topology.errorHeader] === undefined ? brokerDeathOf(headers) : null;
     const letter = storableLetter(message, {
-      reason: String(struck ?? headers[Topology.errorHeader] ?? 'no reason given'),
-      originalExchange: String(headers['x-saga-original-exchange'] ?? ''),
-      originalRoutingKey: String(headers['x-saga-original-routing-key'] ?? ''),
+      reason: String(
+        struck ??
+          headers[Topology.errorHeader] ??
+          (death === null ? 'no reason given' : brokerDeathReason(death)),
+      ),
+      originalExchange: String(headers['x-saga-original-exchange'] ?? death?.exchange ?? ''),
+      originalRoutingKey: String(headers['x-saga-original-routing-key'] ?? death?.routingKey ?? ''),
     });
     try {
       await runQuery(this.dataSource, insertDeadLetter(letter)).catch((error: unknown) => {
@@ -176,7 +189,7 @@ function replayQueue(letter: DeadLetterRow): string | null {
 function replayProperties(letter: DeadLetterRow): Options.Publish {
   const { userId: _userId, expiration: _expiration, headers: stored, ...properties } = letter.properties;
   const headers = { ...((stored as Record<string, unknown> | undefined) ?? {}) };
-  for (const name of ENGINE_HEADERS) delete headers[name];
+  for (const name of DEATH_HEADERS) delete headers[name];
   return { ...properties, headers: { ...headers, 'x-saga-replayed-from': letter.id } } as Options.Publish;
 }
 

@@ -52,10 +52,10 @@ export class TransportModule
           useFactory: (logger: Logger, definitions: DefinitionSource) => {
             const connection = new AmqpConnection(config.amqpUrl, logger);
             connection.onChannelsOpen(async ({ publish }) => {
-              await declareSharedTopology(publish);
+              await declareSharedTopology(publish, config.amqpQueues);
               await declareEventsExchange(publish);
               for (const participant of definitions.participants()) {
-                await declareParticipantQueue(publish, participant);
+                await declareParticipantQueue(publish, participant, config.amqpQueues);
               }
             });
             // A version loaded later may name a participant: its queue exists before a command is routed to it.
@@ -63,7 +63,9 @@ export class TransportModule
               const publish = connection.current?.publish;
               if (publish === undefined) return; // declared when the channels open again
               void (async () => {
-                for (const participant of participants) await declareParticipantQueue(publish, participant);
+                for (const participant of participants) {
+                  await declareParticipantQueue(publish, participant, config.amqpQueues);
+                }
               })().catch((error: unknown) =>
                 logger.warn('could not declare participant queues', {
                   participants,

@@ -31,3 +31,23 @@ export async function createVhost(prefix = 'test'): Promise<TestVhost> {
     },
   };
 }
+
+/**
+ * Deletes a test's own vhost and creates it again, empty: every connection to it is closed by the broker, as when
+ * a node goes away, without touching anyone else's connections.
+ */
+export async function recreateVhost(name: string): Promise<void> {
+  await run('rabbitmqctl', ['delete_vhost', name]);
+  await run('rabbitmqctl', ['add_vhost', name]);
+  await run('rabbitmqctl', ['set_permissions', '-p', name, 'guest', '.*', '.*', '.*']);
+}
+
+/** Each queue of a vhost with its type (`classic`, `quorum`), as `rabbitmqctl list_queues` reports it. */
+export async function queueTypes(vhost: string): Promise<Record<string, string>> {
+  const { stdout } = await run('rabbitmqctl', ['list_queues', '-q', '-p', vhost, 'name', 'type']);
+  const rows = stdout
+    .split('\n')
+    .map((line) => line.split('\t'))
+    .filter((row): row is [string, string] => row.length === 2 && row[0] !== 'name');
+  return Object.fromEntries(rows);
+}

@@ -9,6 +9,7 @@ import {
   commandQueueName,
   eventRoutingKey,
 } from 'saga-orchestrator-sdk/contracts';
+import { classicQueues } from 'saga-orchestrator-sdk/internal/messaging/queue-settings';
 import {
   declareEventsExchange,
   declareSharedTopology,
@@ -94,7 +95,7 @@ export class SdkTestBroker {
     connection.on('error', () => undefined);
     const channel = await connection.createConfirmChannel();
     channel.on('error', () => undefined);
-    await declareSharedTopology(channel);
+    await declareSharedTopology(channel, classicQueues);
     await declareEventsExchange(channel);
     return new SdkTestBroker(connection, channel);
   }

@@ -41,6 +41,8 @@ export interface TestEngineOptions {
   env?: Record<string, string>;
   /** Default: silent, or info lines when DEBUG_ENGINE_LOGS is set. */
   logger?: Logger;
+  /** The engine's AMQP_URL from its vhost's URL (several hosts, say); default that URL alone. */
+  amqpUrl?: (vhostUrl: string) => string;
 }
 
 /** A real engine (real PostgreSQL, real RabbitMQ) on its own database, vhost and definitions folder. */
@@ -53,7 +55,7 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
   }
   const config = loadConfig({
     DATABASE_URL: database.url,
-    AMQP_URL: vhost.url,
+    AMQP_URL: options.amqpUrl?.(vhost.url) ?? vhost.url,
     SAGAS_DIR: sagasDir,
     PORT: '0',
     ...options.env,

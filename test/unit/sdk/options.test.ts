@@ -23,6 +23,42 @@ describe('compileOptions', () => {
     );
   });
 
+  it('takes several comma-separated URLs and the queue type, classic by default', () => {
+    expect(compileOptions(base)).toMatchObject({ urls: [base.url], queues: { type: 'classic' } });
+    expect(
+      compileOptions({ ...base, url: 'amqp://a@rabbit-1,amqp://a@rabbit-2', queueType: 'quorum' }),
+    ).toMatchObject({
+      urls: ['amqp://a@rabbit-1', 'amqp://a@rabbit-2'],
+      queues: { type: 'quorum', deliveryLimit: 20 },
+    });
+    expect(compileOptions({ ...base, queueType: 'quorum', deliveryLimit: 3 }).queues).toEqual({
+      type: 'quorum',
+      deliveryLimit: 3,
+    });
+  });
+
+  it('lists every bad broker option at once', () => {
+    expect(() =>
+      compileOptions({
+        ...base,
+        url: `${base.url},broker:5672`,
+        queueType: 'stream' as never,
+        deliveryLimit: 0,
+      }),
+    ).toThrow(
+      'invalid participant options:\n' +
+        'url: entry 2 of 2: must start with amqp:// or amqps:// (its scheme is "broker")\n' +
+        'queueType: must be "classic" or "quorum" (got "stream")\n' +
+        'deliveryLimit: must be a positive integer (got 0)',
+    );
+    expect(() => compileOptions({ ...base, deliveryLimit: 5 })).toThrow(
+      'deliveryLimit: has no effect without queueType "quorum"',
+    );
+    expect(() =>
+      compileOptions({ ...base, url: 'amqp://a:pw@rabbit-1,amqp://b:pw@rabbit-2', replyUserId: true }),
+    ).toThrow('url: with replyUserId, every URL must name the same user');
+  });
+
   it('stamps the URL user with replyUserId', () => {
     expect(compileOptions({ ...base, url: 'amqp://billing:pw@broker/', replyUserId: true }).userId).toBe(
       'billing',

@@ -1,11 +1,13 @@
-import { type ChannelModel, type ConfirmChannel, type RecoveringChannelModel, connect } from 'amqplib';
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import { BrokerConnection } from '../messaging/broker-connection';
 import { DeliveryStrikes } from '../messaging/delivery-strikes';
 import type { Logger } from '../shared/logger';
 import { ChannelClosure, ConsumerChannel } from './consumer-channel';
 import { type ConsumedDelivery, DeliveryHandler, type Settlement } from './delivery-handler';
 
 export interface ConsumerConnectionOptions {
-  url: string;
+  /** The broker's nodes, tried in order on every connect and reconnect. */
+  urls: readonly string[];
   /** Who consumes, for errors: `participant inventory`, `subscriber billing-events`. */
   name: string;
   queue: string;
@@ -19,7 +21,7 @@ export interface ConsumerConnectionOptions {
 }
 
 /** Reconnect delays: 200 ms doubling up to 10 s, ±20 %. */
-const recovery = { initialDelay: 200, maxDelay: 10000, factor: 2, jitter: 0.2 };
+const reconnectDelays = { initialMs: 200, maxMs: 10000, factor: 2, jitter: 0.2 };
 
 /**
  * A consumer's connection to the broker, shared by participants and subscribers: connects (retrying with backoff
@@ -30,7 +32,7 @@ export class ConsumerConnection {
   private readonly deliveries: DeliveryHandler;
   /** One for the consumer's lifetime: strikes must survive the channels and connections they are about. */
   private readonly strikes = new DeliveryStrikes();
-  private connection: RecoveringChannelModel | null = null;
+  private connection: BrokerConnection | null = null;
   private consumer: ConsumerChannel | null = null;
   private starting: Promise<void> | null = null;
   private stopping: Promise<void> | null = null;
@@ -58,28 +60,21 @@ export class ConsumerConnection {
   }
 
   private async connect(): Promise<void> {
-    const { logger, queue } = this.options;
-    const connection = await connect(this.options.url, {
-      // Replies and acks are small frames: send them at once instead of waiting ~40 ms (Nagle).
-      noDelay: true,
-      recovery: { ...recovery, waitForConnect: false, setup: (model: ChannelModel) => this.setup(model) },
+    const connection = new BrokerConnection({
+      urls: this.options.urls,
+      delays: reconnectDelays,
+      log: this.options.logger,
+      setup: (model: ChannelModel) => this.setup(model),
     });
     this.connection = connection;
-    connection.on('connect', () => logger.info('connected to the broker', { queue }));
-    connection.on('disconnect', (error: Error) =>
-      logger.warn('broker connection lost; reconnecting', { error: error.message }),
-    );
-    connection.on('reconnect-scheduled', ({ attempt, delay, error }) =>
-      logger.warn('broker unreachable; retrying', { attempt, delayMs: delay, error: error.message }),
-    );
-    connection.on('error', (error: Error) =>
-      logger.warn('broker connection error', { error: error.message }),
-    );
-    if (this.stopping !== null) {
-      await connection.close();
-      throw new Error(`${this.options.name} was stopped while starting`);
+    try {
+      await connection.start();
+    } catch (error) {
+      if (this.stopping !== null) {
+        throw new Error(`${this.options.name} was stopped while starting`, { cause: error });
+      }
+      throw error;
     }
-    await connection.waitForConnect();
   }
 
   /** Runs after every (re)connect: a consumer channel on the new connection. */

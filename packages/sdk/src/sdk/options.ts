@@ -6,13 +6,19 @@ import type { IdempotencyStore } from './idempotency';
 import { minReplyBytes } from './reply-bounds';
 import { brokerUser } from './reply-identity';
 import { consumerLogger } from './default-logger';
+import { compileBrokerOptions } from '../messaging/broker-options';
+import type { QueueSettings, QueueType } from '../messaging/queue-settings';
 
 /** Structured logging: a message plus the fields that scope it (saga id, step, message id…). */
 /** @deprecated The same as `Logger`. */
 export type ParticipantLogger = Logger;
 
 export interface ParticipantOptions {
-  /** Broker URL, e.g. `amqp://guest:guest@127.0.0.1:5672`. Required. */
+  /**
+   * Broker URL, e.g. `amqp://guest:guest@127.0.0.1:5672`, or the nodes of a cluster as several comma-separated URLs
+   * (`amqp://u:p@rabbit-1:5672,amqp://u:p@rabbit-2:5672`), tried in order on every connect and reconnect: the
+   * engine's `AMQP_URL` takes the same. Required.
+   */
   url: string;
   /** This participant's name, `[a-z0-9-]+`: it consumes queue `sagas.commands.<participant>`. Required. */
   participant: string;
@@ -53,11 +59,24 @@ export interface ParticipantOptions {
    * a broker user allowed to configure nothing: the engine declares them at its start-up. Default true.
    */
   declareTopology?: boolean;
+  /**
+   * How the queues are declared, as the engine's `AMQP_QUEUE_TYPE`: `classic`, or `quorum` (replicated, with a
+   * delivery limit and dead-lettering to `sagas.dead-letter`). Every process declaring a queue must use the same
+   * type: RabbitMQ refuses a declaration with other arguments. Default `classic`.
+   */
+  queueType?: QueueType;
+  /**
+   * With `queueType: 'quorum'`: a message given back more than this many times (its process died while handling
+   * it) goes to `sagas.dead-letter`, as the engine's `AMQP_DELIVERY_LIMIT`. Default 20.
+   */
+  deliveryLimit?: number;
 }
 
 /** Options checked once, with their defaults applied. */
 export interface CompiledOptions {
-  url: string;
+  /** The broker's nodes, in the order they are tried. */
+  urls: string[];
+  queues: QueueSettings;
   participant: string;
   handlers: ReadonlyMap<string, CompiledHandler>;
   prefetch: number;
@@ -77,8 +96,8 @@ const defaultMaxCommandBytes = 8 * 1024 * 1024;
 /** Validates the options, listing every problem at once. */
 export function compileOptions(options: ParticipantOptions): CompiledOptions {
   const problems: string[] = [];
-  const { url, participant, handlers, prefetch = defaultPrefetch } = options;
-  if (typeof url !== 'string' || url.length === 0) problems.push('url: is required');
+  const { participant, handlers, prefetch = defaultPrefetch } = options;
+  const { urls, queues } = compileBrokerOptions(options, problems);
   if (typeof participant !== 'string' || !participantName.test(participant)) {
     problems.push(`participant: must match [a-z0-9-]+ (got ${JSON.stringify(participant)})`);
   }
@@ -109,10 +128,13 @@ export function compileOptions(options: ParticipantOptions): CompiledOptions {
     problems.push(`replyUserId: must be true or false (got ${JSON.stringify(replyUserId)})`);
   }
   let userId: string | null = null;
-  if (replyUserId === true && typeof url === 'string' && url.length > 0) {
-    const identity = brokerUser(url);
-    if (identity.ok) userId = identity.user;
-    else problems.push(identity.problem);
+  if (replyUserId === true && urls.length > 0) {
+    const identities = urls.map((each) => brokerUser(each));
+    const users = new Set(identities.flatMap((identity) => (identity.ok ? [identity.user] : [])));
+    const refused = identities.find((identity) => !identity.ok);
+    if (refused !== undefined && !refused.ok) problems.push(refused.problem);
+    else if (users.size > 1) problems.push('url: with replyUserId, every URL must name the same user');
+    else userId = [...users][0] ?? null;
   }
   const { declareTopology = true } = options;
   if (typeof declareTopology !== 'boolean') {
@@ -129,7 +151,8 @@ export function compileOptions(options: ParticipantOptions): CompiledOptions {
     throw new ParticipantOptionsError(`invalid participant options:\n${problems.join('\n')}`);
   }
   return {
-    url,
+    urls,
+    queues,
     participant,
     handlers: compiled,
     prefetch,

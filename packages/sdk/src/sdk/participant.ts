@@ -43,7 +43,7 @@ export function createParticipant(options: ParticipantOptions): Participant {
     userId,
   });
   const connection = new ConsumerConnection({
-    url: compiled.url,
+    urls: compiled.urls,
     name: `participant ${participant}`,
     queue: commandQueueName(participant),
     prefetch: compiled.prefetch,
@@ -51,8 +51,8 @@ export function createParticipant(options: ParticipantOptions): Participant {
     userId,
     declare: async (channel: ConfirmChannel) => {
       if (!compiled.declareTopology) return checkParticipantTopology(channel, participant);
-      await declareSharedTopology(channel);
-      await declareParticipantQueue(channel, participant);
+      await declareSharedTopology(channel, compiled.queues);
+      await declareParticipantQueue(channel, participant, compiled.queues);
     },
     handle: commands.handle,
   });

@@ -4,6 +4,8 @@ import { Topology, commandQueueName } from '../contracts/topology';
 import type { Logger } from '../shared/logger';
 import { consumerLogger } from './default-logger';
 import { SubscriberOptionsError } from './errors';
+import { compileBrokerOptions } from '../messaging/broker-options';
+import type { QueueSettings, QueueType } from '../messaging/queue-settings';
 
 /** What a subscriber's handler learns besides the event. */
 export interface EventContext {
@@ -19,7 +21,10 @@ export interface EventContext {
 export type EventHandler = (event: LifecycleEvent, context: EventContext) => Promise<void> | void;
 
 export interface SubscriberOptions {
-  /** Broker URL, e.g. `amqp://billing:secret@rabbit:5672/vhost`. Required. */
+  /**
+   * Broker URL, e.g. `amqp://billing:secret@rabbit:5672/vhost`, or several comma-separated URLs (the nodes of a
+   * cluster), tried in order on every connect and reconnect. Required.
+   */
   url: string;
   /**
    * The subscriber's own durable queue, e.g. `billing.saga-events`; the processes of one service share it, each
@@ -41,11 +46,24 @@ export interface SubscriberOptions {
   maxAttempts?: number;
   /** Largest event body read; a larger one is dead-lettered unread. Default 8 MiB. */
   maxEventBytes?: number;
+  /**
+   * How the queues are declared, as the engine's `AMQP_QUEUE_TYPE`: `classic`, or `quorum` (replicated, with a
+   * delivery limit and dead-lettering to `sagas.dead-letter`). The subscriber's queue and `sagas.dead-letter` are declared so;
+   * it must be the engine's type: RabbitMQ refuses a declaration with other arguments. Default `classic`.
+   */
+  queueType?: QueueType;
+  /**
+   * With `queueType: 'quorum'`: a message given back more than this many times (its process died while handling
+   * it) goes to `sagas.dead-letter`, as the engine's `AMQP_DELIVERY_LIMIT`. Default 20.
+   */
+  deliveryLimit?: number;
 }
 
 /** Options checked once, with their defaults applied. */
 export interface CompiledSubscriberOptions {
-  url: string;
+  /** The broker's nodes, in the order they are tried. */
+  urls: string[];
+  queues: QueueSettings;
   queue: string;
   bindings: readonly string[];
   handler: EventHandler;
@@ -66,10 +84,10 @@ const eventTypes: ReadonlySet<string> = new Set(Object.values(LifecycleEventType
 /** Validates the options, listing every problem at once. */
 export function compileSubscriberOptions(options: SubscriberOptions): CompiledSubscriberOptions {
   const problems: string[] = [];
-  const { url, queue, bindings, handler } = options;
+  const { queue, bindings, handler } = options;
   const { prefetch = defaultPrefetch, maxAttempts = defaultMaxAttempts } = options;
   const { maxEventBytes = defaultMaxEventBytes } = options;
-  if (typeof url !== 'string' || url.length === 0) problems.push('url: is required');
+  const { urls, queues } = compileBrokerOptions(options, problems);
   const queueProblem = refusedQueue(queue);
   if (queueProblem !== null) problems.push(`queue: ${queueProblem}`);
   if (!Array.isArray(bindings) || bindings.length === 0) {
@@ -94,7 +112,8 @@ export function compileSubscriberOptions(options: SubscriberOptions): CompiledSu
     throw new SubscriberOptionsError(`invalid subscriber options:\n${problems.join('\n')}`);
   }
   return {
-    url,
+    urls,
+    queues,
     queue,
     bindings: [...new Set(bindings)],
     handler,

@@ -29,16 +29,16 @@ export async function subscribe(options: SubscriberOptions): Promise<Subscriptio
     maxEventBytes: compiled.maxEventBytes,
   });
   const connection = new ConsumerConnection({
-    url: compiled.url,
+    urls: compiled.urls,
     name: `subscriber ${queue}`,
     queue,
     prefetch: compiled.prefetch,
     logger,
     userId: null,
     declare: async (channel: ConfirmChannel) => {
-      await declareDeadLetters(channel);
+      await declareDeadLetters(channel, compiled.queues);
       await declareEventsExchange(channel);
-      await declareSubscriberQueue(channel, queue, bindings);
+      await declareSubscriberQueue(channel, queue, bindings, compiled.queues);
     },
     handle: events.handle,
   });
