@@ -8,7 +8,7 @@ import { type TestEngine, startTestEngine } from '../support/test-engine';
 import { waitFor } from '../support/wait-for';
 
 const SCRIPT = join(__dirname, '..', 'support', 'crash-on-delivery-participant.js');
-const COMPILED_SDK = join(__dirname, '..', '..', 'dist', 'src', 'sdk', 'index.js');
+const COMPILED_SDK = join(__dirname, '..', '..', 'packages', 'sdk', 'dist', 'sdk', 'index.js');
 const DELIVERY_LIMIT = 3;
 
 /** `steady` reserves and releases; `crashy` dies on every delivery of its command. */

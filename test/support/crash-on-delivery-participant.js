@@ -9,7 +9,7 @@
  * `queueType` and `deliveryLimit`). Prints `ready` once consuming and `received <message id>` before it dies.
  */
 async function main() {
-  const sdk = await import('../../dist/src/sdk/index.js');
+  const sdk = await import('../../packages/sdk/dist/sdk/index.js');
   const { createParticipant } = sdk.default ?? sdk;
   const crash = (_payload, ctx) => {
     process.stdout.write(`received ${ctx.messageId}\n`, () => process.kill(process.pid, 'SIGKILL'));
