@@ -8,6 +8,7 @@ import type { SagaStats } from './saga-stats-schema';
 import {
   type StatsWindow,
   countByStatus,
+  countOpen,
   finishedInWindow,
   startedPerMinute,
   stepOutcomes,
@@ -62,31 +63,34 @@ async function readSagaStats(
 ): Promise<SagaStats> {
   const query = <Row>(statement: Parameters<typeof runQuery>[1]) =>
     runQuery<Row>(dataSource, statement).then((result) => result.rows);
-  const [counts, started, finished, steps, open, stored, depth, overdue, deleted] = await Promise.all([
-    query<SagaStats['counts'][number]>(countByStatus(window)),
-    query<{ minute: Date; count: number }>(startedPerMinute(window)),
-    query<{
-      per_minute: Array<{ minute: string; count: number }>;
-      p50: number | null;
-      p95: number | null;
-      p99: number | null;
-      count: number;
-    }>(finishedInWindow(window)),
-    query<StepOutcomeRow>(stepOutcomes(window)),
-    query<{ oldest_age_seconds: number | null; past_deadline: number; suspended: number }>(
-      unfinished(window),
-    ),
-    query<{ count: number }>(countDeadLetters()),
-    deadLetterDepth(),
-    query<{ seconds: number }>(oldestOverdue(retention.cutoff())),
-    retention.deletedTotal(),
-  ]);
+  const [counts, open, started, finished, steps, unfinishedNow, stored, depth, overdue, deleted] =
+    await Promise.all([
+      query<SagaStats['counts'][number]>(countByStatus(window)),
+      query<SagaStats['open'][number]>(countOpen(window)),
+      query<{ minute: Date; count: number }>(startedPerMinute(window)),
+      query<{
+        per_minute: Array<{ minute: string; count: number }>;
+        p50: number | null;
+        p95: number | null;
+        p99: number | null;
+        count: number;
+      }>(finishedInWindow(window)),
+      query<StepOutcomeRow>(stepOutcomes(window)),
+      query<{ oldest_age_seconds: number | null; past_deadline: number; suspended: number }>(
+        unfinished(window),
+      ),
+      query<{ count: number }>(countDeadLetters()),
+      deadLetterDepth(),
+      query<{ seconds: number }>(oldestOverdue(retention.cutoff())),
+      retention.deletedTotal(),
+    ]);
   const totals = finished[0];
   const rate = (part: number, whole: number) =>
     whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
   return {
     window: { since: window.since.toISOString(), name: window.name },
     counts,
+    open,
     startedPerMinute: started.map((row) => ({ minute: row.minute.toISOString(), count: row.count })),
     finishedPerMinute: (totals?.per_minute ?? []).map((row) => ({
       minute: new Date(row.minute).toISOString(),
@@ -104,9 +108,9 @@ async function readSagaStats(
       failureRate: rate(row.failed, row.ran),
       compensationRate: rate(row.compensated, row.ran),
     })),
-    oldestUnfinishedAgeSeconds: open[0]?.oldest_age_seconds ?? null,
-    pastDeadline: open[0]?.past_deadline ?? 0,
-    suspended: open[0]?.suspended ?? 0,
+    oldestUnfinishedAgeSeconds: unfinishedNow[0]?.oldest_age_seconds ?? null,
+    pastDeadline: unfinishedNow[0]?.past_deadline ?? 0,
+    suspended: unfinishedNow[0]?.suspended ?? 0,
     deadLetters: { stored: stored[0]?.count ?? 0, inQueue: depth },
     retention: {
       period: retention.period,
