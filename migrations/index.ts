@@ -6,6 +6,7 @@ import { StateCompression1764400000000 } from './1764400000000-StateCompression'
 import { SuspendedStatus1764500000000 } from './1764500000000-SuspendedStatus';
 import { RetentionIndexes1764600000000 } from './1764600000000-RetentionIndexes';
 import { SagaReruns1764700000000 } from './1764700000000-SagaReruns';
+import { StatusIndexNames1764800000000 } from './1764800000000-StatusIndexNames';
 
 /** Every migration, oldest first. A new migration is added here and never edited once released. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   SuspendedStatus1764500000000,
   RetentionIndexes1764600000000,
   SagaReruns1764700000000,
+  StatusIndexNames1764800000000,
 ];

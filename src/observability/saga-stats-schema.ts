@@ -2,6 +2,14 @@ import { z } from 'zod';
 import { SagaStatus } from '../core/status';
 
 const perMinuteSchema = z.array(z.object({ minute: z.iso.datetime(), count: z.number().int() }));
+const statusCountsSchema = z.array(
+  z.object({
+    name: z.string(),
+    version: z.number().int(),
+    status: z.enum(SagaStatus),
+    count: z.number().int(),
+  }),
+);
 
 /**
  * GET /api/stats: the one description of the dashboard statistics. `SagaStats` is inferred from it, so a field
@@ -9,16 +17,10 @@ const perMinuteSchema = z.array(z.object({ minute: z.iso.datetime(), count: z.nu
  */
 export const sagaStatsSchema = z.object({
   window: z.object({ since: z.iso.datetime(), name: z.string().nullable() }),
-  counts: z
-    .array(
-      z.object({
-        name: z.string(),
-        version: z.number().int(),
-        status: z.enum(SagaStatus),
-        count: z.number().int(),
-      }),
-    )
-    .describe('sagas per name, version and status, all time'),
+  counts: statusCountsSchema.describe('sagas started in the window, per name, version and status'),
+  open: statusCountsSchema.describe(
+    'sagas running, compensating, suspended or COMPENSATION_FAILED, whenever they started, per name, version and status',
+  ),
   startedPerMinute: perMinuteSchema,
   finishedPerMinute: perMinuteSchema,
   duration: z

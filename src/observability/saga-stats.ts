@@ -3,11 +3,12 @@ import { Topology } from 'saga-orchestrator-sdk/contracts';
 import type { AmqpConnection } from '../transport/amqp-connection';
 import { countDeadLetters } from '../persistence/dead-letter-sql';
 import { type DeletedRows, oldestOverdue } from '../persistence/retention-sql';
-import { runQuery } from '../persistence/sql';
+import { type Db, type SqlStatement, readSnapshot } from '../persistence/sql';
 import type { SagaStats } from './saga-stats-schema';
 import {
   type StatsWindow,
   countByStatus,
+  countOpen,
   finishedInWindow,
   startedPerMinute,
   stepOutcomes,
@@ -54,39 +55,50 @@ export class SagaStatsReader {
   }
 }
 
-async function readSagaStats(
-  dataSource: DataSource,
-  window: StatsWindow,
-  deadLetterDepth: () => Promise<number | null>,
-  retention: RetentionSource,
-): Promise<SagaStats> {
-  const query = <Row>(statement: Parameters<typeof runQuery>[1]) =>
-    runQuery<Row>(dataSource, statement).then((result) => result.rows);
-  const [counts, started, finished, steps, open, stored, depth, overdue, deleted] = await Promise.all([
-    query<SagaStats['counts'][number]>(countByStatus(window)),
-    query<{ minute: Date; count: number }>(startedPerMinute(window)),
-    query<{
+/** One statement after another: they share one connection and one snapshot. */
+async function readStatsRows(db: Db, window: StatsWindow, retentionCutoff: Date) {
+  const query = async <Row>(statement: SqlStatement) => (await db.query<Row>(statement)).rows;
+  return {
+    counts: await query<SagaStats['counts'][number]>(countByStatus(window)),
+    open: await query<SagaStats['open'][number]>(countOpen(window)),
+    started: await query<{ minute: Date; count: number }>(startedPerMinute(window)),
+    finished: await query<{
       per_minute: Array<{ minute: string; count: number }>;
       p50: number | null;
       p95: number | null;
       p99: number | null;
       count: number;
     }>(finishedInWindow(window)),
-    query<StepOutcomeRow>(stepOutcomes(window)),
-    query<{ oldest_age_seconds: number | null; past_deadline: number; suspended: number }>(
-      unfinished(window),
-    ),
-    query<{ count: number }>(countDeadLetters()),
+    steps: await query<StepOutcomeRow>(stepOutcomes(window)),
+    unfinishedNow: await query<{
+      oldest_age_seconds: number | null;
+      past_deadline: number;
+      suspended: number;
+    }>(unfinished(window)),
+    stored: await query<{ count: number }>(countDeadLetters()),
+    overdue: await query<{ seconds: number }>(oldestOverdue(retentionCutoff)),
+  };
+}
+
+async function readSagaStats(
+  dataSource: DataSource,
+  window: StatsWindow,
+  deadLetterDepth: () => Promise<number | null>,
+  retention: RetentionSource,
+): Promise<SagaStats> {
+  const [rows, depth, deleted] = await Promise.all([
+    readSnapshot(dataSource, (db) => readStatsRows(db, window, retention.cutoff())),
     deadLetterDepth(),
-    query<{ seconds: number }>(oldestOverdue(retention.cutoff())),
     retention.deletedTotal(),
   ]);
+  const { counts, open, started, finished, steps, unfinishedNow, stored, overdue } = rows;
   const totals = finished[0];
   const rate = (part: number, whole: number) =>
     whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
   return {
     window: { since: window.since.toISOString(), name: window.name },
     counts,
+    open,
     startedPerMinute: started.map((row) => ({ minute: row.minute.toISOString(), count: row.count })),
     finishedPerMinute: (totals?.per_minute ?? []).map((row) => ({
       minute: new Date(row.minute).toISOString(),
@@ -104,9 +116,9 @@ async function readSagaStats(
       failureRate: rate(row.failed, row.ran),
       compensationRate: rate(row.compensated, row.ran),
     })),
-    oldestUnfinishedAgeSeconds: open[0]?.oldest_age_seconds ?? null,
-    pastDeadline: open[0]?.past_deadline ?? 0,
-    suspended: open[0]?.suspended ?? 0,
+    oldestUnfinishedAgeSeconds: unfinishedNow[0]?.oldest_age_seconds ?? null,
+    pastDeadline: unfinishedNow[0]?.past_deadline ?? 0,
+    suspended: unfinishedNow[0]?.suspended ?? 0,
     deadLetters: { stored: stored[0]?.count ?? 0, inQueue: depth },
     retention: {
       period: retention.period,

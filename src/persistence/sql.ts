@@ -71,3 +71,17 @@ export function onOneConnection<T>(
     options.discardOnError ? () => true : undefined,
   );
 }
+
+/**
+ * Runs read-only statements on one connection, in one snapshot, each planned for its values. Engine sessions plan
+ * once for all values (src/persistence/data-source.ts), which suits the hot path's point lookups; for a range such
+ * as `created_at >= $1` a plan without the value assumes a third of the table and scans all of it, on ten million
+ * sagas for seconds. One connection, too, so a dashboard read never takes the pool from the hot path.
+ */
+export function readSnapshot<T>(dataSource: DataSource, work: (db: Db) => Promise<T>): Promise<T> {
+  return pgTransaction(poolOf(dataSource), async (client) => {
+    await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    await client.query('SET LOCAL plan_cache_mode = force_custom_plan');
+    return work(wrap(client));
+  });
+}

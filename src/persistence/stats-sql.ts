@@ -7,11 +7,27 @@ export interface StatsWindow {
   name: string | null;
 }
 
-/** Counts per saga name, version and status (all time). */
+/** Sagas started in the window, per name, version and status (created_at index range). */
 export function countByStatus(window: StatsWindow): SqlStatement {
   return {
     text: `SELECT name, version, status, count(*)::int AS count FROM saga_instances
-           WHERE ($1::text IS NULL OR name = $1) GROUP BY name, version, status ORDER BY name, version, status`,
+           WHERE created_at >= $1 AND ($2::text IS NULL OR name = $2)
+           GROUP BY name, version, status ORDER BY name, version, status`,
+    values: [window.since.toISOString(), window.name],
+  };
+}
+
+/**
+ * Sagas still running or compensating, and those waiting for an operator, whenever they started: per name, version
+ * and status. An index-only scan of the status index (which includes name and version), so its cost follows how
+ * many sagas are open, never how many have finished.
+ */
+export function countOpen(window: StatsWindow): SqlStatement {
+  return {
+    text: `SELECT name, version, status, count(*)::int AS count FROM saga_instances
+           WHERE status IN ('RUNNING', 'COMPENSATING', 'SUSPENDED', 'COMPENSATION_FAILED')
+             AND ($1::text IS NULL OR name = $1)
+           GROUP BY name, version, status ORDER BY name, version, status`,
     values: [window.name],
   };
 }

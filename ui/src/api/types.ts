@@ -127,6 +127,7 @@ export interface StepStats {
 export interface SagaStats {
   window: { since: string; name: string | null };
   counts: Array<{ name: string; version: number; status: SagaStatus; count: number }>;
+  open: Array<{ name: string; version: number; status: SagaStatus; count: number }>;
   startedPerMinute: Array<{ minute: string; count: number }>;
   finishedPerMinute: Array<{ minute: string; count: number }>;
   duration: { finished: number; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null };

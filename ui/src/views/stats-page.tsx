@@ -74,9 +74,14 @@ export function StatsPage({ window }: { window: string }) {
 
 function StatsBody({ view }: { view: StatsView }) {
   const { all } = view;
+  const open = (...statuses: SagaStatus[]) =>
+    all.open.filter((row) => statuses.includes(row.status)).reduce((sum, row) => sum + row.count, 0);
+  const compensationFailed = open('COMPENSATION_FAILED');
   return (
     <>
       <dl class="cards" aria-label="Now">
+        <Card label="Running" value={String(open('RUNNING', 'COMPENSATING'))} />
+        <Card label="Compensation failed" value={String(compensationFailed)} warn={compensationFailed > 0} />
         <Card label="Suspended" value={String(all.suspended)} warn={all.suspended > 0} />
         <Card label="Past their deadline" value={String(all.pastDeadline)} warn={all.pastDeadline > 0} />
         <Card
