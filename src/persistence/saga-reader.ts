@@ -58,8 +58,22 @@ export class SagaReader {
     });
   }
 
-  /** Newest first; keyset pagination on (created_at, id) stays stable while new sagas arrive. */
-  listSagas(filter: SagaListFilter): Promise<SagaInstanceEntity[]> {
+  /**
+   * Newest first; keyset pagination on (created_at, id) stays stable while new sagas arrive. Several statuses are
+   * read one at a time, each a range of the status index, and merged: one statement with `status IN (…)` reads the
+   * creation-time index until it has found a page, which for statuses few sagas have (RUNNING and SUSPENDED among
+   * ten million finished ones) means the whole table.
+   */
+  async listSagas(filter: SagaListFilter): Promise<SagaInstanceEntity[]> {
+    const statuses = filter.statuses ?? [];
+    if (statuses.length <= 1) return this.listPage(filter);
+    const found: SagaInstanceEntity[] = [];
+    for (const status of new Set(statuses))
+      found.push(...(await this.listPage({ ...filter, statuses: [status] })));
+    return found.sort(newestFirst).slice(0, filter.limit);
+  }
+
+  private listPage(filter: SagaListFilter): Promise<SagaInstanceEntity[]> {
     const query = this.dataSource
       .getRepository(SagaInstanceEntity)
       .createQueryBuilder('saga')
@@ -91,4 +105,11 @@ export class SagaReader {
     }
     return query.getMany();
   }
+}
+
+/** The list's order: created_at, then id (as PostgreSQL orders UUIDs: their lowercase hex), both descending. */
+function newestFirst(a: SagaInstanceEntity, b: SagaInstanceEntity): number {
+  const byTime = b.createdAt.getTime() - a.createdAt.getTime();
+  if (byTime !== 0) return byTime;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
