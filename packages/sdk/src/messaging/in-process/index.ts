@@ -1,0 +1,2 @@
+export { InProcessBroker } from './in-process-broker';
+export { InProcessBrokerError } from './broker-error';
