@@ -67,7 +67,7 @@ export class InProcessBroker {
 
   /** Opens connections to this broker; the URL a caller passes is not used. */
   readonly transport: BrokerTransport = {
-    connect: () => Promise.resolve(this.connect()),
+    connect: async () => this.connect(),
   };
 
   /** A new connection, as amqplib's `connect` returns one. */
