@@ -67,6 +67,8 @@ module.exports = {
         '^amqplib$': '<rootDir>/test/support/embedded/amqplib-switch.ts',
       },
       testMatch: embeddedSuites.map((suite) => `<rootDir>/test/integration/${suite}.test.ts`),
+      // PGlite's initdb once, copied for each test engine.
+      globalSetup: '<rootDir>/test/support/embedded/pglite-template.ts',
       setupFiles: ['<rootDir>/test/support/embedded/embedded-env.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'],
     },

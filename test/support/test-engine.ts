@@ -10,6 +10,7 @@ import { type Logger, silentLogger } from 'saga-orchestrator-sdk/internal/shared
 import { randomBytes } from 'node:crypto';
 import { InProcessBroker } from 'saga-orchestrator-sdk';
 import { startPgliteProcess } from './embedded/pglite-process';
+import { newPgliteDataDir } from './embedded/pglite-template';
 import { type TestDatabase, reserveTestDatabase } from './database';
 import { embeddedTestMode, registerInProcessBroker } from './embedded/in-process-brokers';
 import { createVhost } from './rabbit-vhost';
@@ -93,7 +94,7 @@ async function embeddedInfrastructure(
   options: TestEngineOptions,
   sagasDir: string,
 ): Promise<TestInfrastructure> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sagas-data-'));
+  const dataDir = newPgliteDataDir();
   const pglite = await startPgliteProcess(dataDir);
   const broker = new InProcessBroker();
   const services = { database: pglite, broker };

@@ -12,20 +12,31 @@ export function startPgliteProcess(dataDir: string): Promise<EmbeddedDatabase> {
     // Its standard input closes when this process ends, however it ends: the server then ends too.
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  // The server does not keep a test worker alive.
-  child.unref();
-  for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as Socket).unref();
+  const streams = [child.stdin, child.stdout, child.stderr] as unknown as Socket[];
+  /** Once it serves, the server does not keep a test worker alive; while starting or stopping, it does. */
+  const hold = (held: boolean) => {
+    if (held) child.ref();
+    else child.unref();
+    for (const stream of streams) {
+      if (held) stream.ref();
+      else stream.unref();
+    }
+  };
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
+  let served = false;
   return new Promise((resolve, reject) => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const url = /^url (\S+)$/m.exec(output)?.[1];
-      if (url === undefined) return;
+      if (url === undefined || served) return;
+      served = true;
+      hold(false);
       resolve({
         url,
         async stop() {
+          hold(true);
           child.kill('SIGTERM');
           await exited;
         },
