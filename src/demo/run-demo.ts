@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createApplication } from '../app/application';
 import { type EngineEnvironment, prepareEngineEnvironment } from '../app/engine-environment';
@@ -19,7 +22,16 @@ const startupWaitMs = 20000;
  * default ports): the participants are in this process either way.
  */
 async function main(): Promise<number> {
-  const env = { ...process.env, PORT: process.env.PORT ?? '0' };
+  // Embedded, the demo keeps its sagas in a folder of its own, removed afterwards: never a running engine's.
+  const dataDir = process.env.SAGAS_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'sagas-demo-'));
+  try {
+    return await runDemo({ ...process.env, PORT: process.env.PORT ?? '0', SAGAS_DATA_DIR: dataDir });
+  } finally {
+    if (process.env.SAGAS_DATA_DIR === undefined) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function runDemo(env: NodeJS.ProcessEnv): Promise<number> {
   let environment: EngineEnvironment;
   let app: INestApplication;
   try {

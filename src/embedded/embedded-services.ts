@@ -1,5 +1,7 @@
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InProcessBroker } from 'saga-orchestrator-sdk/internal/messaging/in-process/in-process-broker';
+import { lockDataDir } from './data-dir-lock';
 import { type EmbeddedDatabase, startEmbeddedDatabase } from './embedded-database';
 
 /** Default `SAGAS_DATA_DIR`: where embedded mode keeps its database, relative to the working directory. */
@@ -19,8 +21,17 @@ export function dataDirOf(env: NodeJS.ProcessEnv): string {
   return configured === undefined || configured === '' ? DEFAULT_DATA_DIR : configured;
 }
 
+/** Starts PGlite in `dataDir` (which no other live process may have open) and the in-process broker. */
 export async function startEmbeddedServices(dataDir: string): Promise<EmbeddedServices> {
-  const database = await startEmbeddedDatabase(resolve(dataDir));
+  mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataDir(dataDir);
+  let database: EmbeddedDatabase;
+  try {
+    database = await startEmbeddedDatabase(resolve(dataDir));
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const broker = new InProcessBroker();
   return {
     dataDir,
@@ -29,6 +40,7 @@ export async function startEmbeddedServices(dataDir: string): Promise<EmbeddedSe
     async stop() {
       await broker.stop();
       await database.stop();
+      unlock();
     },
   };
 }

@@ -69,7 +69,7 @@ describe('embedded mode', () => {
     return engine.exit;
   }
 
-  it('starts with no URL set and nothing on the probed ports, says so once, serves the example sagas, and keeps its data across a restart', async () => {
+  it('starts with no URL set and nothing on the probed ports, says so once, serves the example sagas, refuses a second process on its folder, and keeps its data across a restart', async () => {
     const first = await startEngine();
     const lines = first.engine.output.join('').split('\n');
     const embeddedLines = lines.filter((line) => line.includes('embedded mode:'));
@@ -84,6 +84,12 @@ describe('embedded mode', () => {
     expect(definitions.items.map((definition) => definition.name)).toEqual(
       expect.arrayContaining(['order-fulfillment', 'trip-booking']),
     );
+    const second = run(MAIN, { SAGAS_AUTO_PROBE: closedPorts, SAGAS_DATA_DIR: dataDir, PORT: '0' });
+    expect(await second.exit).toBe(1);
+    expect(second.output.join('')).toContain(
+      `SAGAS_DATA_DIR: ${dataDir} is in use by process ${first.engine.child.pid}`,
+    );
+
     const started = await fetch(`${first.baseUrl}/api/sagas`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -93,9 +99,9 @@ describe('embedded mode', () => {
     const { id } = (await started.json()) as { id: string };
     expect(await stop(first.engine)).toBe(0);
 
-    const second = await startEngine();
+    const restarted = await startEngine();
     try {
-      const saga = await fetch(`${second.baseUrl}/api/sagas/${id}`);
+      const saga = await fetch(`${restarted.baseUrl}/api/sagas/${id}`);
       expect(saga.status).toBe(200);
       expect(await saga.json()).toMatchObject({
         id,
@@ -103,7 +109,7 @@ describe('embedded mode', () => {
         input: { orderId: 'kept-1' },
       });
     } finally {
-      await stop(second.engine);
+      await stop(restarted.engine);
     }
   });
 
