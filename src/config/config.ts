@@ -164,7 +164,7 @@ export class ConfigError extends StartupError {
 }
 
 /** Embedded mode's database, served by PGlite at this URL; its broker is in-process (no URL). */
-export interface EmbeddedServices {
+export interface EmbeddedConfig {
   databaseUrl: string;
 }
 
@@ -175,7 +175,7 @@ export const IN_PROCESS_AMQP_URL = 'amqp://in-process';
  * Parses the environment once; lists every bad variable at once. With `embedded`, the database is PGlite's and the
  * broker in-process, whatever DATABASE_URL and AMQP_URL say (run-mode.ts never chooses embedded when they are set).
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, embedded?: EmbeddedServices): AppConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, embedded?: EmbeddedConfig): AppConfig {
   const parsed = environmentSchema.safeParse(
     embedded === undefined
       ? env

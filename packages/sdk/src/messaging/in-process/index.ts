@@ -1,2 +1,0 @@
-export { InProcessBroker } from './in-process-broker';
-export { InProcessBrokerError } from './broker-error';
