@@ -170,7 +170,15 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@nestjs/*', 'typeorm', '../*', '!../contracts', '!../contracts/*'],
+              // The in-process broker (messaging/in-process) implements messaging's own transport port.
+              group: [
+                '@nestjs/*',
+                'typeorm',
+                '../*',
+                '!../contracts',
+                '!../contracts/*',
+                '!../broker-transport',
+              ],
               message: 'Shared messaging helpers depend only on amqplib and the contracts.',
             },
           ],

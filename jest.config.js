@@ -1,5 +1,6 @@
 /**
- * `unit` (pure core, no I/O), `integration` (real PostgreSQL and RabbitMQ, with the hostile-input suite), `ui`
+ * `unit` (pure core, no I/O), `integration` (real PostgreSQL and RabbitMQ, with the hostile-input suite),
+ * `integration-embedded` (the suites not about RabbitMQ itself, again, with the engine in embedded mode), `ui`
  * (the operator page in Chromium against a real engine) and `fault` (processes, kills, outages).
  */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
@@ -11,6 +12,32 @@ const moduleNameMapper = {
   '^saga-orchestrator-sdk/contracts$': '<rootDir>/packages/sdk/src/contracts/index.ts',
   '^saga-orchestrator-sdk/internal/(.*)$': '<rootDir>/packages/sdk/src/$1',
 };
+
+/**
+ * The integration suites run a second time in embedded mode (PGlite, the in-process broker): those that are not
+ * about RabbitMQ itself. The README's testing section lists the others and why they are left out.
+ */
+const embeddedSuites = [
+  'api',
+  'auth',
+  'cli',
+  'definition-language-v2',
+  'definition-reload',
+  'definition-versions',
+  'durable-timers',
+  'lifecycle-events',
+  'openapi',
+  'openapi-responses',
+  'operator-endpoints',
+  'progress',
+  'replies',
+  'retention',
+  'saga-lifecycle',
+  'saga-migration',
+  'saga-set-aside',
+  'security',
+  'tracing',
+];
 
 module.exports = {
   projects: [
@@ -27,6 +54,22 @@ module.exports = {
       transform,
       moduleNameMapper,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/hostile/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'],
+    },
+    {
+      displayName: 'integration-embedded',
+      testEnvironment: 'node',
+      transform,
+      // Participants and amqplib connections given an embedded test engine's URL reach its in-process broker.
+      moduleNameMapper: {
+        ...moduleNameMapper,
+        '^saga-orchestrator-sdk$': '<rootDir>/test/support/embedded/sdk-switch.ts',
+        '^amqplib$': '<rootDir>/test/support/embedded/amqplib-switch.ts',
+      },
+      testMatch: embeddedSuites.map((suite) => `<rootDir>/test/integration/${suite}.test.ts`),
+      // PGlite's initdb once, copied for each test engine.
+      globalSetup: '<rootDir>/test/support/embedded/pglite-template.ts',
+      setupFiles: ['<rootDir>/test/support/embedded/embedded-env.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/integration-timeout.ts'],
     },
     {

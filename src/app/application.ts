@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/config';
 import type { Runtime } from '../config/config.module';
 import { DefinitionFilesError, loadDefinitionFiles } from '../definitions/definition-files';
 import { randomIds, systemClock } from '../shared/clock';
+import { amqplibTransport } from 'saga-orchestrator-sdk/internal/messaging/broker-transport';
 import { accessLog } from '../api/access-log';
 import { AppModule } from './app.module';
 import { jsonBody } from './json-body';
@@ -44,7 +45,16 @@ export async function createApplication(
   }
   const newId = runtime.newId ?? randomIds;
   const app = await NestFactory.create(
-    AppModule.register(config, { logger, clock: runtime.clock ?? systemClock, newId }, files.definitions),
+    AppModule.register(
+      config,
+      {
+        logger,
+        clock: runtime.clock ?? systemClock,
+        newId,
+        brokerTransport: runtime.brokerTransport ?? amqplibTransport,
+      },
+      files.definitions,
+    ),
     new ExpressAdapter(httpServer(config)),
     { bodyParser: false, logger: new NestLogger(logger), abortOnError: false },
   );

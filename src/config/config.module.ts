@@ -1,7 +1,8 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { Clock, IdGenerator } from '../shared/clock';
 import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
-import { CLOCK, ID_GENERATOR, LOGGER } from '../shared/tokens';
+import { BROKER_TRANSPORT, CLOCK, ID_GENERATOR, LOGGER } from '../shared/tokens';
+import type { BrokerTransport } from 'saga-orchestrator-sdk/internal/messaging/broker-transport';
 import type { AppConfig } from './config';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -10,6 +11,8 @@ export interface Runtime {
   logger: Logger;
   clock: Clock;
   newId: IdGenerator;
+  /** How the broker is reached: amqplib (RabbitMQ), or embedded mode's in-process broker. */
+  brokerTransport: BrokerTransport;
 }
 
 /** The configuration, parsed once before Nest starts, and the logger, clock and id generator every area uses. */
@@ -24,8 +27,9 @@ export class ConfigModule {
         { provide: LOGGER, useValue: runtime.logger },
         { provide: CLOCK, useValue: runtime.clock },
         { provide: ID_GENERATOR, useValue: runtime.newId },
+        { provide: BROKER_TRANSPORT, useValue: runtime.brokerTransport },
       ],
-      exports: [APP_CONFIG, LOGGER, CLOCK, ID_GENERATOR],
+      exports: [APP_CONFIG, LOGGER, CLOCK, ID_GENERATOR, BROKER_TRANSPORT],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { StartupError } from '../shared/startup-error';
+import { type DatabaseSessions, pooledSessions, singleSession } from './database-sessions';
 import { WireLimits } from 'saga-orchestrator-sdk/contracts';
 import { parseDuration } from '../core/definition/duration';
 import { type LogLevel, logLevels } from '../observability/logger';
@@ -131,7 +132,11 @@ export interface RetentionPeriod {
 }
 
 export interface AppConfig {
+  /** `external` (PostgreSQL and RabbitMQ at their URLs) or `embedded` (PGlite and the in-process broker). */
+  runMode: 'external' | 'embedded';
   databaseUrl: string;
+  /** A pool of connections, or PGlite's single session in embedded mode. */
+  databaseSessions: DatabaseSessions;
   /** As configured: one URL or several comma-separated ones, tried in order (the SDK's `url` takes the same). */
   amqpUrl: string;
   /** How every queue is declared: classic, or quorum with a delivery limit. */
@@ -158,9 +163,24 @@ export class ConfigError extends StartupError {
   readonly code = 'CONFIG_INVALID';
 }
 
-/** Parses the environment once; lists every bad variable at once. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = environmentSchema.safeParse(env);
+/** Embedded mode's database, served by PGlite at this URL; its broker is in-process (no URL). */
+export interface EmbeddedConfig {
+  databaseUrl: string;
+}
+
+/** What `AMQP_URL` reads in embedded mode: the in-process broker, named for logs (it is never dialled). */
+export const IN_PROCESS_AMQP_URL = 'amqp://in-process';
+
+/**
+ * Parses the environment once; lists every bad variable at once. With `embedded`, the database is PGlite's and the
+ * broker in-process, whatever DATABASE_URL and AMQP_URL say (run-mode.ts never chooses embedded when they are set).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, embedded?: EmbeddedConfig): AppConfig {
+  const parsed = environmentSchema.safeParse(
+    embedded === undefined
+      ? env
+      : { ...env, DATABASE_URL: embedded.databaseUrl, AMQP_URL: IN_PROCESS_AMQP_URL },
+  );
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
@@ -177,7 +197,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    runMode: embedded === undefined ? 'external' : 'embedded',
     databaseUrl: value.DATABASE_URL,
+    databaseSessions: embedded === undefined ? pooledSessions() : singleSession,
     amqpUrl: value.AMQP_URL,
     amqpQueues:
       value.AMQP_QUEUE_TYPE === QueueType.quorum

@@ -1,15 +1,16 @@
 import { BusinessError, type Participant } from 'saga-orchestrator-sdk';
 import { IdempotentIds, type Print, outputField, participant, str } from './participant-kit';
+import type { ParticipantBroker } from '../app/engine-environment';
 
 /** The participants of `sagas/order-fulfillment.yaml`; shipping refuses orders named `fail-…`. */
-export function orderParticipants(url: string, print: Print): Participant[] {
-  return [inventory(url, print), payments(url, print), shipping(url, print)];
+export function orderParticipants(broker: ParticipantBroker, print: Print): Participant[] {
+  return [inventory(broker, print), payments(broker, print), shipping(broker, print)];
 }
 
-function inventory(url: string, print: Print): Participant {
+function inventory(broker: ParticipantBroker, print: Print): Participant {
   const say = (line: string) => print(`[inventory] ${line}`);
   const reserved = new IdempotentIds('r');
-  return participant(url, 'inventory', print, {
+  return participant(broker, 'inventory', print, {
     ReserveInventory: (payload, ctx) => {
       const reservationId = reserved.for(ctx.idempotencyKey);
       say(`ReserveInventory order ${str(payload.orderId)} → reservation ${reservationId}`);
@@ -26,10 +27,10 @@ function inventory(url: string, print: Print): Participant {
   });
 }
 
-function payments(url: string, print: Print): Participant {
+function payments(broker: ParticipantBroker, print: Print): Participant {
   const say = (line: string) => print(`[payments] ${line}`);
   const charged = new IdempotentIds('p');
-  return participant(url, 'payments', print, {
+  return participant(broker, 'payments', print, {
     ChargePayment: (payload, ctx) => {
       const paymentId = charged.for(ctx.idempotencyKey);
       say(
@@ -48,10 +49,10 @@ function payments(url: string, print: Print): Participant {
   });
 }
 
-function shipping(url: string, print: Print): Participant {
+function shipping(broker: ParticipantBroker, print: Print): Participant {
   const say = (line: string) => print(`[shipping] ${line}`);
   const scheduled = new IdempotentIds('t');
-  return participant(url, 'shipping', print, {
+  return participant(broker, 'shipping', print, {
     ScheduleShipment: (payload, ctx) => {
       const orderId = str(payload.orderId);
       if (orderId.startsWith('fail-')) {

@@ -6,6 +6,7 @@ import {
   type Participant,
   createParticipant,
 } from 'saga-orchestrator-sdk';
+import type { ParticipantBroker } from '../app/engine-environment';
 
 /** Where the example participants say what they do: a line each. */
 export type Print = (line: string) => void;
@@ -14,12 +15,12 @@ export const printLine: Print = (line) => process.stdout.write(`${line}\n`);
 
 /** A participant of the SDK whose broker trouble and handler crashes are printed, one readable line each. */
 export function participant(
-  url: string,
+  broker: ParticipantBroker,
   name: string,
   print: Print,
   handlers: Record<string, CommandHandler>,
 ): Participant {
-  return createParticipant({ url, participant: name, handlers, logger: printingLogger(name, print) });
+  return createParticipant({ ...broker, participant: name, handlers, logger: printingLogger(name, print) });
 }
 
 /** Every attempt of a step carries the same idempotency key: a retry gets the id the first attempt made. */

@@ -1,6 +1,7 @@
 import { orderParticipants } from './order-participants';
 import { type Print, printLine } from './participant-kit';
 import { tripParticipants } from './trip-participants';
+import type { ParticipantBroker } from '../app/engine-environment';
 
 /** The participants of `sagas/order-fulfillment.yaml` and `sagas/trip-booking.yaml`, each printing what it does. */
 export interface ExampleParticipants {
@@ -8,10 +9,10 @@ export interface ExampleParticipants {
 }
 
 export async function startExampleParticipants(
-  url: string,
+  broker: ParticipantBroker,
   print: Print = printLine,
 ): Promise<ExampleParticipants> {
-  const participants = [...orderParticipants(url, print), ...tripParticipants(url, print)];
+  const participants = [...orderParticipants(broker, print), ...tripParticipants(broker, print)];
   try {
     await Promise.all(participants.map((participant) => participant.start()));
   } catch (error) {

@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createApplication } from '../app/application';
-import { type AppConfig, loadConfig } from '../config/config';
+import { type EngineEnvironment, prepareEngineEnvironment } from '../app/engine-environment';
+import { loadConfig } from '../config/config';
+import { createLogger } from '../observability/logger';
 import { silentLogger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { DemoApi } from './demo-api';
 import { runOrderDemo } from './order-demo';
@@ -12,23 +17,44 @@ const startupWaitMs = 20000;
 
 /**
  * `npm run demo`: the engine in-process, the example participants, three `order-fulfillment` and three
- * `trip-booking` sagas over HTTP, and what became of each. Exits 1 when a saga ends otherwise than expected.
+ * `trip-booking` sagas over HTTP, and what became of each. Exits 1 when a saga ends otherwise than expected. The
+ * engine runs in the mode the environment resolves to (embedded when no URL is set and nothing answers on the
+ * default ports): the participants are in this process either way.
  */
 async function main(): Promise<number> {
-  const config = loadConfig({ ...process.env, PORT: process.env.PORT ?? '0' });
+  // Embedded, the demo keeps its sagas in a folder of its own, removed afterwards: never a running engine's.
+  const dataDir = process.env.SAGAS_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'sagas-demo-'));
+  try {
+    return await runDemo({ ...process.env, PORT: process.env.PORT ?? '0', SAGAS_DATA_DIR: dataDir });
+  } finally {
+    if (process.env.SAGAS_DATA_DIR === undefined) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function runDemo(env: NodeJS.ProcessEnv): Promise<number> {
+  let environment: EngineEnvironment;
   let app: INestApplication;
   try {
-    app = await startEngine(config);
+    environment = await prepareEngineEnvironment(env, createLogger(loadConfig(env).logLevel));
   } catch (error) {
     console.error(`demo: the engine cannot start: ${describe(error)}`);
+    return 1;
+  }
+  try {
+    app = await startEngine(environment);
+  } catch (error) {
+    console.error(`demo: the engine cannot start: ${describe(error)}`);
+    await environment.stop();
     return 1;
   }
   let participants: ExampleParticipants | null = null;
   try {
     const { port } = app.getHttpServer().address() as AddressInfo;
     const api = new DemoApi(`http://127.0.0.1:${port}`);
-    console.log(`Engine listening on port ${port}; starting the participants\n`);
-    participants = await startExampleParticipants(config.amqpUrl);
+    console.log(
+      `Engine listening on port ${port} (${environment.decision.mode} mode); starting the participants\n`,
+    );
+    participants = await startExampleParticipants(environment.participantBroker);
 
     const results = [await runOrderDemo(api), await runTripDemo(api)];
     const problems = results.flatMap((result) => result.problems);
@@ -42,11 +68,13 @@ async function main(): Promise<number> {
   } finally {
     await participants?.stop();
     await app.close();
+    await environment.stop();
   }
 }
 
 /** The engine retries an unreachable broker forever: the demo gives up after a while instead. */
-async function startEngine(config: AppConfig): Promise<INestApplication> {
+async function startEngine(environment: EngineEnvironment): Promise<INestApplication> {
+  const { config } = environment;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -61,7 +89,10 @@ async function startEngine(config: AppConfig): Promise<INestApplication> {
     );
   });
   try {
-    const app = await Promise.race([createApplication(config, { logger: silentLogger }), timeout]);
+    const app = await Promise.race([
+      createApplication(config, { logger: silentLogger, brokerTransport: environment.brokerTransport }),
+      timeout,
+    ]);
     await app.listen(config.port);
     return app;
   } finally {

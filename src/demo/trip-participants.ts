@@ -1,5 +1,6 @@
 import { BusinessError, type Participant } from 'saga-orchestrator-sdk';
 import { IdempotentIds, type Print, outputField, participant, str } from './participant-kit';
+import type { ParticipantBroker } from '../app/engine-environment';
 
 /** Cities whose hotels have no room left: booking a hotel there fails for good. */
 export const fullyBookedCities: readonly string[] = ['Venice'];
@@ -8,14 +9,14 @@ export const fullyBookedCities: readonly string[] = ['Venice'];
  * The participants of `sagas/trip-booking.yaml`. The hotel refuses the cities in `fullyBookedCities`; the notifier
  * refuses an email address without `@`.
  */
-export function tripParticipants(url: string, print: Print): Participant[] {
-  return [airline(url, print), hotel(url, print), billing(url, print), notifier(url, print)];
+export function tripParticipants(broker: ParticipantBroker, print: Print): Participant[] {
+  return [airline(broker, print), hotel(broker, print), billing(broker, print), notifier(broker, print)];
 }
 
-function airline(url: string, print: Print): Participant {
+function airline(broker: ParticipantBroker, print: Print): Participant {
   const say = (line: string) => print(`[airline] ${line}`);
   const booked = new IdempotentIds('f');
-  return participant(url, 'airline', print, {
+  return participant(broker, 'airline', print, {
     BookFlight: (payload, ctx) => {
       const bookingId = booked.for(ctx.idempotencyKey);
       say(`BookFlight trip ${str(payload.tripId)} to ${str(payload.destination)} → booking ${bookingId}`);
@@ -32,10 +33,10 @@ function airline(url: string, print: Print): Participant {
   });
 }
 
-function hotel(url: string, print: Print): Participant {
+function hotel(broker: ParticipantBroker, print: Print): Participant {
   const say = (line: string) => print(`[hotel] ${line}`);
   const booked = new IdempotentIds('h');
-  return participant(url, 'hotel', print, {
+  return participant(broker, 'hotel', print, {
     BookHotel: (payload, ctx) => {
       const city = str(payload.city);
       if (fullyBookedCities.includes(city)) {
@@ -57,10 +58,10 @@ function hotel(url: string, print: Print): Participant {
   });
 }
 
-function billing(url: string, print: Print): Participant {
+function billing(broker: ParticipantBroker, print: Print): Participant {
   const say = (line: string) => print(`[billing] ${line}`);
   const charged = new IdempotentIds('c');
-  return participant(url, 'billing', print, {
+  return participant(broker, 'billing', print, {
     ChargeCard: (payload, ctx) => {
       const chargeId = charged.for(ctx.idempotencyKey);
       const hotel = payload.hotelBookingId === null ? 'no hotel' : `hotel ${str(payload.hotelBookingId)}`;
@@ -73,9 +74,9 @@ function billing(url: string, print: Print): Participant {
   });
 }
 
-function notifier(url: string, print: Print): Participant {
+function notifier(broker: ParticipantBroker, print: Print): Participant {
   const say = (line: string) => print(`[notifier] ${line}`);
-  return participant(url, 'notifier', print, {
+  return participant(broker, 'notifier', print, {
     SendItinerary: (payload, ctx) => {
       const email = str(payload.email);
       if (!email.includes('@')) {

@@ -2,6 +2,7 @@ import { Client, type ClientBase } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import { migrations } from '../../migrations';
+import { type DatabaseSessions, pooledSessions } from '../config/database-sessions';
 import { entities } from './entities';
 
 /**
@@ -22,7 +23,28 @@ function configureSession(client: ClientBase): Promise<unknown> {
   return client.query('SET plan_cache_mode = force_generic_plan; SET jit = off');
 }
 
-export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
+/**
+ * With one session: one connection, kept open (no idle timeout). Should it be replaced after all (a failed
+ * statement discards it), the session still holds the old connection's prepared statements, so a new connection
+ * deallocates them before its own named statements are prepared.
+ */
+function singleSessionOptions(): Record<string, unknown> {
+  return {
+    max: 1,
+    idleTimeoutMillis: 0,
+    onConnect: async (client: ClientBase) => {
+      await client.query('DEALLOCATE ALL');
+      await configureSession(client);
+    },
+  };
+}
+
+export function dataSourceOptions(
+  databaseUrl: string,
+  sessions: DatabaseSessions = pooledSessions(),
+): DataSourceOptions {
+  const pool =
+    sessions.kind === 'pool' ? { max: sessions.size, onConnect: configureSession } : singleSessionOptions();
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -31,23 +53,28 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourc
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     logging: false,
-    extra: { max: poolSize, application_name: 'saga-orchestrator', onConnect: configureSession },
+    extra: { application_name: 'saga-orchestrator', ...pool },
   };
 }
 
 export function createDataSource(databaseUrl: string, poolSize = 10): DataSource {
-  return new DataSource(dataSourceOptions(databaseUrl, poolSize));
+  return new DataSource(dataSourceOptions(databaseUrl, pooledSessions(poolSize)));
 }
 
 /**
  * The engine's database, ready: created if missing, connected, migrated (under an advisory lock, so engine
  * processes starting together take turns).
  */
-export async function openDatabase(databaseUrl: string, logger: Logger): Promise<DataSource> {
+export async function openDatabase(
+  databaseUrl: string,
+  logger: Logger,
+  sessions: DatabaseSessions = pooledSessions(),
+): Promise<DataSource> {
   await ensureDatabase(databaseUrl);
-  const dataSource = await createDataSource(databaseUrl).initialize();
+  const dataSource = await new DataSource(dataSourceOptions(databaseUrl, sessions)).initialize();
   try {
-    const applied = await migrateDatabase(dataSource);
+    // One session is one process: nobody else migrates, and the lock would need a second connection.
+    const applied = await migrateDatabase(dataSource, { lock: sessions.kind === 'pool' });
     if (applied.length > 0) logger.info('migrations applied', { migrations: applied });
     return dataSource;
   } catch (error) {
@@ -82,8 +109,15 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 const MIGRATION_LOCK_ID = 728_100_417;
 
 /** Runs pending migrations; an advisory lock makes engine processes that start together take turns. The lock holds one
- * pool connection while the migrations run on another, so the pool needs at least two. */
-export async function migrateDatabase(dataSource: DataSource): Promise<string[]> {
+ * pool connection while the migrations run on another, so the pool needs at least two (`lock: false` for one). */
+export async function migrateDatabase(
+  dataSource: DataSource,
+  options: { lock: boolean } = { lock: true },
+): Promise<string[]> {
+  if (!options.lock) {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((migration) => migration.name);
+  }
   const lock = dataSource.createQueryRunner();
   await lock.connect();
   try {

@@ -30,8 +30,11 @@ export class PersistenceModule implements OnApplicationBootstrap, OnModuleDestro
       imports: [
         TypeOrmModule.forRootAsync({
           // Start-up fails at once when PostgreSQL does not answer, rather than retrying for half a minute.
-          useFactory: () => ({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 0 }),
-          dataSourceFactory: () => openDatabase(config.databaseUrl, logger),
+          useFactory: () => ({
+            ...dataSourceOptions(config.databaseUrl, config.databaseSessions),
+            retryAttempts: 0,
+          }),
+          dataSourceFactory: () => openDatabase(config.databaseUrl, logger, config.databaseSessions),
         }),
       ],
       providers: [

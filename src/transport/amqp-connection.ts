@@ -1,5 +1,6 @@
 import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
 import { BrokerConnection } from 'saga-orchestrator-sdk/internal/messaging/broker-connection';
+import type { BrokerTransport } from 'saga-orchestrator-sdk/internal/messaging/broker-transport';
 import { parseBrokerUrls } from 'saga-orchestrator-sdk/internal/messaging/broker-urls';
 import { coalesceWrites } from 'saga-orchestrator-sdk/internal/messaging/coalesce-writes';
 import { hardenAmqplib } from 'saga-orchestrator-sdk/internal/messaging/harden-amqplib';
@@ -37,16 +38,21 @@ export class AmqpConnection {
   private readonly openHandlers: OpenHandler[] = [];
   private readonly lossHandlers: LossHandler[] = [];
 
-  /** `url`: one broker URL or several comma-separated ones (validated with the configuration). */
+  /**
+   * `url`: one broker URL or several comma-separated ones (validated with the configuration); `transport`: how
+   * each is connected to (amqplib, or embedded mode's in-process broker).
+   */
   constructor(
     url: string,
     private readonly logger: Logger,
+    transport?: BrokerTransport,
   ) {
     hardenAmqplib();
     const parsed = parseBrokerUrls(url);
     if (!parsed.ok) throw new Error(`AMQP_URL: ${parsed.problem}`);
     this.broker = new BrokerConnection({
       urls: parsed.urls,
+      ...(transport === undefined ? {} : { transport }),
       delays: RECONNECT_DELAYS,
       log: logger,
       setup: (model) => this.connected(model),

@@ -20,7 +20,8 @@ import { EngineMetrics } from '../observability/engine-metrics';
 import type { DefinitionSource, ReplyApplier } from '../orchestrator/ports';
 import { COMMAND_PUBLISHER, DEFINITION_SOURCE, REPLY_APPLIER } from '../orchestrator/tokens';
 import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
-import { LOGGER } from '../shared/tokens';
+import { BROKER_TRANSPORT, LOGGER } from '../shared/tokens';
+import type { BrokerTransport } from 'saga-orchestrator-sdk/internal/messaging/broker-transport';
 import { AmqpConnection } from './amqp-connection';
 import { DeadLetterArchive } from './dead-letter-archive';
 import { OutboxRelay } from './outbox-relay';
@@ -48,9 +49,9 @@ export class TransportModule
       providers: [
         {
           provide: AmqpConnection,
-          inject: [LOGGER, DEFINITION_SOURCE],
-          useFactory: (logger: Logger, definitions: DefinitionSource) => {
-            const connection = new AmqpConnection(config.amqpUrl, logger);
+          inject: [LOGGER, DEFINITION_SOURCE, BROKER_TRANSPORT],
+          useFactory: (logger: Logger, definitions: DefinitionSource, transport: BrokerTransport) => {
+            const connection = new AmqpConnection(config.amqpUrl, logger, transport);
             connection.onChannelsOpen(async ({ publish }) => {
               await declareSharedTopology(publish, config.amqpQueues);
               await declareEventsExchange(publish);

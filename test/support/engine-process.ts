@@ -87,7 +87,8 @@ export class EngineProcess {
   }
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on now (the OS picked it, then it was closed again). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

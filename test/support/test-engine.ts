@@ -7,8 +7,14 @@ import { createApplication } from '../../src/app/application';
 import { type AppConfig, loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { type Logger, silentLogger } from 'saga-orchestrator-sdk/internal/shared/logger';
+import { randomBytes } from 'node:crypto';
+import { InProcessBroker } from 'saga-orchestrator-sdk';
+import { startPgliteProcess } from './embedded/pglite-process';
+import { newPgliteDataDir } from './embedded/pglite-template';
 import { type TestDatabase, reserveTestDatabase } from './database';
+import { embeddedTestMode, registerInProcessBroker } from './embedded/in-process-brokers';
 import { createVhost } from './rabbit-vhost';
+import type { BrokerTransport } from 'saga-orchestrator-sdk/internal/messaging/broker-transport';
 
 export interface HttpResult {
   status: number;
@@ -45,14 +51,22 @@ export interface TestEngineOptions {
   amqpUrl?: (vhostUrl: string) => string;
 }
 
-/** A real engine (real PostgreSQL, real RabbitMQ) on its own database, vhost and definitions folder. */
-export async function startTestEngine(options: TestEngineOptions): Promise<TestEngine> {
+/** Where a test engine's database and broker are: its own in PostgreSQL and RabbitMQ, or embedded ones. */
+interface TestInfrastructure {
+  database: TestDatabase;
+  /** What participants of the test pass as `url`. */
+  amqpUrl: string;
+  config: AppConfig;
+  brokerTransport?: BrokerTransport;
+  drop(): Promise<void>;
+}
+
+async function externalInfrastructure(
+  options: TestEngineOptions,
+  sagasDir: string,
+): Promise<TestInfrastructure> {
   const database = reserveTestDatabase();
   const vhost = await createVhost();
-  const sagasDir = mkdtempSync(join(tmpdir(), 'sagas-'));
-  for (const [file, content] of Object.entries(options.sagas)) {
-    writeFileSync(join(sagasDir, file), content);
-  }
   const config = loadConfig({
     DATABASE_URL: database.url,
     AMQP_URL: options.amqpUrl?.(vhost.url) ?? vhost.url,
@@ -60,12 +74,78 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
     PORT: '0',
     ...options.env,
   });
+  return {
+    database,
+    amqpUrl: vhost.url,
+    config,
+    async drop() {
+      await vhost.drop();
+      await database.drop();
+    },
+  };
+}
+
+/**
+ * Embedded mode (the `integration-embedded` project): PGlite in a temporary folder (served from a child process:
+ * jest's sandbox cannot load it) and an in-process broker,
+ * registered under a URL of its own so that the test's participants reach it (test/support/embedded).
+ */
+async function embeddedInfrastructure(
+  options: TestEngineOptions,
+  sagasDir: string,
+): Promise<TestInfrastructure> {
+  const dataDir = newPgliteDataDir();
+  const pglite = await startPgliteProcess(dataDir);
+  const broker = new InProcessBroker();
+  const services = { database: pglite, broker };
+  const amqpUrl = `amqp://in-process-${randomBytes(6).toString('hex')}`;
+  const unregister = registerInProcessBroker(amqpUrl, services.broker);
+  const stop = async () => {
+    unregister();
+    await broker.stop();
+    await pglite.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const config = loadConfig(
+      { SAGAS_DIR: sagasDir, PORT: '0', ...options.env },
+      { databaseUrl: services.database.url },
+    );
+    return {
+      database: { name: 'postgres', url: services.database.url, drop: () => Promise.resolve() },
+      amqpUrl,
+      config,
+      brokerTransport: services.broker.transport,
+      drop: stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * A real engine (real PostgreSQL, real RabbitMQ) on its own database, vhost and definitions folder — or, in the
+ * `integration-embedded` project, the same engine in embedded mode.
+ */
+export async function startTestEngine(options: TestEngineOptions): Promise<TestEngine> {
+  const sagasDir = mkdtempSync(join(tmpdir(), 'sagas-'));
+  for (const [file, content] of Object.entries(options.sagas)) {
+    writeFileSync(join(sagasDir, file), content);
+  }
+  const infrastructure = embeddedTestMode()
+    ? await embeddedInfrastructure(options, sagasDir)
+    : await externalInfrastructure(options, sagasDir);
+  const { config, database } = infrastructure;
 
   let app: INestApplication | null = null;
   let baseUrl = '';
   const boot = async (): Promise<void> => {
     app = await createApplication(config, {
       logger: options.logger ?? (process.env.DEBUG_ENGINE_LOGS ? createLogger('info') : silentLogger),
+      ...(infrastructure.brokerTransport === undefined
+        ? {}
+        : { brokerTransport: infrastructure.brokerTransport }),
     });
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as AddressInfo;
@@ -74,8 +154,7 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
   try {
     await boot();
   } catch (error) {
-    await vhost.drop();
-    await database.drop();
+    await infrastructure.drop();
     rmSync(sagasDir, { recursive: true, force: true });
     throw error;
   }
@@ -89,7 +168,7 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
     get baseUrl() {
       return baseUrl;
     },
-    amqpUrl: vhost.url,
+    amqpUrl: infrastructure.amqpUrl,
     database,
     sagasDir,
     async request(method, path, body, headers = {}) {
@@ -120,8 +199,7 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
     async stop() {
       await app?.close();
       app = null;
-      await vhost.drop();
-      await database.drop();
+      await infrastructure.drop();
       rmSync(sagasDir, { recursive: true, force: true });
     },
   };

@@ -20,6 +20,7 @@ describe('HTTP status of every engine error code', () => {
     'DEFINITION_CONFLICT',
     'REPLY_AUTH_INCOMPLETE',
     'INVARIANT_BROKEN',
+    'DATA_DIR_IN_USE',
   ]);
 
   it('maps each code to a status in the filter table', () => {

@@ -50,7 +50,7 @@ describe('compileSubscriberOptions', () => {
       }),
     ).toThrow(
       'invalid subscriber options:\n' +
-        'url: is required\n' +
+        'url: is required (or transport)\n' +
         'queue: "sagas.commands.inventory" is a command queue\n' +
         'bindings.0: "order-fulfillment.SagaComplete" matches no event: a binding is <saga name>.<event type>, ' +
         'with * or # for any, or # alone; the types are SagaStarted, StepSucceeded, StepFailed, StepSkipped, ' +

@@ -1,9 +1,7 @@
-import { type ChannelModel, connect } from 'amqplib';
+import type { ChannelModel } from 'amqplib';
+import { type BrokerTransport, amqplibTransport } from './broker-transport';
 import { brokerHost } from './broker-urls';
 import { QueueMismatchError } from './queue-mismatch';
-
-/** A host that neither answers nor refuses (a node that is down, not just its broker) is given up after this. */
-const CONNECT_TIMEOUT_MS = 10_000;
 
 /** What the connection logs through: the engine's logger or the SDK's (`src/shared/logger` has this shape). */
 export interface ConnectionLog {
@@ -25,6 +23,8 @@ export interface BrokerConnectionOptions {
   urls: readonly string[];
   delays: ReconnectDelays;
   log: ConnectionLog;
+  /** How each host is connected to; default amqplib (RabbitMQ). */
+  transport?: BrokerTransport;
   /**
    * Runs on every new connection before it counts as connected (channels, topology, consumers). When it rejects,
    * the connection is closed and the next host is tried.
@@ -109,8 +109,7 @@ export class BrokerConnection {
   }
 
   private async connectTo(url: string, host: string): Promise<void> {
-    // Without noDelay, Nagle's algorithm holds small frames (acks, replies) back ~40 ms waiting for the peer's ACK.
-    const model = await connect(url, { noDelay: true, timeout: CONNECT_TIMEOUT_MS });
+    const model = await (this.options.transport ?? amqplibTransport).connect(url);
     let closed = false;
     model.on('error', (error: Error) =>
       this.options.log.warn('broker connection error', { host, error: error.message }),

@@ -1,23 +1,33 @@
+import { type BrokerTransport, amqplibTransport } from './broker-transport';
 import { parseBrokerUrls } from './broker-urls';
 import { DEFAULT_DELIVERY_LIMIT, QueueType, type QueueSettings } from './queue-settings';
 
 /** The broker options a participant and a subscriber share, as their users write them. */
 export interface BrokerOptions {
-  url: string;
+  url?: string;
+  transport?: BrokerTransport;
   queueType?: QueueType;
   deliveryLimit?: number;
 }
 
 export interface CompiledBrokerOptions {
   urls: string[];
+  transport: BrokerTransport;
   queues: QueueSettings;
 }
 
 /** Checks the broker options; each problem is added to `problems`, named by its option. */
 export function compileBrokerOptions(options: BrokerOptions, problems: string[]): CompiledBrokerOptions {
-  const { url, queueType = QueueType.classic, deliveryLimit } = options;
+  const { url, transport, queueType = QueueType.classic, deliveryLimit } = options;
   let urls: string[] = [];
-  if (typeof url !== 'string' || url.length === 0) problems.push('url: is required');
+  if (transport !== undefined) {
+    if (url !== undefined) problems.push('url: give either url or transport, not both');
+    else if (typeof transport?.connect !== 'function') {
+      problems.push("transport: must be a broker transport (an in-process broker's `transport`)");
+    }
+    // The transport opens the connection; the URL only names it in logs.
+    urls = [IN_PROCESS_URL];
+  } else if (typeof url !== 'string' || url.length === 0) problems.push('url: is required (or transport)');
   else {
     const parsed = parseBrokerUrls(url);
     if (parsed.ok) urls = parsed.urls;
@@ -37,5 +47,8 @@ export function compileBrokerOptions(options: BrokerOptions, problems: string[])
     queueType === QueueType.quorum
       ? { type: QueueType.quorum, deliveryLimit: deliveryLimit ?? DEFAULT_DELIVERY_LIMIT }
       : { type: QueueType.classic };
-  return { urls, queues };
+  return { urls, transport: transport ?? amqplibTransport, queues };
 }
+
+/** What a connection through a transport is called in logs. */
+export const IN_PROCESS_URL = 'amqp://in-process';

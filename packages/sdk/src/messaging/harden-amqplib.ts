@@ -47,7 +47,8 @@ let hardened = false;
  */
 export function hardenAmqplib(): void {
   if (hardened) return;
-  const lib = join(dirname(require.resolve('amqplib')), 'lib');
+  // The package's folder, found through a subpath: a test may stand in for the main entry (test/support/embedded).
+  const lib = join(dirname(require.resolve('amqplib/callback_api')), 'lib');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- amqplib exports no path to these
   const { Connection } = require(join(lib, 'connection.js')) as {
     Connection: { prototype: ConnectionInternals };

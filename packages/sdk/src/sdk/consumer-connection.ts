@@ -1,5 +1,6 @@
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import { BrokerConnection } from '../messaging/broker-connection';
+import type { BrokerTransport } from '../messaging/broker-transport';
 import { DeliveryStrikes } from '../messaging/delivery-strikes';
 import type { Logger } from '../shared/logger';
 import { ChannelClosure, ConsumerChannel } from './consumer-channel';
@@ -8,6 +9,8 @@ import { type ConsumedDelivery, DeliveryHandler, type Settlement } from './deliv
 export interface ConsumerConnectionOptions {
   /** The broker's nodes, tried in order on every connect and reconnect. */
   urls: readonly string[];
+  /** How the broker is reached: amqplib, or an in-process broker. */
+  transport: BrokerTransport;
   /** Who consumes, for errors: `participant inventory`, `subscriber billing-events`. */
   name: string;
   queue: string;
@@ -62,6 +65,7 @@ export class ConsumerConnection {
   private async connect(): Promise<void> {
     const connection = new BrokerConnection({
       urls: this.options.urls,
+      transport: this.options.transport,
       delays: reconnectDelays,
       log: this.options.logger,
       setup: (model: ChannelModel) => this.setup(model),

@@ -18,6 +18,8 @@ export {
   SubscriberOptionsError,
 } from './errors';
 export { subscribe } from './subscriber';
+export { InProcessBroker } from '../messaging/in-process/in-process-broker';
+export type { BrokerTransport } from '../messaging/broker-transport';
 export type { Subscription } from './subscriber';
 export type { EventContext, EventHandler, SubscriberOptions } from './subscriber-options';
 export { LifecycleEventType, lifecycleEventSchema } from '../contracts/lifecycle-event';

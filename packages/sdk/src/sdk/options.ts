@@ -7,6 +7,7 @@ import { minReplyBytes } from './reply-bounds';
 import { brokerUser } from './reply-identity';
 import { consumerLogger } from './default-logger';
 import { compileBrokerOptions } from '../messaging/broker-options';
+import type { BrokerTransport } from '../messaging/broker-transport';
 import type { QueueSettings, QueueType } from '../messaging/queue-settings';
 
 /** Structured logging: a message plus the fields that scope it (saga id, step, message id…). */
@@ -17,9 +18,15 @@ export interface ParticipantOptions {
   /**
    * Broker URL, e.g. `amqp://guest:guest@127.0.0.1:5672`, or the nodes of a cluster as several comma-separated URLs
    * (`amqp://u:p@rabbit-1:5672,amqp://u:p@rabbit-2:5672`), tried in order on every connect and reconnect: the
-   * engine's `AMQP_URL` takes the same. Required.
+   * engine's `AMQP_URL` takes the same. Required, unless `transport` is given.
    */
-  url: string;
+  url?: string;
+  /**
+   * Instead of `url`: the broker transport to connect through — an in-process broker's `transport`, for a
+   * participant in the same process as an engine running in embedded mode. Give exactly one of `url` and
+   * `transport`.
+   */
+  transport?: BrokerTransport;
   /** This participant's name, `[a-z0-9-]+`: it consumes queue `sagas.commands.<participant>`. Required. */
   participant: string;
   /**
@@ -76,6 +83,7 @@ export interface ParticipantOptions {
 export interface CompiledOptions {
   /** The broker's nodes, in the order they are tried. */
   urls: string[];
+  transport: BrokerTransport;
   queues: QueueSettings;
   participant: string;
   handlers: ReadonlyMap<string, CompiledHandler>;
@@ -97,7 +105,7 @@ const defaultMaxCommandBytes = 8 * 1024 * 1024;
 export function compileOptions(options: ParticipantOptions): CompiledOptions {
   const problems: string[] = [];
   const { participant, handlers, prefetch = defaultPrefetch } = options;
-  const { urls, queues } = compileBrokerOptions(options, problems);
+  const { urls, transport, queues } = compileBrokerOptions(options, problems);
   if (typeof participant !== 'string' || !participantName.test(participant)) {
     problems.push(`participant: must match [a-z0-9-]+ (got ${JSON.stringify(participant)})`);
   }
@@ -128,7 +136,9 @@ export function compileOptions(options: ParticipantOptions): CompiledOptions {
     problems.push(`replyUserId: must be true or false (got ${JSON.stringify(replyUserId)})`);
   }
   let userId: string | null = null;
-  if (replyUserId === true && urls.length > 0) {
+  if (replyUserId === true && options.transport !== undefined) {
+    problems.push('replyUserId: needs url (a broker user); an in-process broker has none');
+  } else if (replyUserId === true && urls.length > 0) {
     const identities = urls.map((each) => brokerUser(each));
     const users = new Set(identities.flatMap((identity) => (identity.ok ? [identity.user] : [])));
     const refused = identities.find((identity) => !identity.ok);
@@ -152,6 +162,7 @@ export function compileOptions(options: ParticipantOptions): CompiledOptions {
   }
   return {
     urls,
+    transport,
     queues,
     participant,
     handlers: compiled,

@@ -44,6 +44,7 @@ export function createParticipant(options: ParticipantOptions): Participant {
   });
   const connection = new ConsumerConnection({
     urls: compiled.urls,
+    transport: compiled.transport,
     name: `participant ${participant}`,
     queue: commandQueueName(participant),
     prefetch: compiled.prefetch,

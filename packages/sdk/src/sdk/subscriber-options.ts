@@ -5,6 +5,7 @@ import type { Logger } from '../shared/logger';
 import { consumerLogger } from './default-logger';
 import { SubscriberOptionsError } from './errors';
 import { compileBrokerOptions } from '../messaging/broker-options';
+import type { BrokerTransport } from '../messaging/broker-transport';
 import type { QueueSettings, QueueType } from '../messaging/queue-settings';
 
 /** What a subscriber's handler learns besides the event. */
@@ -23,9 +24,11 @@ export type EventHandler = (event: LifecycleEvent, context: EventContext) => Pro
 export interface SubscriberOptions {
   /**
    * Broker URL, e.g. `amqp://billing:secret@rabbit:5672/vhost`, or several comma-separated URLs (the nodes of a
-   * cluster), tried in order on every connect and reconnect. Required.
+   * cluster), tried in order on every connect and reconnect. Required, unless `transport` is given.
    */
-  url: string;
+  url?: string;
+  /** Instead of `url`: an in-process broker's `transport` (embedded mode). Give exactly one of the two. */
+  transport?: BrokerTransport;
   /**
    * The subscriber's own durable queue, e.g. `billing.saga-events`; the processes of one service share it, each
    * event going to one of them. Required.
@@ -63,6 +66,7 @@ export interface SubscriberOptions {
 export interface CompiledSubscriberOptions {
   /** The broker's nodes, in the order they are tried. */
   urls: string[];
+  transport: BrokerTransport;
   queues: QueueSettings;
   queue: string;
   bindings: readonly string[];
@@ -87,7 +91,7 @@ export function compileSubscriberOptions(options: SubscriberOptions): CompiledSu
   const { queue, bindings, handler } = options;
   const { prefetch = defaultPrefetch, maxAttempts = defaultMaxAttempts } = options;
   const { maxEventBytes = defaultMaxEventBytes } = options;
-  const { urls, queues } = compileBrokerOptions(options, problems);
+  const { urls, transport, queues } = compileBrokerOptions(options, problems);
   const queueProblem = refusedQueue(queue);
   if (queueProblem !== null) problems.push(`queue: ${queueProblem}`);
   if (!Array.isArray(bindings) || bindings.length === 0) {
@@ -113,6 +117,7 @@ export function compileSubscriberOptions(options: SubscriberOptions): CompiledSu
   }
   return {
     urls,
+    transport,
     queues,
     queue,
     bindings: [...new Set(bindings)],

@@ -30,6 +30,7 @@ export async function subscribe(options: SubscriberOptions): Promise<Subscriptio
   });
   const connection = new ConsumerConnection({
     urls: compiled.urls,
+    transport: compiled.transport,
     name: `subscriber ${queue}`,
     queue,
     prefetch: compiled.prefetch,
