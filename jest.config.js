@@ -26,6 +26,7 @@ const embeddedSuites = [
   'definition-versions',
   'durable-timers',
   'lifecycle-events',
+  'list-by-statuses',
   'openapi',
   'openapi-responses',
   'operator-endpoints',
@@ -36,6 +37,7 @@ const embeddedSuites = [
   'saga-migration',
   'saga-set-aside',
   'security',
+  'stats-window',
   'tracing',
 ];
 
