@@ -177,13 +177,7 @@ export class InProcessChannel extends EventEmitter implements ConfirmChannel {
           const delivered: ConsumeMessage = {
             content: message.content,
             properties: message.properties,
-            fields: {
-              deliveryTag,
-              redelivered: message.redelivered,
-              exchange: message.exchange,
-              routingKey: message.routingKey,
-              consumerTag: tag,
-            },
+            fields: { ...deliveryFields(message, deliveryTag), consumerTag: tag },
           };
           this.handOver(() => onMessage(delivered));
         },
@@ -216,13 +210,7 @@ export class InProcessChannel extends EventEmitter implements ConfirmChannel {
       return {
         content: message.content,
         properties: message.properties,
-        fields: {
-          deliveryTag,
-          redelivered: message.redelivered,
-          exchange: message.exchange,
-          routingKey: message.routingKey,
-          messageCount: target.ready.length,
-        },
+        fields: { ...deliveryFields(message, deliveryTag), messageCount: target.ready.length },
       };
     });
   }
@@ -343,6 +331,16 @@ export class InProcessChannel extends EventEmitter implements ConfirmChannel {
 }
 
 /** The properties a consumer sees, from the publish options (amqplib's `persistent` is delivery mode 2). */
+/** What a delivery and a `get` both say about the message, as amqplib's `fields`. */
+function deliveryFields(message: StoredMessage, deliveryTag: number) {
+  return {
+    deliveryTag,
+    redelivered: message.redelivered,
+    exchange: message.exchange,
+    routingKey: message.routingKey,
+  };
+}
+
 function messageProperties(options: Options.Publish = {}): MessageProperties {
   return {
     contentType: options.contentType,
