@@ -16,7 +16,7 @@ steps:
   - name: build-report
     participant: reports
     action: BuildReport
-    timeout: 400ms
+    timeout: 1500ms
     retry: { attempts: 2, backoff: 50ms }
 `;
 
@@ -67,12 +67,16 @@ describe('in_progress reports over the wire', () => {
       const { body: log } = await engine.request('GET', `/api/sagas/${body.id}/events`);
       return log.items.filter((e: { type: string }) => e.type === 'AttemptExtended').length as number;
     };
+    // Four reports 500 ms apart keep the attempt alive for longer than its 1.5 s timeout; the margin between
+    // a report and the deadline it restarted leaves room for a loaded machine.
+    const startedAt = Date.now();
     for (let i = 1; i <= 4; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await new Promise((resolve) => setTimeout(resolve, 500));
       send(command, { outcome: 'in_progress' });
       // Replies are applied concurrently: the final one goes out only after the last report was applied.
       await waitFor(`extension ${i}`, async () => ((await extensions()) >= i ? true : undefined));
     }
+    expect(Date.now() - startedAt).toBeGreaterThan(1500);
     send(command, { outcome: 'success', output: { url: 'r-1' } });
     const saga = await waitFor('the saga to complete', async () => {
       const { body: current } = await engine.request('GET', `/api/sagas/${body.id}`);
