@@ -37,6 +37,7 @@ const embeddedSuites = [
   'saga-migration',
   'saga-set-aside',
   'security',
+  'stats-rollup',
   'stats-window',
   'tracing',
 ];

@@ -7,6 +7,7 @@ import { SuspendedStatus1764500000000 } from './1764500000000-SuspendedStatus';
 import { RetentionIndexes1764600000000 } from './1764600000000-RetentionIndexes';
 import { SagaReruns1764700000000 } from './1764700000000-SagaReruns';
 import { StatusIndexNames1764800000000 } from './1764800000000-StatusIndexNames';
+import { StatsRollup1764900000000 } from './1764900000000-StatsRollup';
 
 /** Every migration, oldest first. A new migration is added here and never edited once released. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   RetentionIndexes1764600000000,
   SagaReruns1764700000000,
   StatusIndexNames1764800000000,
+  StatsRollup1764900000000,
 ];

@@ -116,6 +116,7 @@ const environmentSchema = z.object({
   PARTICIPANT_USERS: participantUsersSchema.default(new Map()),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   RETENTION: retentionSchema.default({ text: '30d', ms: 30 * 86_400_000 }),
+  STATS_ROLLUP: z.enum(['on', 'off']).default('on'),
 });
 
 export type ApiRole = 'read' | 'admin';
@@ -156,6 +157,8 @@ export interface AppConfig {
   participantUsers: ReadonlyMap<string, string>;
   logLevel: LogLevel;
   retention: RetentionPeriod;
+  /** Whether this process adds finished sagas to the statistics' per-minute totals (src/observability/stats-rollup.ts). */
+  statsRollup: boolean;
 }
 
 /** One or more environment variables are invalid; each problem names its variable. */
@@ -223,5 +226,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, embedded?: Embe
     participantUsers: value.PARTICIPANT_USERS,
     logLevel: value.LOG_LEVEL,
     retention: value.RETENTION,
+    statsRollup: value.STATS_ROLLUP === 'on',
   };
 }

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Inject, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { APP_CONFIG } from '../config/config.module';
@@ -11,6 +11,7 @@ import { AmqpConnection } from '../transport/amqp-connection';
 import { EngineMetrics } from './engine-metrics';
 import { HealthCheck } from './health-check';
 import { SagaStatsReader } from './saga-stats';
+import { StatsRollup } from './stats-rollup';
 import { SagaTracing } from './tracing';
 import { TracingExport } from './tracing-setup';
 
@@ -19,7 +20,7 @@ const RETENTION_CUTOFF = Symbol('RETENTION_CUTOFF');
 
 /**
  * Prometheus metrics (fed by committed decisions and the retention sweep), the traces of sagas (made from committed
- * decisions), the dashboard statistics and the health check.
+ * decisions), the dashboard statistics with their per-minute totals, and the health check.
  */
 @Global()
 @Module({
@@ -62,12 +63,32 @@ const RETENTION_CUTOFF = Symbol('RETENTION_CUTOFF');
         }),
     },
     {
+      provide: StatsRollup,
+      inject: [DataSource, CLOCK, LOGGER],
+      useFactory: (dataSource: DataSource, clock: Clock, logger: Logger) =>
+        new StatsRollup(dataSource, clock, logger),
+    },
+    {
       provide: HealthCheck,
       inject: [DataSource, AmqpConnection],
       useFactory: (dataSource: DataSource, connection: AmqpConnection) =>
         new HealthCheck(dataSource, connection),
     },
   ],
-  exports: [EngineMetrics, DECISION_LISTENERS, SagaStatsReader, HealthCheck],
+  exports: [EngineMetrics, DECISION_LISTENERS, SagaStatsReader, StatsRollup, HealthCheck],
 })
-export class ObservabilityModule {}
+export class ObservabilityModule implements OnApplicationBootstrap, OnModuleDestroy {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(StatsRollup) private readonly rollup: StatsRollup,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.statsRollup) this.rollup.start();
+  }
+
+  /** Stops the roll-up before the database closes; a batch in progress commits or rolls back first. */
+  async onModuleDestroy(): Promise<void> {
+    await this.rollup.stop();
+  }
+}

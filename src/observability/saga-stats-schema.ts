@@ -30,7 +30,9 @@ export const sagaStatsSchema = z.object({
       p95Ms: z.number().nullable(),
       p99Ms: z.number().nullable(),
     })
-    .describe('of the sagas started in the window that finished'),
+    .describe(
+      'of the sagas started in the window that finished; percentiles within 4.5 % (durations are counted in buckets 9 % wide)',
+    ),
   steps: z.array(
     z.object({
       saga: z.string(),

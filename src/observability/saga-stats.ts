@@ -5,15 +5,19 @@ import { countDeadLetters } from '../persistence/dead-letter-sql';
 import { type DeletedRows, oldestOverdue } from '../persistence/retention-sql';
 import { type Db, type SqlStatement, readSnapshot } from '../persistence/sql';
 import type { SagaStats } from './saga-stats-schema';
+import { rolledUntil } from '../persistence/stats-rollup-sql';
 import {
   type StatsWindow,
   countByStatus,
   countOpen,
-  finishedInWindow,
+  durationBuckets,
+  finishedPerMinute,
   startedPerMinute,
+  statsSources,
   stepOutcomes,
   unfinished,
 } from '../persistence/stats-sql';
+import { type BucketCount, durationPercentile } from '../shared/duration-histogram';
 
 export type { SagaStats } from './saga-stats-schema';
 
@@ -55,21 +59,22 @@ export class SagaStatsReader {
   }
 }
 
-/** One statement after another: they share one connection and one snapshot. */
+/**
+ * One statement after another: they share one connection and one snapshot, so the per-minute totals and the sagas
+ * read live never count a saga twice or miss one.
+ */
 async function readStatsRows(db: Db, window: StatsWindow, retentionCutoff: Date) {
   const query = async <Row>(statement: SqlStatement) => (await db.query<Row>(statement)).rows;
+  const progress = await query<{ rolled_until: Date }>(rolledUntil());
+  const sources = statsSources(window, progress[0]?.rolled_until ?? null);
+  type PerMinute = { minute: Date; count: number };
   return {
-    counts: await query<SagaStats['counts'][number]>(countByStatus(window)),
+    counts: await query<SagaStats['counts'][number]>(countByStatus(sources)),
     open: await query<SagaStats['open'][number]>(countOpen(window)),
-    started: await query<{ minute: Date; count: number }>(startedPerMinute(window)),
-    finished: await query<{
-      per_minute: Array<{ minute: string; count: number }>;
-      p50: number | null;
-      p95: number | null;
-      p99: number | null;
-      count: number;
-    }>(finishedInWindow(window)),
-    steps: await query<StepOutcomeRow>(stepOutcomes(window)),
+    started: await query<PerMinute>(startedPerMinute(sources)),
+    finished: await query<PerMinute>(finishedPerMinute(sources)),
+    durations: await query<BucketCount>(durationBuckets(sources)),
+    steps: await query<StepOutcomeRow>(stepOutcomes(sources)),
     unfinishedNow: await query<{
       oldest_age_seconds: number | null;
       past_deadline: number;
@@ -91,24 +96,24 @@ async function readSagaStats(
     deadLetterDepth(),
     retention.deletedTotal(),
   ]);
-  const { counts, open, started, finished, steps, unfinishedNow, stored, overdue } = rows;
-  const totals = finished[0];
+  const { counts, open, started, finished, durations, steps, unfinishedNow, stored, overdue } = rows;
   const rate = (part: number, whole: number) =>
     whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 10_000;
+  const perMinute = (row: { minute: Date; count: number }) => ({
+    minute: row.minute.toISOString(),
+    count: row.count,
+  });
   return {
     window: { since: window.since.toISOString(), name: window.name },
     counts,
     open,
-    startedPerMinute: started.map((row) => ({ minute: row.minute.toISOString(), count: row.count })),
-    finishedPerMinute: (totals?.per_minute ?? []).map((row) => ({
-      minute: new Date(row.minute).toISOString(),
-      count: row.count,
-    })),
+    startedPerMinute: started.map(perMinute),
+    finishedPerMinute: finished.map(perMinute),
     duration: {
-      finished: totals?.count ?? 0,
-      p50Ms: totals?.p50 ?? null,
-      p95Ms: totals?.p95 ?? null,
-      p99Ms: totals?.p99 ?? null,
+      finished: durations.reduce((sum, { count }) => sum + count, 0),
+      p50Ms: durationPercentile(durations, 0.5),
+      p95Ms: durationPercentile(durations, 0.95),
+      p99Ms: durationPercentile(durations, 0.99),
     },
     steps: steps.map(({ compensation_failed, ...row }) => ({
       ...row,

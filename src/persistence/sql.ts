@@ -79,8 +79,21 @@ export function onOneConnection<T>(
  * sagas for seconds. One connection, too, so a dashboard read never takes the pool from the hot path.
  */
 export function readSnapshot<T>(dataSource: DataSource, work: (db: Db) => Promise<T>): Promise<T> {
+  return inSnapshot(dataSource, 'READ ONLY', work);
+}
+
+/** As readSnapshot, for statements that also write what they read (the statistics' per-minute totals). */
+export function writeInSnapshot<T>(dataSource: DataSource, work: (db: Db) => Promise<T>): Promise<T> {
+  return inSnapshot(dataSource, 'READ WRITE', work);
+}
+
+function inSnapshot<T>(
+  dataSource: DataSource,
+  access: 'READ ONLY' | 'READ WRITE',
+  work: (db: Db) => Promise<T>,
+): Promise<T> {
   return pgTransaction(poolOf(dataSource), async (client) => {
-    await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    await client.query(`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, ${access}`);
     await client.query('SET LOCAL plan_cache_mode = force_custom_plan');
     return work(wrap(client));
   });

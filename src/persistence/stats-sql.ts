@@ -1,4 +1,6 @@
+import { durationBucketSql } from '../shared/duration-histogram';
 import type { SqlStatement } from './sql';
+import { FINISHED_MS, stepOutcomeColumns } from './stats-rollup-sql';
 
 /** Dashboard statistics, one statement each; all read-only, none takes locks. */
 
@@ -7,13 +9,70 @@ export interface StatsWindow {
   name: string | null;
 }
 
-/** Sagas started in the window, per name, version and status (created_at index range). */
-export function countByStatus(window: StatsWindow): SqlStatement {
+/**
+ * Where each saga started in the window is counted: the whole minutes in [rolledFrom, rolledTo) from the per-minute
+ * totals (and, for the sagas of those minutes still open when they were added, live from saga_instances); the rest
+ * of the window live. With nothing rolled up, rolledFrom = rolledTo = since.
+ */
+export interface StatsSources extends StatsWindow {
+  rolledFrom: Date;
+  rolledTo: Date;
+}
+
+const MINUTE_MS = 60_000;
+
+/** The minutes of the window that the per-minute totals can answer, given the first minute not yet added. */
+export function statsSources(window: StatsWindow, rolledUntil: Date | null): StatsSources {
+  const firstWholeMinute = new Date(Math.ceil(window.since.getTime() / MINUTE_MS) * MINUTE_MS);
+  if (rolledUntil === null || rolledUntil <= firstWholeMinute) {
+    return { ...window, rolledFrom: window.since, rolledTo: window.since };
+  }
+  return { ...window, rolledFrom: firstWholeMinute, rolledTo: rolledUntil };
+}
+
+/** $1 since, $2 name, $3 rolledFrom, $4 rolledTo. */
+function values(sources: StatsSources): unknown[] {
+  return [
+    sources.since.toISOString(),
+    sources.name,
+    sources.rolledFrom.toISOString(),
+    sources.rolledTo.toISOString(),
+  ];
+}
+
+/**
+ * The sagas of the window not in the per-minute totals: those started before the first whole minute, those started
+ * after the last minute added, and those not terminal when their minute was added (or since moved on from
+ * COMPENSATION_FAILED by an operator). Each branch is an index range.
+ */
+const LIVE_SAGAS = `live AS (
+    SELECT name, version, status, created_at, updated_at, state->'steps' AS steps FROM saga_instances
+    WHERE created_at >= $1 AND created_at < $3 AND ($2::text IS NULL OR name = $2)
+    UNION ALL
+    SELECT name, version, status, created_at, updated_at, state->'steps' AS steps FROM saga_instances
+    WHERE created_at >= greatest($1::timestamptz, $4::timestamptz) AND ($2::text IS NULL OR name = $2)
+    UNION ALL
+    SELECT s.name, s.version, s.status, s.created_at, s.updated_at, s.state->'steps'
+    FROM saga_stats_pending p JOIN saga_instances s ON s.id = p.saga_id
+    WHERE p.started_minute >= $3 AND p.started_minute < $4 AND ($2::text IS NULL OR s.name = $2))`;
+
+/** Rows of a per-minute table within the rolled-up minutes of the window. */
+const rolled = (table: string, nameColumn = 'name') =>
+  `${table} WHERE started_minute >= $3 AND started_minute < $4 AND ($2::text IS NULL OR ${nameColumn} = $2)`;
+
+const TERMINAL = `('COMPLETED', 'COMPENSATED', 'COMPENSATION_FAILED')`;
+// A total an operator's resolution took back to zero is left in place; the statements leave such rows out.
+
+/** Sagas started in the window, per name, version and status. */
+export function countByStatus(sources: StatsSources): SqlStatement {
   return {
-    text: `SELECT name, version, status, count(*)::int AS count FROM saga_instances
-           WHERE created_at >= $1 AND ($2::text IS NULL OR name = $2)
-           GROUP BY name, version, status ORDER BY name, version, status`,
-    values: [window.since.toISOString(), window.name],
+    text: `WITH ${LIVE_SAGAS}
+           SELECT name, version, status, sum(count)::int AS count FROM (
+             SELECT name, version, status, count(*) AS count FROM live GROUP BY 1, 2, 3
+             UNION ALL
+             SELECT name, version, status, count FROM ${rolled('saga_stats_minutes')}) c
+           GROUP BY 1, 2, 3 HAVING sum(count) <> 0 ORDER BY 1, 2, 3`,
+    values: values(sources),
   };
 }
 
@@ -32,34 +91,47 @@ export function countOpen(window: StatsWindow): SqlStatement {
   };
 }
 
-/** Sagas started per minute since the window's start (created_at index range). */
-export function startedPerMinute(window: StatsWindow): SqlStatement {
+/** Sagas started per minute since the window's start. */
+export function startedPerMinute(sources: StatsSources): SqlStatement {
   return {
-    text: `SELECT date_trunc('minute', created_at) AS minute, count(*)::int AS count FROM saga_instances
-           WHERE created_at >= $1 AND ($2::text IS NULL OR name = $2) GROUP BY 1 ORDER BY 1`,
-    values: [window.since.toISOString(), window.name],
+    text: `WITH ${LIVE_SAGAS}
+           SELECT minute, sum(count)::int AS count FROM (
+             SELECT date_trunc('minute', created_at) AS minute, count(*) AS count FROM live GROUP BY 1
+             UNION ALL
+             SELECT started_minute, count FROM ${rolled('saga_stats_minutes')}) c
+           GROUP BY 1 HAVING sum(count) <> 0 ORDER BY 1`,
+    values: values(sources),
   };
 }
 
 /**
- * Finished sagas of the window (started in it): per minute of their last update, and duration percentiles.
- * A terminal saga is never updated again, so updated_at is its finishing time.
+ * Finished sagas of the window (started in it), per minute of their last update. A terminal saga is never updated
+ * again until an operator resolves it, so updated_at is its finishing time.
  */
-export function finishedInWindow(window: StatsWindow): SqlStatement {
+export function finishedPerMinute(sources: StatsSources): SqlStatement {
   return {
-    text: `WITH finished AS (
-             SELECT updated_at, EXTRACT(EPOCH FROM updated_at - created_at) * 1000 AS ms FROM saga_instances
-             WHERE created_at >= $1 AND ($2::text IS NULL OR name = $2)
-               AND status IN ('COMPLETED', 'COMPENSATED', 'COMPENSATION_FAILED'))
-           SELECT (SELECT coalesce(json_agg(m ORDER BY m.minute), '[]'::json) FROM (
-                     SELECT date_trunc('minute', updated_at) AS minute, count(*)::int AS count
-                     FROM finished GROUP BY 1) m) AS per_minute,
-                  percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
-                  percentile_cont(0.95) WITHIN GROUP (ORDER BY ms) AS p95,
-                  percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99,
-                  count(*)::int AS count
-           FROM finished`,
-    values: [window.since.toISOString(), window.name],
+    text: `WITH ${LIVE_SAGAS}
+           SELECT minute, sum(count)::int AS count FROM (
+             SELECT date_trunc('minute', updated_at) AS minute, count(*) AS count FROM live
+             WHERE status IN ${TERMINAL} GROUP BY 1
+             UNION ALL
+             SELECT finished_minute, count FROM ${rolled('saga_stats_minutes')}) c
+           GROUP BY 1 HAVING sum(count) <> 0 ORDER BY 1`,
+    values: values(sources),
+  };
+}
+
+/** How long the finished sagas of the window took, as counts per duration bucket (duration-histogram.ts). */
+export function durationBuckets(sources: StatsSources): SqlStatement {
+  return {
+    text: `WITH ${LIVE_SAGAS}
+           SELECT bucket, sum(count)::int AS count FROM (
+             SELECT ${durationBucketSql(FINISHED_MS('live'))} AS bucket, count(*) AS count FROM live
+             WHERE status IN ${TERMINAL} GROUP BY 1
+             UNION ALL
+             SELECT bucket, count FROM ${rolled('saga_duration_minutes')}) c
+           GROUP BY 1 HAVING sum(count) <> 0 ORDER BY 1`,
+    values: values(sources),
   };
 }
 
@@ -67,18 +139,19 @@ export function finishedInWindow(window: StatsWindow): SqlStatement {
  * Per step of sagas started in the window: how often it ran, was skipped, failed (or ended unknown), was
  * compensated, and how often its compensation failed for good.
  */
-export function stepOutcomes(window: StatsWindow): SqlStatement {
+export function stepOutcomes(sources: StatsSources): SqlStatement {
   return {
-    text: `SELECT s.name AS saga, step->>'name' AS step,
-                  count(*) FILTER (WHERE step->>'status' NOT IN ('PENDING', 'SKIPPED'))::int AS ran,
-                  count(*) FILTER (WHERE step->>'status' = 'SKIPPED')::int AS skipped,
-                  count(*) FILTER (WHERE step->>'status' IN ('FAILED', 'UNKNOWN'))::int AS failed,
-                  count(*) FILTER (WHERE jsonb_typeof(step->'compensation') = 'object')::int AS compensated,
-                  count(*) FILTER (WHERE step->'compensation'->>'status' = 'FAILED')::int AS compensation_failed
-           FROM saga_instances s, jsonb_array_elements(s.state->'steps') AS step
-           WHERE s.created_at >= $1 AND ($2::text IS NULL OR s.name = $2)
+    text: `WITH ${LIVE_SAGAS}
+           SELECT saga, step, sum(ran)::int AS ran, sum(skipped)::int AS skipped, sum(failed)::int AS failed,
+                  sum(compensated)::int AS compensated, sum(compensation_failed)::int AS compensation_failed
+           FROM (
+             SELECT ${stepOutcomeColumns('1')} FROM live, jsonb_array_elements(live.steps) AS step
+             GROUP BY 1, 2
+             UNION ALL
+             SELECT saga, step, ran, skipped, failed, compensated, compensation_failed
+             FROM ${rolled('saga_step_stats_minutes', 'saga')}) c
            GROUP BY 1, 2 ORDER BY 1, 2`,
-    values: [window.since.toISOString(), window.name],
+    values: values(sources),
   };
 }
 

@@ -12,6 +12,7 @@ import {
   vacuumAfterRetention,
 } from '../persistence/retention-sql';
 import { type Db, type SqlStatement, onOneConnection, runQuery } from '../persistence/sql';
+import { expireTotals } from '../persistence/stats-rollup-sql';
 import type { Clock } from '../shared/clock';
 import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 
@@ -52,8 +53,9 @@ type ExpireStatement = (params: { cutoff: string; limit: number }) => SqlStateme
 
 /**
  * Deletes finished sagas (with their log, replies and timers) and dead letters once they are older than the
- * retention period, batch after batch, until none is left. One engine process sweeps at a time: a sweep holds a
- * PostgreSQL advisory lock on its connection, and an engine process that cannot take it skips its turn.
+ * retention period, batch after batch, until none is left, then the statistics' per-minute totals before it. One
+ * engine process sweeps at a time: a sweep holds a PostgreSQL advisory lock on its connection, and an engine
+ * process that cannot take it skips its turn.
  */
 export class RetentionSweeper {
   private timer: NodeJS.Timeout | null = null;
@@ -91,6 +93,7 @@ export class RetentionSweeper {
         if (rows[0]?.locked !== true) return { swept: false };
         const sagaStatements = await this.drain(db, expireSagas, 'saga_instances', cutoff);
         const deadLetterStatements = await this.drain(db, expireDeadLetters, 'dead_letters', cutoff);
+        await db.query(expireTotals(cutoff));
         await db.query(releaseRetentionLock());
         return { swept: true, sagaStatements, deadLetterStatements };
       },

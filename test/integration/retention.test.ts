@@ -74,7 +74,9 @@ describe('retention: the sweep on PostgreSQL (RETENTION=1h)', () => {
   });
 
   afterEach(async () => {
-    await pool.query('TRUNCATE saga_instances, saga_events, saga_timers, processed_replies, dead_letters');
+    await pool.query(
+      'TRUNCATE saga_instances, saga_events, saga_timers, processed_replies, dead_letters CASCADE',
+    );
   });
 
   it('deletes finished sagas past retention with their log, replies and timers, and nothing else', async () => {
