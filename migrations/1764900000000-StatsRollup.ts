@@ -5,7 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * instead of every saga started in it. A background job (src/observability/stats-rollup.ts) adds each minute once
  * it has passed; a saga still open then is kept in `saga_stats_pending` and added to its minute when it finishes.
  * `saga_stats_compensation_failed` remembers what each COMPENSATION_FAILED saga added, to take it back if an
- * operator moves the saga on. `saga_stats_progress` holds the start of the first minute not yet added (one row).
+ * operator moves the saga on. `saga_stats_progress` (one row) holds the start of the first minute not yet added,
+ * and of the first minute whose totals retention has not deleted.
  */
 export class StatsRollup1764900000000 implements MigrationInterface {
   name = 'StatsRollup1764900000000';
@@ -43,10 +44,10 @@ export class StatsRollup1764900000000 implements MigrationInterface {
       )`);
     await db.query(`
       CREATE TABLE saga_stats_pending (
-        saga_id        uuid        PRIMARY KEY REFERENCES saga_instances (id) ON DELETE CASCADE,
-        started_minute timestamptz NOT NULL
+        saga_id    uuid        PRIMARY KEY REFERENCES saga_instances (id) ON DELETE CASCADE,
+        created_at timestamptz NOT NULL
       )`);
-    await db.query(`CREATE INDEX saga_stats_pending_started_idx ON saga_stats_pending (started_minute)`);
+    await db.query(`CREATE INDEX saga_stats_pending_created_idx ON saga_stats_pending (created_at)`);
     await db.query(`
       CREATE TABLE saga_stats_compensation_failed (
         saga_id    uuid        PRIMARY KEY REFERENCES saga_instances (id) ON DELETE CASCADE,
@@ -58,8 +59,9 @@ export class StatsRollup1764900000000 implements MigrationInterface {
       )`);
     await db.query(`
       CREATE TABLE saga_stats_progress (
-        only_row     boolean     PRIMARY KEY DEFAULT true CHECK (only_row),
-        rolled_until timestamptz NOT NULL
+        only_row       boolean     PRIMARY KEY DEFAULT true CHECK (only_row),
+        rolled_until   timestamptz NOT NULL,
+        expired_before timestamptz
       )`);
   }
 

@@ -13,7 +13,6 @@ import { insertFinishedSagas } from './generated-sagas';
 import { mib, tableBytes } from './table-usage';
 import { createDataSource } from '../persistence/data-source';
 import { StatsRollup } from '../observability/stats-rollup';
-import { systemClock } from '../shared/clock';
 import { createLogger } from '../observability/logger';
 
 export const SOAK_LARGE_SAGAS = 10_000_000;
@@ -94,7 +93,7 @@ async function rollUpStatistics(databaseUrl: string, write: Write): Promise<void
   const dataSource = await createDataSource(databaseUrl, 2).initialize();
   try {
     const began = Date.now();
-    await new StatsRollup(dataSource, systemClock, createLogger('warn')).catchUp();
+    await new StatsRollup(dataSource, createLogger('warn')).catchUp();
     const rows = await dataSource.query<Array<{ minutes: number; kept: number }>>(
       `SELECT (SELECT count(*) FROM saga_stats_minutes)::int AS minutes,
               (SELECT count(*) FROM saga_stats_pending)::int AS kept`,

@@ -64,9 +64,8 @@ const RETENTION_CUTOFF = Symbol('RETENTION_CUTOFF');
     },
     {
       provide: StatsRollup,
-      inject: [DataSource, CLOCK, LOGGER],
-      useFactory: (dataSource: DataSource, clock: Clock, logger: Logger) =>
-        new StatsRollup(dataSource, clock, logger),
+      inject: [DataSource, LOGGER],
+      useFactory: (dataSource: DataSource, logger: Logger) => new StatsRollup(dataSource, logger),
     },
     {
       provide: HealthCheck,

@@ -5,7 +5,7 @@ import { countDeadLetters } from '../persistence/dead-letter-sql';
 import { type DeletedRows, oldestOverdue } from '../persistence/retention-sql';
 import { type Db, type SqlStatement, readSnapshot } from '../persistence/sql';
 import type { SagaStats } from './saga-stats-schema';
-import { rolledUntil } from '../persistence/stats-rollup-sql';
+import { type RollupProgress, rollupProgress } from '../persistence/stats-rollup-sql';
 import {
   type StatsWindow,
   countByStatus,
@@ -65,8 +65,8 @@ export class SagaStatsReader {
  */
 async function readStatsRows(db: Db, window: StatsWindow, retentionCutoff: Date) {
   const query = async <Row>(statement: SqlStatement) => (await db.query<Row>(statement)).rows;
-  const progress = await query<{ rolled_until: Date }>(rolledUntil());
-  const sources = statsSources(window, progress[0]?.rolled_until ?? null);
+  const progress = await query<RollupProgress>(rollupProgress());
+  const sources = statsSources(window, progress[0] ?? null);
   type PerMinute = { minute: Date; count: number };
   return {
     counts: await query<SagaStats['counts'][number]>(countByStatus(sources)),

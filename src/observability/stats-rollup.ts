@@ -1,29 +1,28 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'saga-orchestrator-sdk/internal/shared/logger';
 import {
+  type RollupProgress,
   addKeptSagasNowTerminal,
   addTerminalSagas,
   keepOpenSagas,
   nextRange,
-  rolledUntil,
+  rollupBoundary,
+  rollupProgress,
   setRolledUntil,
   takeBackResolvedSagas,
   tryRollupLock,
 } from '../persistence/stats-rollup-sql';
-import { type Db, writeInSnapshot } from '../persistence/sql';
-import type { Clock } from '../shared/clock';
+import { type Db, runQuery, writeInSnapshot } from '../persistence/sql';
 
 /** How often the job looks for minutes to add. */
 export const ROLLUP_INTERVAL_MS = 15_000;
 /**
- * A minute is added once it ended this long ago: a saga is written with the time it started, and its transaction
- * commits after, so a minute still receives sagas for a moment after it ended.
+ * A minute is added once it ended this long before now and before the oldest open transaction: a saga is written
+ * with the time its start was decided, which comes a moment before the transaction that writes it begins.
  */
 export const ROLLUP_LAG_MS = 60_000;
 /** About how many sagas one transaction adds, so catching up on a large table goes in short steps. */
 export const ROLLUP_BATCH = 20_000;
-
-const MINUTE_MS = 60_000;
 
 export type RollupResult =
   | { rolled: false; reason: 'locked' | 'up to date' }
@@ -42,8 +41,8 @@ export class StatsRollup {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly lagMs = ROLLUP_LAG_MS,
   ) {}
 
   start(): void {
@@ -80,10 +79,9 @@ export class StatsRollup {
    * One batch: the remembered COMPENSATION_FAILED sagas an operator moved on and the kept sagas now terminal
    * (unless told not to), then the next minutes due (about ROLLUP_BATCH sagas).
    */
-  rollUp(options: { keptSagas: boolean } = { keptSagas: true }): Promise<RollupResult> {
-    const boundary = new Date(
-      Math.floor((this.clock.now().getTime() - ROLLUP_LAG_MS) / MINUTE_MS) * MINUTE_MS,
-    );
+  async rollUp(options: { keptSagas: boolean } = { keptSagas: true }): Promise<RollupResult> {
+    const { rows } = await runQuery<{ boundary: Date }>(this.dataSource, rollupBoundary(this.lagMs));
+    const boundary = rows[0]!.boundary;
     return writeInSnapshot(this.dataSource, async (db): Promise<RollupResult> => {
       const { rows: lock } = await db.query<{ locked: boolean }>(tryRollupLock());
       if (lock[0]?.locked !== true) return { rolled: false, reason: 'locked' };
@@ -102,7 +100,7 @@ export class StatsRollup {
 
   /** The next range to add, or null when every minute before the boundary is added. */
   private async nextRange(db: Db, boundary: Date): Promise<{ start: Date; end: Date } | null> {
-    const from = (await db.query<{ rolled_until: Date }>(rolledUntil())).rows[0]?.rolled_until ?? null;
+    const from = (await db.query<RollupProgress>(rollupProgress())).rows[0]?.rolled_until ?? null;
     if (from !== null && from >= boundary) return null;
     const { rows } = await db.query<{ start: Date; end: Date }>(
       nextRange({ from, boundary, batch: ROLLUP_BATCH }),

@@ -16,9 +16,41 @@ export function tryRollupLock(): SqlStatement {
   return { text: 'SELECT pg_try_advisory_xact_lock($1) AS locked', values: [STATS_ROLLUP_LOCK_ID] };
 }
 
-/** The start of the first minute not yet added, or null before the first. */
-export function rolledUntil(): SqlStatement {
-  return { text: 'SELECT rolled_until FROM saga_stats_progress', values: [] };
+/** The totals are read only while the job keeps them this close to now; otherwise every saga is read live. */
+export const TOTALS_STALE_AFTER = '10 minutes';
+
+export interface RollupProgress {
+  /** The start of the first minute not yet added. */
+  rolled_until: Date;
+  /** The start of the first minute whose totals retention has not deleted (null before the first deletion). */
+  expired_before: Date | null;
+  /** Whether rolled_until is within TOTALS_STALE_AFTER of now. */
+  fresh: boolean;
+}
+
+/** The job's progress (no row before the first minute is added). */
+export function rollupProgress(): SqlStatement {
+  return {
+    text: `SELECT rolled_until, expired_before, rolled_until > now() - interval '${TOTALS_STALE_AFTER}' AS fresh
+           FROM saga_stats_progress`,
+    values: [],
+  };
+}
+
+/**
+ * The end of the minutes the job may add now, on the database's clock: \`$1\` ms before now, and before the oldest
+ * transaction still open on this database, so that no saga still to commit can start in a minute already added. A
+ * saga's start time is the engine's clock when it decided the start, a moment before the transaction that writes it
+ * begins. Run on its own, before the job's snapshot: a transaction that ends in between is in that snapshot.
+ */
+export function rollupBoundary(lagMs: number): SqlStatement {
+  return {
+    text: `SELECT date_trunc('minute', least(now(), coalesce((
+             SELECT min(xact_start) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL), now()))
+             - $1 * interval '1 millisecond') AS boundary`,
+    values: [lagMs],
+  };
 }
 
 /**
@@ -128,8 +160,8 @@ export function addTerminalSagas(range: { start: Date; end: Date }): SqlStatemen
 /** Keeps the sagas started in [$1, $2) that are not terminal yet, to add them when they are. */
 export function keepOpenSagas(range: { start: Date; end: Date }): SqlStatement {
   return {
-    text: `INSERT INTO saga_stats_pending (saga_id, started_minute)
-           SELECT id, date_trunc('minute', created_at) FROM saga_instances
+    text: `INSERT INTO saga_stats_pending (saga_id, created_at)
+           SELECT id, created_at FROM saga_instances
            WHERE created_at >= $1 AND created_at < $2 AND status IN ${NOT_TERMINAL}
            ON CONFLICT (saga_id) DO NOTHING`,
     values: [range.start.toISOString(), range.end.toISOString()],
@@ -159,8 +191,8 @@ export function takeBackResolvedSagas(): SqlStatement {
          WHERE c.saga_id IN (SELECT saga_id FROM no_longer_failed)
          RETURNING c.*),
        kept AS (
-         INSERT INTO saga_stats_pending (saga_id, started_minute)
-         SELECT saga_id, date_trunc('minute', created_at) FROM resolved
+         INSERT INTO saga_stats_pending (saga_id, created_at)
+         SELECT saga_id, created_at FROM resolved
          ON CONFLICT (saga_id) DO NOTHING),`,
     ),
     values: [],
@@ -172,9 +204,14 @@ export function addKeptSagasNowTerminal(): SqlStatement {
   return {
     text: addToTotals(
       `SELECT ${SAGA_COLUMNS('s')} FROM done JOIN saga_instances s ON s.id = done.saga_id`,
-      `done AS (
-         DELETE FROM saga_stats_pending p
-         WHERE NOT EXISTS (SELECT 1 FROM saga_instances o WHERE o.status IN ${NOT_TERMINAL} AND o.id = p.saga_id)
+      // Found apart from the DELETE, as in takeBackResolvedSagas: the status index alone answers.
+      `terminal_now AS MATERIALIZED (
+         SELECT p.saga_id FROM saga_stats_pending p
+         WHERE NOT EXISTS (
+           SELECT 1 FROM saga_instances o
+           WHERE o.status IN ${NOT_TERMINAL} AND o.created_at = p.created_at AND o.id = p.saga_id)),
+       done AS (
+         DELETE FROM saga_stats_pending p WHERE p.saga_id IN (SELECT saga_id FROM terminal_now)
          RETURNING p.saga_id),`,
     ),
     values: [],
@@ -189,14 +226,24 @@ export function setRolledUntil(until: Date): SqlStatement {
   };
 }
 
-/** Totals of the minutes before the retention cut-off: their sagas are deleted, or about to be. */
-export function expireTotals(cutoff: string): SqlStatement {
+/**
+ * Totals of the minutes up to the retention cut-off: their sagas are deleted, or about to be. From then on the
+ * statistics read those minutes live, which finds only what retention kept (COMPENSATION_FAILED sagas, and those
+ * that finished after the cut-off). What the COMPENSATION_FAILED sagas of those minutes added is forgotten with
+ * them, so nothing is taken back from a minute no longer kept.
+ */
+export function expireTotals(cutoff: Date): SqlStatement {
+  const firstKeptMinute = new Date(Math.ceil(cutoff.getTime() / 60_000) * 60_000);
   return {
     text: `WITH minutes AS (DELETE FROM saga_stats_minutes WHERE started_minute < $1 RETURNING 1),
                 durations AS (DELETE FROM saga_duration_minutes WHERE started_minute < $1 RETURNING 1),
-                steps AS (DELETE FROM saga_step_stats_minutes WHERE started_minute < $1 RETURNING 1)
+                steps AS (DELETE FROM saga_step_stats_minutes WHERE started_minute < $1 RETURNING 1),
+                remembered AS (DELETE FROM saga_stats_compensation_failed WHERE created_at < $1 RETURNING 1),
+                progress AS (
+                  UPDATE saga_stats_progress SET expired_before = greatest(expired_before, $1::timestamptz)
+                  RETURNING 1)
            SELECT (SELECT count(*) FROM minutes)::int + (SELECT count(*) FROM durations)::int
-                    + (SELECT count(*) FROM steps)::int AS rows`,
-    values: [cutoff],
+                    + (SELECT count(*) FROM steps)::int + (SELECT count(*) FROM remembered)::int AS rows`,
+    values: [firstKeptMinute.toISOString()],
   };
 }

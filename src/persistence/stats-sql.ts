@@ -1,6 +1,6 @@
 import { durationBucketSql } from '../shared/duration-histogram';
 import type { SqlStatement } from './sql';
-import { FINISHED_MS, stepOutcomeColumns } from './stats-rollup-sql';
+import { FINISHED_MS, type RollupProgress, stepOutcomeColumns } from './stats-rollup-sql';
 
 /** Dashboard statistics, one statement each; all read-only, none takes locks. */
 
@@ -21,13 +21,18 @@ export interface StatsSources extends StatsWindow {
 
 const MINUTE_MS = 60_000;
 
-/** The minutes of the window that the per-minute totals can answer, given the first minute not yet added. */
-export function statsSources(window: StatsWindow, rolledUntil: Date | null): StatsSources {
-  const firstWholeMinute = new Date(Math.ceil(window.since.getTime() / MINUTE_MS) * MINUTE_MS);
-  if (rolledUntil === null || rolledUntil <= firstWholeMinute) {
+/**
+ * The minutes of the window that the per-minute totals can answer, given the job's progress: the whole minutes from
+ * the first after `since` (and not before retention deleted the totals) to the first not yet added. None when the
+ * job has not added a minute yet, or has fallen behind (then every saga of the window is read live).
+ */
+export function statsSources(window: StatsWindow, progress: RollupProgress | null): StatsSources {
+  const firstWholeMinute = Math.ceil(window.since.getTime() / MINUTE_MS) * MINUTE_MS;
+  const rolledFrom = new Date(Math.max(firstWholeMinute, progress?.expired_before?.getTime() ?? -Infinity));
+  if (progress === null || !progress.fresh || progress.rolled_until <= rolledFrom) {
     return { ...window, rolledFrom: window.since, rolledTo: window.since };
   }
-  return { ...window, rolledFrom: firstWholeMinute, rolledTo: rolledUntil };
+  return { ...window, rolledFrom, rolledTo: progress.rolled_until };
 }
 
 /** $1 since, $2 name, $3 rolledFrom, $4 rolledTo. */
@@ -54,7 +59,7 @@ const LIVE_SAGAS = `live AS (
     UNION ALL
     SELECT s.name, s.version, s.status, s.created_at, s.updated_at, s.state->'steps'
     FROM saga_stats_pending p JOIN saga_instances s ON s.id = p.saga_id
-    WHERE p.started_minute >= $3 AND p.started_minute < $4 AND ($2::text IS NULL OR s.name = $2))`;
+    WHERE p.created_at >= $3 AND p.created_at < $4 AND ($2::text IS NULL OR s.name = $2))`;
 
 /** Rows of a per-minute table within the rolled-up minutes of the window. */
 const rolled = (table: string, nameColumn = 'name') =>

@@ -93,7 +93,7 @@ export class RetentionSweeper {
         if (rows[0]?.locked !== true) return { swept: false };
         const sagaStatements = await this.drain(db, expireSagas, 'saga_instances', cutoff);
         const deadLetterStatements = await this.drain(db, expireDeadLetters, 'dead_letters', cutoff);
-        await db.query(expireTotals(cutoff));
+        await db.query(expireTotals(new Date(cutoff)));
         await db.query(releaseRetentionLock());
         return { swept: true, sagaStatements, deadLetterStatements };
       },

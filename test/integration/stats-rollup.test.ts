@@ -40,6 +40,25 @@ describe('GET /api/stats from the per-minute totals (STATS_ROLLUP)', () => {
   const readAll = () => Promise.all(windows.map(readStats));
   const tableRows = async (table: string) =>
     (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]?.n;
+  /** The counts per status of each window, straight from saga_instances. */
+  const countsInTable = () =>
+    Promise.all(
+      windows.map(async (since) => {
+        const { rows: counts } = await pool.query<{ status: string; count: number }>(
+          `SELECT status, count(*)::int AS count FROM saga_instances WHERE created_at >= $1 AND name = $2
+           GROUP BY status ORDER BY status`,
+          [since, SAGA_NAME],
+        );
+        return counts;
+      }),
+    );
+  const countsServed = async () =>
+    (await readAll()).map((figures) =>
+      (figures.counts as Array<{ status: string; count: number }>).map(({ status, count }) => ({
+        status,
+        count,
+      })),
+    );
 
   beforeAll(async () => {
     engine = await startTestEngine({
@@ -129,25 +148,6 @@ describe('GET /api/stats from the per-minute totals (STATS_ROLLUP)', () => {
       `SELECT saga_id AS id FROM saga_stats_compensation_failed ORDER BY created_at DESC LIMIT 2`,
     );
     const ids = rows.map((row) => row.id);
-    /** The counts per status of each window, straight from saga_instances. */
-    const countsInTable = () =>
-      Promise.all(
-        windows.map(async (since) => {
-          const { rows: counts } = await pool.query<{ status: string; count: number }>(
-            `SELECT status, count(*)::int AS count FROM saga_instances WHERE created_at >= $1 AND name = $2
-             GROUP BY status ORDER BY status`,
-            [since, SAGA_NAME],
-          );
-          return counts;
-        }),
-      );
-    const countsServed = async () =>
-      (await readAll()).map((figures) =>
-        (figures.counts as Array<{ status: string; count: number }>).map(({ status, count }) => ({
-          status,
-          count,
-        })),
-      );
     const moveOn = async (status: SagaStatus) => {
       await pool.query(
         `UPDATE saga_instances SET status = $2, updated_at = now(),
@@ -189,9 +189,10 @@ describe('GET /api/stats from the per-minute totals (STATS_ROLLUP)', () => {
       client.release();
     }
     const live = await readAll();
-    // Processes whose clocks say the minute has passed.
-    const later = { now: () => new Date(Date.now() + 3 * 60_000) };
-    const processes = [1, 2, 3].map(() => new StatsRollup(engine.app.get(DataSource), later, silentLogger));
+    // Processes that add minutes up to two minutes ahead (a lag of -2 min), so the last minute is theirs to add.
+    const processes = [1, 2, 3].map(
+      () => new StatsRollup(engine.app.get(DataSource), silentLogger, -120_000),
+    );
     const results = await Promise.all(processes.map((process) => process.rollUp()));
     expect(results.filter((result) => result.rolled)).toHaveLength(1);
     // The others found the lock taken, or (on one connection, as embedded) every minute added.
@@ -224,6 +225,23 @@ describe('GET /api/stats from the per-minute totals (STATS_ROLLUP)', () => {
       );
       expect({ table, rows: rows[0]?.n }).toEqual({ table, rows: 0 });
     }
+    const remembered = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM saga_stats_compensation_failed WHERE date_trunc('minute', created_at) < $1`,
+      [cutoff],
+    );
+    expect(remembered.rows[0]?.n).toBe(0);
     expect(await tableRows('saga_stats_minutes')).toBeGreaterThan(0);
+    expect(await tableRows('saga_stats_compensation_failed')).toBeGreaterThan(0);
+    // A window reaching past the cut-off reads what retention kept of those minutes live.
+    expect(await countsServed()).toEqual(await countsInTable());
+  });
+
+  it('reads every saga live once the totals have fallen ten minutes behind', async () => {
+    const { rows } = await pool.query<{ rolled_until: Date }>('SELECT rolled_until FROM saga_stats_progress');
+    await pool.query(`UPDATE saga_stats_progress SET rolled_until = now() - interval '20 minutes'`);
+    // Every total is left out, and every saga of the window read live: the counts are still those of the table.
+    expect(await countsServed()).toEqual(await countsInTable());
+    await pool.query('UPDATE saga_stats_progress SET rolled_until = $1', [rows[0]!.rolled_until]);
+    expect(await countsServed()).toEqual(await countsInTable());
   });
 });
