@@ -68,17 +68,33 @@ const rolled = (table: string, nameColumn = 'name') =>
 const TERMINAL = `('COMPLETED', 'COMPENSATED', 'COMPENSATION_FAILED')`;
 // A total an operator's resolution took back to zero is left in place; the statements leave such rows out.
 
-/** Sagas started in the window, per name, version and status. */
-export function countByStatus(sources: StatsSources): SqlStatement {
+/**
+ * Sagas of the window counted per key: the live ones (`live`: each key's expression over them, `liveWhere`: which
+ * count) and the totals (`rolled`: the keys' columns of saga_stats_minutes, or of `table`), added up.
+ */
+function countsPer(
+  sources: StatsSources,
+  spec: { keys: string[]; live: string[]; liveWhere?: string; rolled: string; table?: string },
+): SqlStatement {
+  const keys = spec.keys.join(', ');
+  const live = spec.live.map((expression, index) => `${expression} AS ${spec.keys[index]}`).join(', ');
+  const positions = spec.keys.map((_, index) => index + 1).join(', ');
   return {
     text: `WITH ${LIVE_SAGAS}
-           SELECT name, version, status, sum(count)::int AS count FROM (
-             SELECT name, version, status, count(*) AS count FROM live GROUP BY 1, 2, 3
+           SELECT ${keys}, sum(count)::int AS count FROM (
+             SELECT ${live}, count(*) AS count FROM live
+             ${spec.liveWhere === undefined ? '' : `WHERE ${spec.liveWhere}`} GROUP BY ${positions}
              UNION ALL
-             SELECT name, version, status, count FROM ${rolled('saga_stats_minutes')}) c
-           GROUP BY 1, 2, 3 HAVING sum(count) <> 0 ORDER BY 1, 2, 3`,
+             SELECT ${spec.rolled}, count FROM ${rolled(spec.table ?? 'saga_stats_minutes')}) c
+           GROUP BY ${positions} HAVING sum(count) <> 0 ORDER BY ${positions}`,
     values: values(sources),
   };
+}
+
+/** Sagas started in the window, per name, version and status. */
+export function countByStatus(sources: StatsSources): SqlStatement {
+  const keys = ['name', 'version', 'status'];
+  return countsPer(sources, { keys, live: keys, rolled: keys.join(', ') });
 }
 
 /**
@@ -98,15 +114,11 @@ export function countOpen(window: StatsWindow): SqlStatement {
 
 /** Sagas started per minute since the window's start. */
 export function startedPerMinute(sources: StatsSources): SqlStatement {
-  return {
-    text: `WITH ${LIVE_SAGAS}
-           SELECT minute, sum(count)::int AS count FROM (
-             SELECT date_trunc('minute', created_at) AS minute, count(*) AS count FROM live GROUP BY 1
-             UNION ALL
-             SELECT started_minute, count FROM ${rolled('saga_stats_minutes')}) c
-           GROUP BY 1 HAVING sum(count) <> 0 ORDER BY 1`,
-    values: values(sources),
-  };
+  return countsPer(sources, {
+    keys: ['minute'],
+    live: [`date_trunc('minute', created_at)`],
+    rolled: 'started_minute',
+  });
 }
 
 /**
@@ -114,30 +126,23 @@ export function startedPerMinute(sources: StatsSources): SqlStatement {
  * again until an operator resolves it, so updated_at is its finishing time.
  */
 export function finishedPerMinute(sources: StatsSources): SqlStatement {
-  return {
-    text: `WITH ${LIVE_SAGAS}
-           SELECT minute, sum(count)::int AS count FROM (
-             SELECT date_trunc('minute', updated_at) AS minute, count(*) AS count FROM live
-             WHERE status IN ${TERMINAL} GROUP BY 1
-             UNION ALL
-             SELECT finished_minute, count FROM ${rolled('saga_stats_minutes')}) c
-           GROUP BY 1 HAVING sum(count) <> 0 ORDER BY 1`,
-    values: values(sources),
-  };
+  return countsPer(sources, {
+    keys: ['minute'],
+    live: [`date_trunc('minute', updated_at)`],
+    liveWhere: `status IN ${TERMINAL}`,
+    rolled: 'finished_minute',
+  });
 }
 
 /** How long the finished sagas of the window took, as counts per duration bucket (duration-histogram.ts). */
 export function durationBuckets(sources: StatsSources): SqlStatement {
-  return {
-    text: `WITH ${LIVE_SAGAS}
-           SELECT bucket, sum(count)::int AS count FROM (
-             SELECT ${durationBucketSql(FINISHED_MS('live'))} AS bucket, count(*) AS count FROM live
-             WHERE status IN ${TERMINAL} GROUP BY 1
-             UNION ALL
-             SELECT bucket, count FROM ${rolled('saga_duration_minutes')}) c
-           GROUP BY 1 HAVING sum(count) <> 0 ORDER BY 1`,
-    values: values(sources),
-  };
+  return countsPer(sources, {
+    keys: ['bucket'],
+    live: [durationBucketSql(FINISHED_MS('live'))],
+    liveWhere: `status IN ${TERMINAL}`,
+    rolled: 'bucket',
+    table: 'saga_duration_minutes',
+  });
 }
 
 /**
