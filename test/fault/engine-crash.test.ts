@@ -54,8 +54,9 @@ describe('engine processes killed with SIGKILL while sagas are in flight', () =>
     replayable(async (n: number) => {
       rig = await FaultRig.create(n);
       let launched = false;
-      // Fewer concurrent starts than with one instance, so that all kills land while sagas keep arriving.
-      const starting = rig.startMany(`multi${n}`, 240, 2, 40).finally(() => (launched = true));
+      // Fewer concurrent starts than with one instance, so that all kills land while sagas keep arriving: at least
+      // 120 × 80 ms of starting, longer than three kills with their restarts take on a loaded machine.
+      const starting = rig.startMany(`multi${n}`, 240, 2, 80).finally(() => (launched = true));
       const kills = await killAndRestart(rig, 3, () => false, [200, 500]);
       const killedWhileStarting = !launched;
       await starting;
