@@ -20,7 +20,6 @@ const moduleNameMapper = {
 const embeddedSuites = [
   'api',
   'auth',
-  'cli',
   'definition-language-v2',
   'definition-reload',
   'definition-versions',
