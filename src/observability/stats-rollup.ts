@@ -13,6 +13,7 @@ import {
   tryRollupLock,
 } from '../persistence/stats-rollup-sql';
 import { type Db, runQuery, writeInSnapshot } from '../persistence/sql';
+import { isTransactionRollback } from '../persistence/sql-errors';
 
 /** How often the job looks for minutes to add. */
 export const ROLLUP_INTERVAL_MS = 15_000;
@@ -82,6 +83,15 @@ export class StatsRollup {
   async rollUp(options: { keptSagas: boolean } = { keptSagas: true }): Promise<RollupResult> {
     const { rows } = await runQuery<{ boundary: Date }>(this.dataSource, rollupBoundary(this.lagMs));
     const boundary = rows[0]!.boundary;
+    return this.addInSnapshot(boundary, options).catch((error: unknown) => {
+      // Another process took the lock and committed after this snapshot began: it has moved on, this turn is
+      // rolled back whole, and the next one starts from what it wrote.
+      if (isTransactionRollback(error)) return { rolled: false, reason: 'locked' };
+      throw error;
+    });
+  }
+
+  private addInSnapshot(boundary: Date, options: { keptSagas: boolean }): Promise<RollupResult> {
     return writeInSnapshot(this.dataSource, async (db): Promise<RollupResult> => {
       const { rows: lock } = await db.query<{ locked: boolean }>(tryRollupLock());
       if (lock[0]?.locked !== true) return { rolled: false, reason: 'locked' };

@@ -19,3 +19,11 @@ export function isRefusedValue(error: unknown): boolean {
   const sqlClass = sqlStateClass(error);
   return sqlClass !== null && REFUSED_VALUE_CLASSES.has(sqlClass);
 }
+
+/**
+ * Class 40, transaction rollback: a serialization failure or a deadlock. The transaction was rolled back whole and
+ * can be run again.
+ */
+export function isTransactionRollback(error: unknown): boolean {
+  return sqlStateClass(error) === '40';
+}
