@@ -90,7 +90,8 @@ export function stepOutcomeColumns(weight: string): string {
 
 const sqlList = (statuses: readonly SagaStatus[]) =>
   `(${statuses.map((status) => `'${status}'`).join(', ')})`;
-const TERMINAL = sqlList([...terminalStatuses]);
+/** The terminal statuses as an SQL list: `('COMPLETED', …)`. */
+export const TERMINAL = sqlList([...terminalStatuses]);
 const NOT_TERMINAL = sqlList(sagaStatuses.filter((status) => !terminalStatuses.has(status)));
 const COMPENSATION_FAILED = `'${SagaStatus.compensationFailed}'`;
 

@@ -1,6 +1,6 @@
 import { durationBucketSql } from '../shared/duration-histogram';
 import type { SqlStatement } from './sql';
-import { FINISHED_MS, type RollupProgress, stepOutcomeColumns } from './stats-rollup-sql';
+import { FINISHED_MS, type RollupProgress, TERMINAL, stepOutcomeColumns } from './stats-rollup-sql';
 
 /** Dashboard statistics, one statement each; all read-only, none takes locks. */
 
@@ -65,7 +65,6 @@ const LIVE_SAGAS = `live AS (
 const rolled = (table: string, nameColumn = 'name') =>
   `${table} WHERE started_minute >= $3 AND started_minute < $4 AND ($2::text IS NULL OR ${nameColumn} = $2)`;
 
-const TERMINAL = `('COMPLETED', 'COMPENSATED', 'COMPENSATION_FAILED')`;
 // A total an operator's resolution took back to zero is left in place; the statements leave such rows out.
 
 /**

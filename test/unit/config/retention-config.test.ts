@@ -37,3 +37,18 @@ describe('RETENTION', () => {
     expect(problemsOf({ RETENTION: 'soon', PORT: 'x' })).toHaveLength(2);
   });
 });
+
+describe('STATS_ROLLUP', () => {
+  it('is on unless set to off', () => {
+    expect(loadConfig({}).statsRollup).toBe(true);
+    expect(loadConfig({ STATS_ROLLUP: 'on' }).statsRollup).toBe(true);
+    expect(loadConfig({ STATS_ROLLUP: 'off' }).statsRollup).toBe(false);
+  });
+
+  it.each(['OFF', '', 'false', 'x'.repeat(10_000)])('refuses %p, naming the variable', (value) => {
+    const problems = problemsOf({ STATS_ROLLUP: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^STATS_ROLLUP: /);
+    expect(problems[0]!.length).toBeLessThan(200);
+  });
+});
